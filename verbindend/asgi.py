@@ -1,0 +1,9 @@
+"""ASGI entry point: `uvicorn verbindend.asgi:application`."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verbindend.settings")
+
+application = get_asgi_application()

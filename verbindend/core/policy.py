@@ -1,0 +1,186 @@
+"""The one permission layer: which role may do what, in which scope.
+
+Every object belongs to a scope — a network or a study (ARCHITECTURE §7). A user's roles in a
+scope come from their role grants; a study's researchers also reach the networks that agreed to be
+cases of that study, in the derived role ``case_researcher``. Views never filter by hand: they fetch
+through :func:`fetch`, which looks only among objects the user may see (404 otherwise) and then
+checks the action (403 otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import get_object_or_404
+
+from verbindend.core.roles import NetworkRoles, StudyRoles
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from verbindend.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+CASE_RESEARCHER = "case_researcher"
+C, F, MB, OB = (
+    NetworkRoles.COORDINATOR,
+    NetworkRoles.FACILITATOR,
+    NetworkRoles.MEMBER,
+    NetworkRoles.OBSERVER,
+)
+R, SO = StudyRoles.RESEARCHER, StudyRoles.OBSERVER
+
+# action → roles (in the object's scope) that may perform it
+NETWORK_RULES: dict[str, frozenset[str]] = {
+    "network.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
+    "network.change": frozenset({C}),
+    "network.delete": frozenset({C}),
+    "people.view": frozenset({C, F, CASE_RESEARCHER}),
+    "people.change": frozenset({C}),
+    "organisations.change": frozenset({C}),
+    "roles.manage": frozenset({C}),
+    "cases.decide": frozenset({C}),
+    "sessions.run": frozenset({C, F}),
+    "contribute": frozenset({C, F, MB}),
+}
+STUDY_RULES: dict[str, frozenset[str]] = {
+    "study.view": frozenset({R, SO}),
+    "study.change": frozenset({R}),
+    "study.delete": frozenset({R}),
+    "roles.manage": frozenset({R}),
+    "cases.propose": frozenset({R}),
+    "sessions.run": frozenset({R}),
+}
+
+
+def _cache(user: AnyUser) -> dict[tuple[str, int], frozenset[str]]:
+    cache = getattr(user, "_verbindend_roles", None)
+    if cache is None:
+        cache = {}
+        user._verbindend_roles = cache  # type: ignore[union-attr]
+    return cache
+
+
+def network_roles(user: AnyUser, network: Any) -> frozenset[str]:
+    """The user's roles in a network, including ``case_researcher`` through an agreed case."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache = _cache(user)
+    key = ("network", network.pk)
+    if key not in cache:
+        from verbindend.networks.models import NetworkRole
+        from verbindend.studies.models import Case
+
+        roles = set(
+            NetworkRole.objects.filter(user=user, network=network).values_list("role", flat=True)
+        )
+        from verbindend.studies.models import StudyRole
+
+        my_studies = StudyRole.objects.filter(user=user, role=R).values("study")
+        if Case.objects.agreed().filter(network=network, study__in=my_studies).exists():
+            roles.add(CASE_RESEARCHER)
+        cache[key] = frozenset(roles)
+    return cache[key]
+
+
+def study_roles(user: AnyUser, study: Any) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    cache = _cache(user)
+    key = ("study", study.pk)
+    if key not in cache:
+        from verbindend.studies.models import StudyRole
+
+        cache[key] = frozenset(
+            StudyRole.objects.filter(user=user, study=study).values_list("role", flat=True)
+        )
+    return cache[key]
+
+
+def forget(user: AnyUser) -> None:
+    """Drop the cached roles, e.g. after a role was granted within the same request."""
+    if hasattr(user, "_verbindend_roles"):
+        del user._verbindend_roles
+
+
+def scope_of(obj: Any) -> tuple[str, Any]:
+    """('network', network) or ('study', study) for any scoped object."""
+    from verbindend.networks.models import Network
+    from verbindend.studies.models import Study
+
+    explicit = getattr(obj, "policy_scope", None)
+    if explicit is not None:
+        return scope_of(explicit)
+    if isinstance(obj, Network):
+        return "network", obj
+    if isinstance(obj, Study):
+        return "study", obj
+    study = getattr(obj, "study", None)
+    if isinstance(study, Study):
+        return "study", study
+    network = getattr(obj, "network", None)
+    if isinstance(network, Network):
+        return "network", network
+    raise TypeError(f"{type(obj).__name__} has no network or study scope")
+
+
+def can(user: AnyUser, action: str, obj: Any) -> bool:
+    """May this user perform this action on this object?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    from verbindend.networks.models import Organisation
+
+    if isinstance(obj, Organisation):
+        # Shared across networks: a coordinator of any network it belongs to may act on it.
+        networks = {m.network for m in obj.memberships.select_related("network")}
+        return any(can(user, action, network) for network in networks)
+    kind, scope = scope_of(obj)
+    if kind == "network":
+        allowed = NETWORK_RULES.get(action)
+        roles = network_roles(user, scope)
+    else:
+        allowed = STUDY_RULES.get(action)
+        roles = study_roles(user, scope)
+    if allowed is None:
+        raise KeyError(f"unknown {kind} action {action!r}")
+    return bool(roles & allowed)
+
+
+def require(user: AnyUser, action: str, obj: Any) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied(action)
+
+
+def fetch[M: models.Model](
+    user: AnyUser, queryset: models.QuerySet[M], action: str, **lookup: Any
+) -> M:
+    """One object the user may see (else 404) and act on (else 403)."""
+    visible = queryset.visible_to(user)  # type: ignore[attr-defined]
+    obj = get_object_or_404(visible, **lookup)
+    require(user, action, obj)
+    return obj
+
+
+def roles_of(user: AnyUser, obj: Any) -> frozenset[str]:
+    kind, scope = scope_of(obj)
+    return network_roles(user, scope) if kind == "network" else study_roles(user, scope)
+
+
+def has_role_anywhere(user: AnyUser, roles: Iterable[str]) -> bool:
+    """Does the user hold any of these roles in any scope? (Used for the two-factor rule.)"""
+    if not user.is_authenticated:
+        return False
+    from verbindend.networks.models import NetworkRole
+    from verbindend.studies.models import StudyRole
+
+    wanted = list(roles)
+    return (
+        NetworkRole.objects.filter(user=user, role__in=wanted).exists()
+        or StudyRole.objects.filter(user=user, role__in=wanted).exists()
+    )
