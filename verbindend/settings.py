@@ -12,7 +12,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +65,12 @@ INSTALLED_APPS = [
     "verbindend.studies",
     "verbindend.privacy",
     "verbindend.method",
+    "verbindend.live",
+    "verbindend.historyline",
+    "verbindend.scan",
+    "verbindend.learninglog",
+    "verbindend.analysis",
+    "verbindend.reports",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +99,7 @@ WSGI_APPLICATION = None
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "verbindend" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -158,8 +163,8 @@ OTP_TOTP_ISSUER = "Verbindend"
 INVITATION_DAYS = envint("INVITATION_DAYS", 14)
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "verbindend" / "locale"]
+# Each app keeps its own catalogue in <app>/locale; language names are written in themselves.
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 TIME_ZONE = env("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True

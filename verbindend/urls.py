@@ -7,5 +7,11 @@ urlpatterns = [
     path("networks/", include("verbindend.networks.urls")),
     path("studies/", include("verbindend.studies.urls")),
     path("method/", include("verbindend.method.urls")),
+    path("live/", include("verbindend.live.urls")),
+    path("history-lines/", include("verbindend.historyline.urls")),
+    path("scan/", include("verbindend.scan.urls")),
+    path("log/", include("verbindend.learninglog.urls")),
+    path("analysis/", include("verbindend.analysis.urls")),
+    path("reports/", include("verbindend.reports.urls")),
     path("admin/", admin.site.urls),
 ]

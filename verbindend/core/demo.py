@@ -1,12 +1,17 @@
-"""The fictional demo network that `make demo` loads. Later parts of the app add their own
-material through `extend_demo` hooks listed in DEMO_EXTENSIONS."""
+"""The fictional demo network that `make demo` loads.
+
+Each app may add its own demo material in a module ``verbindend/<app>/demo.py`` with a function
+``extend_demo(*, network, study)``; it is called on every load and must be idempotent.
+"""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import import_module
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,6 +37,7 @@ from verbindend.studies.models import Case, CaseStatus, Study
 
 DEMO_PASSWORD = "verbindend-demo"  # noqa: S105 — printed on purpose, demo data only
 DEMO_SLUG = "werkwinkel-gent"
+DEMO_STUDY_SLUG = "verbindend-leren-gent"
 
 ORGANISATIONS = [
     ("De Stek vzw", Sector.SOCIAL_ECONOMY, "maatwerkbedrijf", "large"),
@@ -117,12 +123,26 @@ def _user(email: str, first: str, last: str) -> User:
     return user
 
 
-@transaction.atomic
 def load_demo() -> Network:
-    """Create the demo network, its people, logins and a study. Idempotent."""
-    existing = Network.objects.filter(slug=DEMO_SLUG).first()
-    if existing:
-        return existing
+    """Create the demo network, its people, logins and a study, then let apps extend it."""
+    network = Network.objects.filter(slug=DEMO_SLUG).first() or _load_base()
+    study = Study.objects.get(slug=DEMO_STUDY_SLUG)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("verbindend.") or config.name == __package__:
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        with transaction.atomic():
+            module.extend_demo(network=network, study=study)
+    return network
+
+
+@transaction.atomic
+def _load_base() -> Network:
     rng = random.Random(7)  # the same demo every time
     network = Network.objects.create(
         name="Werkwinkel Gent",
@@ -187,7 +207,7 @@ def load_demo() -> Network:
     }
     study = Study.objects.create(
         name="Verbindend leren in Gentse netwerken",
-        slug="verbindend-leren-gent",
+        slug=DEMO_STUDY_SLUG,
         description="Een demonstratiestudie die het netwerk als casus volgt.",
         research_questions=(
             "Hoe ontwikkelen en verankeren organisatienetwerken collectief leren?\n"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LearninglogConfig(AppConfig):
+    name = "verbindend.learninglog"
+    label = "learninglog"
