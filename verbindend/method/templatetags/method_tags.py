@@ -1,0 +1,120 @@
+"""Template tags for the method's content (see verbindend.method.content).
+
+    {% load method_tags %}
+    {% method_text "principle.p3" "title" %}          text in the active language
+    {% method_text key "question" "en" %}             text in a given language
+    {% method_text "principle.p3" "summary" as s %}   store instead of output
+    {% method_node "principle.p3" as p %}             the Node: {{ p.title }}, {{ p.children }}
+
+Both fail loudly: a literal key or field that does not exist is a TemplateSyntaxError when the
+template is compiled; a key or field that comes from a variable raises UnknownKey or
+UnknownField (both KeyErrors) when the template is rendered.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.template.base import FilterExpression, Parser, Token
+from django.template.context import Context
+from django.utils.html import conditional_escape
+
+from verbindend.method import content
+
+register = template.Library()
+
+
+def _literal(expr: FilterExpression) -> str | None:
+    """The string of a quoted literal argument without filters, else None."""
+    if not expr.filters and isinstance(expr.var, str):
+        return str(expr.var)
+    return None
+
+
+def _split_as(tag: str, bits: list[str]) -> tuple[list[str], str | None]:
+    if len(bits) >= 2 and bits[-2] == "as":
+        name = bits[-1]
+        if not name.isidentifier():
+            raise template.TemplateSyntaxError(f"{tag}: {name!r} is not a valid variable name")
+        return bits[:-2], name
+    return bits, None
+
+
+def _check_key(tag: str, key: str | None) -> content.Node | None:
+    if key is None:
+        return None
+    try:
+        return content.get(key)
+    except content.UnknownKey:
+        raise template.TemplateSyntaxError(f"{tag}: unknown method content key {key!r}") from None
+
+
+def _resolve_key(expr: FilterExpression, context: Context) -> str:
+    value = expr.resolve(context)
+    if not isinstance(value, str):
+        raise content.UnknownKey(repr(value))
+    return value
+
+
+class MethodTextNode(template.Node):
+    def __init__(
+        self,
+        key: FilterExpression,
+        field: FilterExpression,
+        lang: FilterExpression | None,
+        target: str | None,
+    ) -> None:
+        self.key = key
+        self.field = field
+        self.lang = lang
+        self.target = target
+
+    def render(self, context: Context) -> str:
+        node = content.get(_resolve_key(self.key, context))
+        lang = self.lang.resolve(context) if self.lang is not None else None
+        text = node.text(str(self.field.resolve(context)), str(lang) if lang else None)
+        if self.target is not None:
+            context[self.target] = text
+            return ""
+        return str(conditional_escape(text)) if context.autoescape else text
+
+
+class MethodNodeNode(template.Node):
+    def __init__(self, key: FilterExpression, target: str) -> None:
+        self.key = key
+        self.target = target
+
+    def render(self, context: Context) -> str:
+        context[self.target] = content.get(_resolve_key(self.key, context))
+        return ""
+
+
+@register.tag("method_text")
+def method_text(parser: Parser, token: Token) -> MethodTextNode:
+    """{% method_text key field [lang] [as var] %}"""
+    tag, *bits = token.split_contents()
+    args, target = _split_as(tag, bits)
+    if len(args) not in (2, 3):
+        raise template.TemplateSyntaxError(
+            f'usage: {{% {tag} "principle.p1" "title" ["en"] [as var] %}}'
+        )
+    key, field = parser.compile_filter(args[0]), parser.compile_filter(args[1])
+    lang = parser.compile_filter(args[2]) if len(args) == 3 else None
+    node = _check_key(tag, _literal(key))
+    field_name = _literal(field)
+    if node is not None and field_name is not None and not node.has(field_name):
+        raise template.TemplateSyntaxError(
+            f"{tag}: method content node {node.key!r} has no text field {field_name!r}"
+        )
+    return MethodTextNode(key, field, lang, target)
+
+
+@register.tag("method_node")
+def method_node(parser: Parser, token: Token) -> MethodNodeNode:
+    """{% method_node key as var %}"""
+    tag, *bits = token.split_contents()
+    args, target = _split_as(tag, bits)
+    if len(args) != 1 or target is None:
+        raise template.TemplateSyntaxError(f'usage: {{% {tag} "principle.p1" as p %}}')
+    key = parser.compile_filter(args[0])
+    _check_key(tag, _literal(key))
+    return MethodNodeNode(key, target)
