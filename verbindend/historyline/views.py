@@ -57,7 +57,9 @@ def _scope_context(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
 
 def _list(request: HttpRequest, scope: Network | Study) -> HttpResponse:
     field = "network" if isinstance(scope, Network) else "study"
-    exercises = Exercise.objects.filter(**{field: scope}).with_line_count()
+    exercises = (
+        Exercise.objects.filter(**{field: scope}).with_line_count().order_by("-created_at", "-pk")
+    )
     page = Paginator(exercises, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "scope": scope,
