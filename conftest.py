@@ -59,3 +59,15 @@ def personas(db: None) -> personas_module.Personas:
 def _fast_password_hashing(settings: object) -> None:
     """Tests create many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: object) -> None:
+    """Background jobs run inside the test; one test runs the real database worker."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings: object) -> None:
+    """Assertions read English messages; tests of Dutch switch the language explicitly."""
+    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
