@@ -255,7 +255,7 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "network": network,
             "form": form,
             "person": person,
-            "consents": person.consents.all(),  # type: ignore[attr-defined]
+            "consents": person.consents.all(),
             "consent_form": ConsentForm(initial={"given_at": timezone.localtime()}),
         },
     )
