@@ -122,12 +122,10 @@ def read_table(upload: IO[bytes], filename: str) -> list[dict[str, str]]:
 def _read_csv(data: bytes) -> list[list[str]]:
     if b"\x00" in data:
         raise DomainError("import.binary", _("This does not look like a CSV text file."))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
@@ -180,6 +178,8 @@ def _to_records(table: list[list[str]]) -> list[dict[str, str]]:
             _("The first row must name the columns, with at least a column 'name' (or 'naam')."),
         )
     body = table[1:]
+    if not body:
+        raise DomainError("import.empty", _("The file has no rows below the column names."))
     if len(body) > settings.IMPORT_MAX_ROWS:
         raise DomainError(
             "import.rows",
