@@ -10,6 +10,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,11 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from verbindend.core import policy
 from verbindend.core.errors import DomainError
 from verbindend.method import content
-from verbindend.networks.models import Network, OrganisationMembership
+from verbindend.networks.models import Network
 from verbindend.scan import charts, results, services
 from verbindend.scan.forms import AboutYouForm, RoundForm
 from verbindend.scan.links import links_for
-from verbindend.scan.models import UNKNOWN, Invitation, Response, Round
+from verbindend.scan.models import UNKNOWN, Answer, Invitation, Response, Round
 
 COOKIE_SALT = "verbindend.scan.response"
 COOKIE_AGE = 60 * 60 * 24 * 120
@@ -104,21 +105,20 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _progress(round_: Round) -> dict[str, object]:
     """Responses per organisation (counts only) for the coordinator."""
-    responses = Response.objects.filter(round=round_, answers__isnull=False).distinct()
-    per_org: dict[str, int] = {}
-    for name in responses.values_list("organisation_name", flat=True):
-        label = name or _("Not stated")
-        per_org[label] = per_org.get(label, 0) + 1
-    invitations = round_.invitations.count()
-    finished = responses.filter(finished_at__isnull=False).count()
+    responses = Response.objects.filter(round=round_).filter(
+        Exists(Answer.objects.filter(response=OuterRef("pk")))
+    )
+    per_org = [
+        (name or _("Not stated"), count)
+        for name, count in responses.values_list("organisation_name")
+        .annotate(count=Count("id"))
+        .order_by("organisation_name")
+    ]
     return {
-        "per_org": sorted(per_org.items()),
-        "total": sum(per_org.values()),
-        "finished": finished,
-        "invitations": invitations,
-        "organisations": OrganisationMembership.objects.filter(network=round_.network)
-        .current()
-        .count(),
+        "per_org": per_org,
+        "total": sum(count for _name, count in per_org),
+        "finished": responses.filter(finished_at__isnull=False).count(),
+        "invitations": round_.invitations.count(),
     }
 
 
