@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from verbindend.scan import results
 from verbindend.scan.results import Group, shown_groups
-from verbindend.scan.tests.builders import many, make_round, organisation, respond
+from verbindend.scan.tests.builders import make_round, many, organisation, respond
 from verbindend.testing.personas import Personas
 
 P1, P2 = "principle.p1", "principle.p2"
