@@ -131,12 +131,12 @@ class Round(models.Model):
         return [key for key in self.item_keys if principle_of(key) == principle_key]
 
 
-class InvitationQuerySet(models.QuerySet["Invitation"]):
-    def visible_to(self, user: User) -> InvitationQuerySet:
+class ScanInvitationQuerySet(models.QuerySet["ScanInvitation"]):
+    def visible_to(self, user: User) -> ScanInvitationQuerySet:
         return self.filter(round__in=Round.objects.visible_to(user))
 
 
-class Invitation(models.Model):
+class ScanInvitation(models.Model):
     """One person's link to answer one round: one response per invitation."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
@@ -148,7 +148,7 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
-    objects = InvitationQuerySet.as_manager()
+    objects = ScanInvitationQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -173,7 +173,7 @@ class Response(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     invitation = models.OneToOneField(
-        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
+        ScanInvitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
     )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     organisation = models.ForeignKey(

@@ -398,6 +398,7 @@ def export_rows(round_: Round, result: RoundResult) -> tuple[list[str], list[lis
             classes[tuple(attrs[d] for d in kept)] += 1
         if all(size >= result.k for size in classes.values()):
             break
+    kept = [d for d in kept if any(attrs[d] for _pk, attrs in blanked)]  # no empty columns
     header = [*kept, *round_.item_keys]
     rows = []
     for pk, attrs in blanked:

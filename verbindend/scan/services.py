@@ -33,9 +33,9 @@ from verbindend.scan.models import (
     UNKNOWN,
     Answer,
     Comment,
-    Invitation,
     Response,
     Round,
+    ScanInvitation,
     principle_of,
 )
 
@@ -114,11 +114,11 @@ def _link(path: str) -> str:
     return str(settings.SITE_URL).rstrip("/") + path
 
 
-def invitation_link(invitation: Invitation) -> str:
+def invitation_link(invitation: ScanInvitation) -> str:
     return _link(reverse("scan:start", args=["i", invitation.token]))
 
 
-def _send(invitation: Invitation, *, reminder: bool) -> None:
+def _send(invitation: ScanInvitation, *, reminder: bool) -> None:
     language = settings.LANGUAGE_CODE
     with translation.override(language):
         context = {
@@ -149,7 +149,7 @@ def invite_members(*, round_: Round) -> int:
             if email in known:
                 continue
             known.add(email)
-            created.append(Invitation.objects.create(round=round_, person=person, email=email))
+            created.append(ScanInvitation.objects.create(round=round_, person=person, email=email))
     for invitation in created:
         _send(invitation, reminder=False)
         invitation.sent_at = timezone.now()
@@ -177,7 +177,7 @@ def _choice(value: str, allowed: list[str]) -> str:
 def start_response(
     *,
     round_: Round,
-    invitation: Invitation | None = None,
+    invitation: ScanInvitation | None = None,
     organisation_id: int | str | None = None,
     lead_role: str = "",
     engagement: str = "",
@@ -210,7 +210,7 @@ def start_response(
     )
     with transaction.atomic():
         if invitation is not None:
-            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            locked = ScanInvitation.objects.select_for_update().get(pk=invitation.pk)
             if Response.objects.filter(invitation=locked).exists():
                 raise DomainError(
                     "scan.already_started",

@@ -25,7 +25,7 @@ from verbindend.networks.models import Network
 from verbindend.scan import charts, results, services
 from verbindend.scan.forms import AboutYouForm, RoundForm
 from verbindend.scan.links import links_for
-from verbindend.scan.models import UNKNOWN, Answer, Invitation, Response, Round
+from verbindend.scan.models import UNKNOWN, Answer, Response, Round, ScanInvitation
 
 COOKIE_SALT = "verbindend.scan.response"
 COOKIE_AGE = 60 * 60 * 24 * 120
@@ -317,7 +317,7 @@ class Respondent:
     round: Round
     kind: str
     key: str
-    invitation: Invitation | None
+    invitation: ScanInvitation | None
     response: Response | None
 
 
@@ -329,7 +329,7 @@ def _respondent(request: HttpRequest, kind: str, key: str) -> Respondent:
     forged = DomainError("scan.forged", _("This answer link is not valid."), status=404)
     if kind == "i":
         invitation = (
-            Invitation.objects.filter(token=key).select_related("round__network").first()
+            ScanInvitation.objects.filter(token=key).select_related("round__network").first()
             if key
             else None
         )
@@ -388,7 +388,8 @@ def respond_start(request: HttpRequest, kind: str, key: str) -> HttpResponse:
             "engagement": person.engagement,
             "tenure": person.tenure,
         }
-    form = AboutYouForm(request.POST or None, network=round_.network, initial=initial)
+    posted = request.POST if request.method == "POST" else None
+    form = AboutYouForm(posted, network=round_.network, initial=initial)
     if request.method == "POST":
         if who.response is not None:
             raise DomainError(
@@ -398,10 +399,11 @@ def respond_start(request: HttpRequest, kind: str, key: str) -> HttpResponse:
             )
         if form.is_valid():
             data = form.cleaned_data
+            organisation = data["organisation"]
             response = services.start_response(
                 round_=round_,
                 invitation=who.invitation,
-                organisation_id=data["organisation"].pk if data["organisation"] else None,
+                organisation_id=organisation.pk if organisation else None,
                 lead_role=data["lead_role"],
                 engagement=data["engagement"],
                 tenure=data["tenure"],
