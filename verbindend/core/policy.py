@@ -46,6 +46,9 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
     "cases.decide": frozenset({C}),
     "sessions.run": frozenset({C, F}),
     "contribute": frozenset({C, F, MB}),
+    "scans.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
+    "scans.manage": frozenset({C}),
+    "scans.export": frozenset({C, F, CASE_RESEARCHER}),
 }
 STUDY_RULES: dict[str, frozenset[str]] = {
     "study.view": frozenset({R, SO}),
