@@ -36,7 +36,7 @@ test-postgres: setup ## the suite on PostgreSQL (TEST_POSTGRES_URL)
 	DATABASE_URL=$(TEST_POSTGRES_URL) VERBINDEND_REQUIRE_DB=postgres $(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
 e2e: setup ## the browser tests in Debian's Chromium
-	REDIS_URL_FOR_TESTS=$(TEST_REDIS_URL) $(PY) -m pytest e2e -q -p no:django
+	REDIS_URL_FOR_TESTS=$(TEST_REDIS_URL) $(PY) -m pytest e2e -q -p no:django -W ignore::pytest.PytestConfigWarning
 
 lint: setup ## ruff, formatting, mypy, missing migrations
 	.venv/bin/ruff check .
