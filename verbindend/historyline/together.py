@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
 from verbindend.historyline import geometry
@@ -87,7 +88,10 @@ def y_of(value: float) -> float:
 
 
 def _path(points: Sequence[tuple[float, float]], span: int) -> str:
-    return " ".join(f"{x_of(d, span)},{y_of(v)}" for d, v in points)
+    """SVG points as plain numbers (never localised), in picture coordinates."""
+    sx, sy = (WIDTH - LEFT - RIGHT) / span, (HEIGHT - TOP - BOTTOM) / 100
+    bottom = HEIGHT - BOTTOM
+    return " ".join([f"{LEFT + sx * d:.1f},{bottom - sy * v:.1f}" for d, v in points])
 
 
 def frame(exercise: Exercise) -> dict[str, Any]:
@@ -181,9 +185,11 @@ def overlay(
                 points=points,
                 moments=[
                     {
-                        "x": x_of(exercise.day_of(m.on), span),
-                        "y": y_of(m.value),
-                        "moment": m,
+                        "x": str(x_of(exercise.day_of(m.on), span)),
+                        "y": str(y_of(m.value)),
+                        "kind": m.kind,
+                        "label": f"{line.pseudonym} · {date_format(m.on, 'SHORT_DATE_FORMAT')}"
+                        f" · {m.title}",
                     }
                     for m in shown
                 ],
