@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import logging
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -203,7 +204,7 @@ def add_material(
 def start_import(
     *,
     study: Study,
-    files: list[UploadedFile],
+    files: Sequence[UploadedFile],
     user: User,
     kind: str,
     case: Case | None = None,

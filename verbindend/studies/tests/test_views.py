@@ -402,6 +402,8 @@ def test_search_finds_snippets_across_the_study(world: World) -> None:
 class SearchInputTests(HypothesisTestCase):
     """Whatever is typed into the search box gives a page, never an error."""
 
+    p: Personas
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.p = personas_module.build()
