@@ -36,8 +36,9 @@ def main() -> None:
 
         media = tempfile.TemporaryDirectory(prefix="verbindend-bench-media-")
         settings.MEDIA_ROOT = media.name
-        user = User.objects.create_user(username="bench@example.org", password=None)
-        study = Study.objects.create(name="Bench", slug="bench")
+        tag = str(time.time_ns())
+        user = User.objects.create_user(username=f"bench-{tag}@example.org", password=None)
+        study = Study.objects.create(name="Bench", slug=f"bench-{tag}")
         texts = [samples.words(words_per_doc, seed=n) for n in range(doc_count)]
 
         # baseline: the same texts written straight into the table, in one transaction
@@ -48,7 +49,7 @@ def main() -> None:
                 for n, t in enumerate(texts)
             )
         baseline_docs_s = time.perf_counter() - started
-        Document.objects.all().delete()
+        Document.objects.filter(study=study).delete()
 
         uploads = [
             SimpleUploadedFile(f"doc-{n:03}.txt", t.encode("utf-8")) for n, t in enumerate(texts)
@@ -59,7 +60,10 @@ def main() -> None:
         import_batch.call(batch_id=batch.pk)  # what `manage.py db_worker` runs
         docs_s = time.perf_counter() - started
         docs_ok = ImportItem.objects.filter(batch=batch, status=ItemStatus.DONE).count()
-        words = sum(len(d.split()) for d in Document.objects.values_list("text", flat=True))
+        words = sum(
+            len(d.split())
+            for d in Document.objects.filter(study=study).values_list("text", flat=True)
+        )
 
         pdf = samples.pdf_of_words(pdf_pages)
         started = time.perf_counter()

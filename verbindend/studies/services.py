@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CONSENT_TEXT_VERSION = "study-2026.1"
+# Checked by the caller already (and each would cost a query per document).
+UNCHECKED = ["original", "study", "case", "respondent", "created_by"]
 STUDY_CONSENT_PURPOSES = (ConsentPurpose.RESEARCH, ConsentPurpose.RECORDING)
 
 
@@ -149,7 +151,7 @@ def paragraph_at(document: Document, offset: int) -> int:
 def _new_document(**fields: Any) -> Document:
     text = fields["text"]
     document = Document(length=len(text), paragraph_starts=paragraph_starts(text), **fields)
-    document.full_clean(exclude=["original"])
+    document.full_clean(exclude=UNCHECKED)
     document.save()
     return document
 
@@ -194,7 +196,7 @@ def add_material(
     try:
         with transaction.atomic():
             document = Document(study=study, origin_ref=origin_ref, **fields)
-            document.full_clean(exclude=["original"])
+            document.full_clean(exclude=UNCHECKED)
             document.save()
             return document
     except IntegrityError:  # sent twice at the same moment: the other one won
@@ -238,8 +240,8 @@ def start_import(
                 item.error = str(error.message)
                 item.save()
                 continue
+            item.upload.save(_stored_name(name), upload, save=False)
             item.save()
-            item.upload.save(_stored_name(name), upload, save=True)
         transaction.on_commit(lambda: queue_import(batch))
     return batch
 
