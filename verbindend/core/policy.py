@@ -57,6 +57,9 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "roles.manage": frozenset({R}),
     "cases.propose": frozenset({R}),
     "sessions.run": frozenset({R}),
+    "selection.change": frozenset({R}),
+    "material.view": frozenset({R, SO}),
+    "material.change": frozenset({R}),
 }
 
 
