@@ -197,6 +197,7 @@ def render(name: str, *, lang: str | None = None, standalone: bool = False) -> s
         context = {
             "name": name,
             "aid": aid,
+            "alt": aid.text("alt"),
             "width": WIDTH,
             "font": FONT,
             "ink": INK,

@@ -172,4 +172,11 @@ def aid_figure(name: str, anchor: bool = False) -> dict[str, object]:
 
     name = name.removeprefix("aid.")
     # aids.render returns the SafeString of our own SVG template, which escaped every text.
-    return {"aid": aids.node(name), "name": name, "svg": aids.render(name), "anchor": anchor}
+    aid = aids.node(name)
+    return {
+        "aid": aid,
+        "caption": aid.text("caption"),
+        "name": name,
+        "svg": aids.render(name),
+        "anchor": anchor,
+    }
