@@ -213,3 +213,11 @@ def test_the_projector_view_shows_one_aid_and_links_to_the_next() -> None:
     assert html.count("<svg") == 1 + html.count('class="brand"')  # only the aid itself
     assert reverse("method:projector", args=["knowledge_types"]) in html
     assert "site-header" not in html
+
+
+def test_the_guide_speaks_dutch() -> None:
+    html = page(reverse("method:section", args=["concepts"]), "nl")
+    assert '<html lang="nl"' in html
+    assert "Begrippen" in html and "De methode" in html
+    assert content.get("condition.anchored").text("title", "nl") in html
+    assert "Versie van de methode-inhoud" in html
