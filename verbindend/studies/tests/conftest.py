@@ -25,3 +25,9 @@ def _english(settings: object) -> Iterator[None]:
     settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_queue_in_the_database(settings: object) -> None:
+    """Imports are tested through the real queue and worker, with progress in between."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # type: ignore[attr-defined]
