@@ -96,11 +96,17 @@ def mouse_drag(page: Page, svg: Locator) -> None:
     page.mouse.up()
 
 
+def set_marking(page: Page, on: bool, *, tap: bool) -> None:
+    button = page.locator("[data-action=mark]")
+    if (button.get_attribute("aria-pressed") == "true") != on:
+        button.tap() if tap else button.click()
+    expect(button).to_have_attribute("aria-pressed", "true" if on else "false")
+
+
 def mark_moment(
     page: Page, svg: Locator, fraction: float, kind: str, title: str, tap: bool
 ) -> None:
-    page.click("[data-action=mark]") if not tap else page.tap("[data-action=mark]")
-    expect(page.locator("[data-action=mark]")).to_have_attribute("aria-pressed", "true")
+    set_marking(page, True, tap=tap)
     svg.scroll_into_view_if_needed()
     x, y = at(svg, fraction, curve(fraction))
     if tap:
@@ -118,7 +124,7 @@ def mark_moment(
     count = page.locator(".hl-moments li").count()
     page.click(".hl-moment-form button[type=submit]")
     expect(page.locator(".hl-moments li")).to_have_count(count + 1)
-    page.click("[data-action=mark]")  # back to drawing
+    set_marking(page, False, tap=tap)  # back to drawing
 
 
 def save(page: Page) -> None:
