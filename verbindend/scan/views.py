@@ -48,7 +48,7 @@ def _round(request: HttpRequest, slug: str, pk: int, action: str) -> Round:
 def _results_or_error(round_: Round) -> results.RoundResult:
     if not round_.results_available:
         raise DomainError(
-            "scan.not_released",
+            "scans.not_released",
             _("The results are shown once the round closes or the coordinator releases them."),
             status=409,
         )
@@ -326,7 +326,7 @@ def _cookie_name(round_: Round) -> str:
 
 
 def _respondent(request: HttpRequest, kind: str, key: str) -> Respondent:
-    forged = DomainError("scan.forged", _("This answer link is not valid."), status=404)
+    forged = DomainError("scans.forged", _("This answer link is not valid."), status=404)
     if kind == "i":
         invitation = (
             ScanInvitation.objects.filter(token=key).select_related("round__network").first()
@@ -357,7 +357,7 @@ def _respondent(request: HttpRequest, kind: str, key: str) -> Respondent:
 def _need_response(who: Respondent) -> Response:
     if who.response is None:
         raise DomainError(
-            "scan.no_response", _("Start by telling us a little about yourself."), status=409
+            "scans.no_response", _("Start by telling us a little about yourself."), status=409
         )
     return who.response
 
@@ -393,7 +393,7 @@ def respond_start(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     if request.method == "POST":
         if who.response is not None:
             raise DomainError(
-                "scan.already_started",
+                "scans.already_started",
                 _("You already started this scan; your answers are kept. Continue below."),
                 status=409,
             )
@@ -443,7 +443,7 @@ def respond_page(request: HttpRequest, kind: str, key: str, n: int) -> HttpRespo
     round_ = who.round
     sections = _sections(round_)
     if not 1 <= n <= len(sections):
-        raise DomainError("scan.page", _("This page does not exist."), status=404)
+        raise DomainError("scans.page", _("This page does not exist."), status=404)
     principle_key = sections[n - 1]
     items = round_.items_of(principle_key)
     if request.method == "POST":
@@ -452,7 +452,7 @@ def respond_page(request: HttpRequest, kind: str, key: str, n: int) -> HttpRespo
             name[5:] for name in request.POST if name.startswith("item-") and name[5:] not in items
         }
         if extra:
-            raise DomainError("scan.item", _("This statement is not part of this round."))
+            raise DomainError("scans.item", _("This statement is not part of this round."))
         services.save_principle(
             response=response,
             principle_key=principle_key,
