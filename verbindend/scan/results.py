@@ -292,7 +292,8 @@ def compute(round_: Round) -> RoundResult:
                 g.means[key] = None
             continue
         mean, median, sd = _stats(list(mine.values()))
-        cells = shown_groups(frozenset(mine), groups, k)
+        population = frozenset(mine)
+        cells = base if population == everyone else shown_groups(population, groups, k)
         for g in groups:
             if g.ident in cells:
                 values = [mine[m] for m in g.members if m in mine]

@@ -142,20 +142,24 @@ def round_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         result = results.for_round(round_)
         earlier = Round.objects.filter(network=network, opens_on__lte=round_.opens_on)
         keys = [p.key for p in result.principles]
+        trend = results.trend(earlier.select_related("network"), keys)
         context.update(
             result=result,
             radar=_radar(round_, result),
-            group_radars=[
-                (dimension, _radar(round_, _only(result, dimension), groups=True))
-                for dimension in results.DIMENSIONS
-                if result.groups_of(dimension)
-            ],
             dimensions=[
                 (dimension, result.groups_of(dimension))
                 for dimension in results.DIMENSIONS
                 if result.groups_of(dimension)
             ],
-            trend=results.trend(earlier.select_related("network"), keys),
+            trend=trend,
+            trend_chart=charts.trend(
+                _("Over time"),
+                [row.round.title for row in trend],
+                keys,
+                [row.means for row in trend],
+            )
+            if len(trend) > 1
+            else "",
             links={key: links_for(network, key) for key in keys},
         )
     return render(request, "scan/round.html", context)
@@ -258,7 +262,8 @@ def round_radar(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
         response["Content-Disposition"] = f'attachment; filename="{name}.png"'
         return response
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
+    if "view" not in request.GET:  # shown in the page as an image; otherwise a download
+        response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
     return response
 
 
