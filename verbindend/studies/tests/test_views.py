@@ -308,7 +308,7 @@ def test_judging_a_case_fills_the_coverage_table(world: World) -> None:
 
 
 def test_uploading_a_batch_shows_progress_and_a_message_per_file(
-    world: World, django_capture_on_commit_callbacks: object
+    world: World, django_capture_on_commit_callbacks: object, database_worker: None
 ) -> None:
     p = world.p
     client = client_for(p.researcher)
