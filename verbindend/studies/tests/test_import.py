@@ -46,6 +46,7 @@ def files_under(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes its connection
 def test_a_mixed_batch_imports_the_good_files_and_explains_the_bad_ones(
     personas: Personas,
     django_capture_on_commit_callbacks: object,

@@ -307,6 +307,7 @@ def test_judging_a_case_fills_the_coverage_table(world: World) -> None:
     assert b"case-gaps" in page.content
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes its connection
 def test_uploading_a_batch_shows_progress_and_a_message_per_file(
     world: World, django_capture_on_commit_callbacks: object, database_worker: None
 ) -> None:
