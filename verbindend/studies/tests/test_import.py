@@ -60,7 +60,7 @@ def test_a_mixed_batch_imports_the_good_files_and_explains_the_bad_ones(
             upload("verslag.txt", "Één verslag ☕".encode()),
             upload("notities.md", b"# Notities"),
             upload("site.html", b"<p>Webpagina</p>"),
-            upload("interview.docx", samples.docx_bytes(["Interview"])),
+            upload("gesprek.docx", samples.docx_bytes(["Interview"])),
             upload("rapport.pdf", samples.pdf_of_words(3)),
             upload("kapot.pdf", b"%PDF-1.4 kapot"),
             upload("geheim.pdf", samples.encrypted_pdf_bytes()),
@@ -73,7 +73,7 @@ def test_a_mixed_batch_imports_the_good_files_and_explains_the_bad_ones(
     items = {i.filename: i for i in batch.items.all()}
     assert batch.status == BatchStatus.FINISHED
     imported = {n for n, i in items.items() if i.status == ItemStatus.DONE}
-    assert imported == {"verslag.txt", "notities.md", "site.html", "interview.docx", "rapport.pdf"}
+    assert imported == {"verslag.txt", "notities.md", "site.html", "gesprek.docx", "rapport.pdf"}
     assert "damaged" in items["kapot.pdf"].error
     assert "password" in items["geheim.pdf"].error
     assert "empty" in items["leeg.txt"].error
