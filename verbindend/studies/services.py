@@ -171,10 +171,12 @@ def add_material(
     """Material sent by other parts of the app (live-session summaries, history-line stories).
 
     Idempotent on ``origin_ref`` (e.g. ``"live-session:42"``): sending again updates the text.
+    An empty text is kept as an empty document (a session without contributions yet), so a
+    caller running after a commit never fails on it.
     """
     if case is not None and case.study_id != study.pk:
         raise DomainError("material.case", _("This case is not part of the study."))
-    text = extract.normalise(text)
+    text = extract.normalise(text, allow_empty=True)
     fields = {
         "kind": kind,
         "title": title[:300],
@@ -196,7 +198,7 @@ def add_material(
     try:
         with transaction.atomic():
             document = Document(study=study, origin_ref=origin_ref, **fields)
-            document.full_clean(exclude=UNCHECKED)
+            document.full_clean(exclude=[*UNCHECKED, "text"])
             document.save()
             return document
     except IntegrityError:  # sent twice at the same moment: the other one won

@@ -152,3 +152,22 @@ def test_add_material_refuses_another_studys_case(personas: Personas) -> None:
     case = personas.other_study.cases.get()
     with pytest.raises(DomainError):
         services.add_material(study=personas.study, kind="other", title="x", text="y", case=case)
+
+
+def test_material_sent_without_text_yet_is_kept_empty(personas: Personas) -> None:
+    document = services.add_material(
+        study=personas.study,
+        kind="session_summary",
+        title="Nog leeg",
+        text=" \n ",
+        origin_ref="s:1",
+    )
+    assert document.text == "" and document.paragraph_starts == []
+    again = services.add_material(
+        study=personas.study,
+        kind="session_summary",
+        title="Gevuld",
+        text="Nu wel",
+        origin_ref="s:1",
+    )
+    assert again.pk == document.pk and again.paragraph_starts == [0]

@@ -440,3 +440,10 @@ class SearchInputTests(HypothesisTestCase):
         target = reverse("studies:search", args=[self.p.study.slug])
         assert b"1 document" in client.get(target, {"q": "0%"}).content
         assert b"0 documents" in client.get(target, {"q": "1_0"}).content
+
+
+def test_an_empty_document_still_opens(world: World) -> None:
+    p = world.p
+    empty = services.add_material(study=p.study, kind="session_summary", title="Leeg", text="")
+    target = reverse("studies:document", args=[p.study.slug, empty.pk])
+    assert client_for(p.researcher).get(target).status_code == 200
