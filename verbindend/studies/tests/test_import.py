@@ -63,6 +63,7 @@ def test_a_mixed_batch_imports_the_good_files_and_explains_the_bad_ones(
             upload("gesprek.docx", samples.docx_bytes(["Interview"])),
             upload("rapport.pdf", samples.pdf_of_words(3)),
             upload("kapot.pdf", b"%PDF-1.4 kapot"),
+            upload("kapot.docx", b"PK\x03\x04 kapot"),  # fails inside a group of small files
             upload("geheim.pdf", samples.encrypted_pdf_bytes()),
             upload("leeg.txt", b""),
             upload("programma.exe", b"MZ"),
@@ -75,6 +76,7 @@ def test_a_mixed_batch_imports_the_good_files_and_explains_the_bad_ones(
     imported = {n for n, i in items.items() if i.status == ItemStatus.DONE}
     assert imported == {"verslag.txt", "notities.md", "site.html", "gesprek.docx", "rapport.pdf"}
     assert "damaged" in items["kapot.pdf"].error
+    assert "damaged" in items["kapot.docx"].error
     assert "password" in items["geheim.pdf"].error
     assert "empty" in items["leeg.txt"].error
     assert "type of file" in items["programma.exe"].error
