@@ -79,6 +79,9 @@ def test_the_aids_section_projector_and_svg(page: Page, app: App) -> None:
     box = svg.bounding_box()
     assert box is not None and box["width"] > 600
     assert_accessible(page, context="projector")
+    page.keyboard.press("ArrowLeft")  # a presenter's clicker steps back to the previous aid
+    page.wait_for_url("**/method/aids/principles/projector/")
+    expect(page.locator(".projector-aid svg[data-key='aid.principles']")).to_be_visible()
     response = page.request.get(app.base_url + "/method/aids/conditions.svg")
     assert response.ok and response.headers["content-type"].startswith("image/svg+xml")
 
