@@ -59,6 +59,9 @@ bench: setup ## every benchmark at full size (JSON on the last line of each)
 bench-smoke: setup ## every benchmark once at a small size
 	BENCH_SMOKE=1 $(PY) -m bench all
 
+bench-import: setup ## document import: 100 texts and a 100-page PDF
+	$(PY) -m bench import_docs
+
 bench-%: setup ## one benchmark, e.g. make bench-live
 	$(PY) -m bench $*
 

@@ -249,7 +249,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "apscheduler": {"level": "WARNING"},
+    },
 }
 
 FORM_RENDERER = "verbindend.core.forms.FormRenderer"

@@ -124,3 +124,28 @@ def test_the_database_worker_sends_the_mail(settings, mailoutbox) -> None:  # ty
     assert mailoutbox == []
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0.01")
     assert len(mailoutbox) == 1
+
+
+def test_the_nightly_job_forgets_long_expired_invitations(personas: Personas) -> None:
+    from verbindend.accounts.tasks import purge_stale_invitations
+
+    old, _recent, used = (
+        invite(personas, "old@x.test"),
+        invite(personas, "new@x.test"),
+        invite(personas, "used@x.test"),
+    )
+    services.accept_invitation(invitation=used, user=personas.outsider)
+    Invitation.objects.filter(pk__in=[old.pk, used.pk]).update(
+        expires_at=timezone.now() - timedelta(days=91)
+    )
+    assert purge_stale_invitations.call() == 1
+    assert set(Invitation.objects.values_list("email", flat=True)) == {"new@x.test", "used@x.test"}
+
+
+def test_the_scheduler_knows_the_nightly_job(db: None) -> None:
+    from crontask import scheduler
+
+    import verbindend.accounts.tasks  # noqa: F401  (registering happens on import)
+
+    names = [job.name for job in scheduler.get_jobs()]
+    assert any("purge_stale_invitations" in name for name in names)

@@ -29,7 +29,7 @@ GOOD_CSV = (
 def upload(client: Client, name: str, data: bytes):  # type: ignore[no-untyped-def]
     return client.post(
         reverse("networks:people_import", args=["noord"]),
-        {"file": SimpleUploadedFile(name, data)},
+        {"kind": "people", "file": SimpleUploadedFile(name, data)},
     )
 
 
@@ -187,3 +187,27 @@ class TestAnyBytesNeverCrash(HypothesisTestCase):
         assert preview.status_code == 200
         if preview.context.get("valid_count"):
             assert confirm(client, preview).status_code == 302  # type: ignore[attr-defined]
+
+
+def test_organisations_import_with_periods(personas: Personas) -> None:
+    client = coordinator(personas)
+    csv = (
+        "naam,sector,grootte,website,lid sinds,tot\n"
+        "Atelier Oost,Social economy,klein,https://oost.example.org,2016-02-01,\n"
+        "Organisatie Één,,,,,\n"
+        "Oud Huis,education,groot,,2019-01-01,2018-01-01\n"
+        "Rare Site,,,javascript:alert(1),,\n"
+    )
+    preview = client.post(
+        reverse("networks:people_import", args=["noord"]),
+        {"kind": "organisations", "file": SimpleUploadedFile("orgs.csv", csv.encode())},
+    )
+    rows = preview.context["rows"]
+    assert [r.ok for r in rows] == [True, False, False, False]
+    response = confirm(client, preview)
+    assert response["Location"] == reverse("networks:organisations", args=["noord"])
+    membership = personas.network.memberships.get(organisation__name="Atelier Oost")
+    assert membership.organisation.sector == "social_economy"
+    assert membership.organisation.size == "small"
+    assert str(membership.joined_on) == "2016-02-01"
+    assert not Organisation.objects.filter(name__in=["Oud Huis", "Rare Site"]).exists()
