@@ -45,6 +45,7 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
     "roles.manage": frozenset({C}),
     "cases.decide": frozenset({C}),
     "sessions.run": frozenset({C, F}),
+    "sessions.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
     "contribute": frozenset({C, F, MB}),
 }
 STUDY_RULES: dict[str, frozenset[str]] = {
@@ -54,6 +55,7 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "roles.manage": frozenset({R}),
     "cases.propose": frozenset({R}),
     "sessions.run": frozenset({R}),
+    "sessions.view": frozenset({R, SO}),
 }
 
 
