@@ -36,7 +36,7 @@ test-postgres: setup ## the suite on PostgreSQL (TEST_POSTGRES_URL)
 	DATABASE_URL=$(TEST_POSTGRES_URL) VERBINDEND_REQUIRE_DB=postgres $(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
 e2e: setup ## the browser tests in Debian's Chromium
-	REDIS_URL_FOR_TESTS=$(TEST_REDIS_URL) $(PY) -m pytest e2e -q -p no:django
+	REDIS_URL_FOR_TESTS=$(TEST_REDIS_URL) $(PY) -m pytest e2e -q -p no:django -W ignore::pytest.PytestConfigWarning
 
 lint: setup ## ruff, formatting, mypy, missing migrations
 	.venv/bin/ruff check .
@@ -58,6 +58,9 @@ bench: setup ## every benchmark at full size (JSON on the last line of each)
 
 bench-smoke: setup ## every benchmark once at a small size
 	BENCH_SMOKE=1 $(PY) -m bench all
+
+bench-import: setup ## document import: 100 texts and a 100-page PDF
+	$(PY) -m bench import_docs
 
 bench-%: setup ## one benchmark, e.g. make bench-live
 	$(PY) -m bench $*

@@ -1,4 +1,4 @@
-"""Shared test set-up: the database engine check, and personas for every role of both scopes.
+"""Shared test set-up: hypothesis profiles and the database engine check.
 
 A test that needs PostgreSQL, Redis, Chromium or the REFI-QDA schemas skips with a clear message
 when they are missing on a developer's machine, and fails instead when CI=true.
@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from verbindend.testing import personas as personas_module
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -48,14 +46,3 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         if ON_CI:
             pytest.exit(message, returncode=1)
         pytest.exit(message + " Skipped: start PostgreSQL or set TEST_POSTGRES_URL.", returncode=0)
-
-
-@pytest.fixture
-def personas(db: None) -> personas_module.Personas:
-    return personas_module.build()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: object) -> None:
-    """Tests create many users; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

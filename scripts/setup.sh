@@ -70,7 +70,8 @@ for dir in $(find verbindend -type d -name locale -not -path '*/node_modules/*')
     [ -f "$po" ] || continue
     mo="${po%.po}.mo"
     if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
-      .venv/bin/pybabel compile --statistics -i "$po" -o "$mo" >/dev/null
+      .venv/bin/pybabel compile -i "$po" -o "$mo" >/dev/null 2>&1 \
+        || .venv/bin/pybabel compile -i "$po" -o "$mo"
     fi
   done
 done

@@ -72,7 +72,11 @@ def invite(
             study=study,
             person=person,
         )
-    transaction.on_commit(lambda: send_invitation(invitation, language=language))
+    from verbindend.accounts.tasks import send_invitation_email
+
+    chosen = language or translation.get_language() or settings.LANGUAGE_CODE
+    # Enqueued in the same transaction: the job exists exactly when the invitation does.
+    send_invitation_email.enqueue(invitation.pk, chosen)
     return invitation
 
 

@@ -47,6 +47,13 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
     "sessions.run": frozenset({C, F}),
     "sessions.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
     "contribute": frozenset({C, F, MB}),
+    "scans.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
+    "scans.manage": frozenset({C}),
+    "scans.export": frozenset({C, F, CASE_RESEARCHER}),
+    "historyline.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
+    "historyline.draw": frozenset({C, F, MB}),
+    "historyline.run": frozenset({C, F}),
+    "historyline.export": frozenset({C, F, CASE_RESEARCHER}),
 }
 STUDY_RULES: dict[str, frozenset[str]] = {
     "study.view": frozenset({R, SO}),
@@ -56,6 +63,13 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "cases.propose": frozenset({R}),
     "sessions.run": frozenset({R}),
     "sessions.view": frozenset({R, SO}),
+    "selection.change": frozenset({R}),
+    "material.view": frozenset({R, SO}),
+    "material.change": frozenset({R}),
+    "historyline.view": frozenset({R, SO}),
+    "historyline.draw": frozenset({R}),
+    "historyline.run": frozenset({R}),
+    "historyline.export": frozenset({R}),
 }
 
 

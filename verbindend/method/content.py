@@ -40,8 +40,18 @@ every problem it found):
   not in the report); absent means ``"report"``. ``prompt_type`` names a live-session prompt type
   from :data:`PROMPT_TYPES`.
 
-The version in ``meta.toml`` (:func:`version`) is recorded with every scan round, so change it
-whenever the meaning of scan statements or reflection questions changes.
+Keys and versions
+-----------------
+The version in ``meta.toml`` (:func:`version`) is recorded by every instrument that uses the
+content (scan rounds, live sessions, codebooks), so that results stay comparable. The rule:
+
+- an item keeps its key as long as its meaning stays the same (polishing the wording is fine);
+- when an item's meaning changes, it gets a new key (the old key is not reused);
+- the version is raised whenever the meaning of any text changes.
+
+``content/keys.lock`` records a hash of every key's texts for the current version; a test fails
+when a text changed while neither its key nor the version did. ``manage.py method_snapshot``
+updates it (see :mod:`verbindend.method.versioning`).
 """
 
 from __future__ import annotations

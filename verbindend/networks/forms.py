@@ -139,11 +139,18 @@ class BulkInviteForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("The file holds"),
+        choices=[("people", _("people")), ("organisations", _("organisations"))],
+        initial="people",
+        widget=forms.RadioSelect,
+    )
     file = forms.FileField(
         label=_("CSV or Excel file"),
         help_text=_(
-            "One person per row. Columns: name, email, organisation, sector, role, engagement, "
-            "tenure, since, gender. Only name is required."
+            "One per row, with the column names in the first row. People: name, email, "
+            "organisation, sector, role, engagement, tenure, since, gender. Organisations: name, "
+            "sector, type, size, website, joined, left. Only name is required."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )

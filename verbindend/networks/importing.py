@@ -1,4 +1,6 @@
-"""Import people (and their organisations) from a CSV or XLSX file: read, check, then save.
+"""Import people (with their organisations), or organisations alone, from CSV or XLSX.
+
+Read, check, then save.
 
 Reading never writes. Each row is checked with the same form as the manual entry, so a row
 is either taken over whole or reported with its errors; saving happens in one transaction.
@@ -83,6 +85,25 @@ VALUES: dict[str, dict[str, str]] = {
         "ancien": Tenure.LONG_STANDING,
     },
 }
+ORGANISATION_COLUMNS = {
+    "name": "name",
+    "naam": "name",
+    "organisation": "name",
+    "organisatie": "name",
+    "sector": "sector",
+    "type": "type",
+    "size": "size",
+    "grootte": "size",
+    "website": "website",
+    "joined": "joined_on",
+    "joined on": "joined_on",
+    "since": "joined_on",
+    "sinds": "joined_on",
+    "lid sinds": "joined_on",
+    "left": "left_on",
+    "left on": "left_on",
+    "tot": "left_on",
+}
 MAX_CELL = 1000
 MAX_UNZIPPED = 50 * 1024 * 1024
 
@@ -98,7 +119,9 @@ class Row:
         return not self.errors
 
 
-def read_table(upload: IO[bytes], filename: str) -> list[dict[str, str]]:
+def read_table(
+    upload: IO[bytes], filename: str, columns: dict[str, str] = COLUMNS
+) -> list[dict[str, str]]:
     """Rows as dicts keyed by field name. Raises DomainError with a clear message."""
     data = upload.read(settings.IMPORT_MAX_BYTES + 1)
     if len(data) > settings.IMPORT_MAX_BYTES:
@@ -116,18 +139,16 @@ def read_table(upload: IO[bytes], filename: str) -> list[dict[str, str]]:
         table = _read_csv(data)
     else:
         raise DomainError("import.type", _("Upload a CSV file or an Excel (.xlsx) file."))
-    return _to_records(table)
+    return _to_records(table, columns)
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
     if b"\x00" in data:
         raise DomainError("import.binary", _("This does not look like a CSV text file."))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
@@ -169,17 +190,19 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _to_records(table: list[list[str]]) -> list[dict[str, str]]:
+def _to_records(table: list[list[str]], columns: dict[str, str]) -> list[dict[str, str]]:
     table = [row for row in table if any(cell.strip() for cell in row)]
     if not table:
         raise DomainError("import.empty", _("The file has no rows."))
-    header = [COLUMNS.get(cell.strip().lower()) for cell in table[0]]
+    header = [columns.get(cell.strip().lower()) for cell in table[0]]
     if "name" not in header:
         raise DomainError(
             "import.header",
             _("The first row must name the columns, with at least a column 'name' (or 'naam')."),
         )
     body = table[1:]
+    if not body:
+        raise DomainError("import.empty", _("The file has no rows below the column names."))
     if len(body) > settings.IMPORT_MAX_ROWS:
         raise DomainError(
             "import.rows",
@@ -286,5 +309,63 @@ def save_rows(network: Network, records: list[dict[str, str]]) -> int:
         person: Person = form.save(commit=False)
         person.network = network
         person.save()
+        created += 1
+    return created
+
+
+def check_organisation_rows(network: Network, records: list[dict[str, str]]) -> list[Row]:
+    """Validate organisation rows with the same forms as manual entry; names once per network."""
+    from verbindend.networks.forms import MembershipForm, OrganisationForm
+
+    taken = {
+        name.casefold()
+        for name in Organisation.objects.filter(memberships__network=network).values_list(
+            "name", flat=True
+        )
+    }
+    rows = []
+    for index, record in enumerate(records, start=2):
+        row = Row(line=index, raw=record)
+        data = _organisation_data(record)
+        for form in (OrganisationForm(data=data), MembershipForm(data=data)):
+            if not form.is_valid():
+                for name, messages in form.errors.items():
+                    label = form.fields[name].label if name in form.fields else ""
+                    row.errors.extend(f"{label}: {m}" if label else str(m) for m in messages)
+        if record.get("sector") and _sector(record["sector"]) is None:
+            row.errors.append(_("'%(value)s' is not a known sector.") % {"value": record["sector"]})
+        name = record.get("name", "").strip().casefold()
+        if name in taken:
+            row.errors.append(
+                _("This organisation is already in the network (or twice in the file).")
+            )
+        taken.add(name)
+        rows.append(row)
+    return rows
+
+
+def _organisation_data(record: dict[str, str]) -> dict[str, str]:
+    data = dict(record)
+    data["sector"] = _sector(record.get("sector", "")) or ""
+    sizes = {"small": "small", "klein": "small", "medium": "medium", "middelgroot": "medium"}
+    sizes |= {"large": "large", "groot": "large"}
+    data["size"] = sizes.get(record.get("size", "").strip().casefold(), record.get("size", ""))
+    return data
+
+
+@transaction.atomic
+def save_organisation_rows(network: Network, records: list[dict[str, str]]) -> int:
+    from verbindend.networks.forms import MembershipForm, OrganisationForm
+
+    created = 0
+    for row in check_organisation_rows(network, records):
+        if not row.ok:
+            continue
+        data = _organisation_data(row.raw)
+        organisation = OrganisationForm(data=data).save()
+        membership = MembershipForm(data=data).save(commit=False)
+        membership.network = network
+        membership.organisation = organisation
+        membership.save()
         created += 1
     return created

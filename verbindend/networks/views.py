@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,6 +37,7 @@ from verbindend.networks.models import (
     Person,
     Phase,
 )
+from verbindend.privacy.forms import ConsentForm
 from verbindend.studies.models import Case
 
 PAGE_SIZE = 50
@@ -247,7 +249,15 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, _("The changes were saved."))
         return redirect("networks:people", slug=network.slug)
     return render(
-        request, "networks/person_form.html", {"network": network, "form": form, "person": person}
+        request,
+        "networks/person_form.html",
+        {
+            "network": network,
+            "form": form,
+            "person": person,
+            "consents": person.consents.all(),
+            "consent_form": ConsentForm(initial={"given_at": timezone.localtime()}),
+        },
     )
 
 
@@ -271,34 +281,44 @@ def people_import(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(request, slug, "people.change")
     if request.method == "POST" and "payload" in request.POST:
         try:
-            records = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=3600)
-        except signing.BadSignature as error:
+            kind, records = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=3600)
+        except (signing.BadSignature, ValueError) as error:
             raise DomainError(
                 "import.expired", _("This preview has expired. Upload the file again.")
             ) from error
-        created = importing.save_rows(network, records)
-        messages.success(
-            request,
-            ngettext("%(n)d person was imported.", "%(n)d people were imported.", created)
-            % {"n": created},
-        )
-        return redirect("networks:people", slug=network.slug)
+        if kind == "organisations":
+            created = importing.save_organisation_rows(network, records)
+            message = ngettext(
+                "%(n)d organisation was imported.", "%(n)d organisations were imported.", created
+            )
+            target = "networks:organisations"
+        else:
+            created = importing.save_rows(network, records)
+            message = ngettext("%(n)d person was imported.", "%(n)d people were imported.", created)
+            target = "networks:people"
+        messages.success(request, message % {"n": created})
+        return redirect(target, slug=network.slug)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"network": network, "form": form}
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
+        columns = importing.ORGANISATION_COLUMNS if kind == "organisations" else importing.COLUMNS
         try:
-            records = importing.read_table(upload, upload.name)
+            records = importing.read_table(upload, upload.name, columns)
         except DomainError as error:
             form.add_error("file", str(error.message))
         else:
-            rows = importing.check_rows(network, records)
+            if kind == "organisations":
+                rows = importing.check_organisation_rows(network, records)
+            else:
+                rows = importing.check_rows(network, records)
             valid = [row.raw for row in rows if row.ok]
             context.update(
                 rows=rows,
+                kind=kind,
                 valid_count=len(valid),
                 error_count=len(rows) - len(valid),
-                payload=signing.dumps(valid, salt=IMPORT_SALT, compress=True),
+                payload=signing.dumps([kind, valid], salt=IMPORT_SALT, compress=True),
             )
     return render(request, "networks/import.html", context)
 

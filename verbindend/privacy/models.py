@@ -17,6 +17,11 @@ class ConsentRecordQuerySet(models.QuerySet["ConsentRecord"]):
     def active(self) -> ConsentRecordQuerySet:
         return self.filter(withdrawn_at__isnull=True)
 
+    def visible_to(self, user: object) -> ConsentRecordQuerySet:
+        from verbindend.networks.models import Network
+
+        return self.filter(person__network__in=Network.objects.visible_to(user))  # type: ignore[arg-type]
+
 
 class ConsentRecord(models.Model):
     person = models.ForeignKey("networks.Person", on_delete=models.CASCADE, related_name="consents")

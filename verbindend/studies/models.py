@@ -140,3 +140,340 @@ class Case(models.Model):
     def policy_scope(self) -> models.Model:
         """Taking part is the network's decision, so a case answers to the network's rules."""
         return self.network
+
+
+# -- the six steps as a plan -------------------------------------------------------------------
+
+
+class StepStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    UNDER_WAY = "under_way", _("Under way")
+    DONE = "done", _("Done")
+
+
+class StepPlanQuerySet(models.QuerySet["StepPlan"]):
+    def visible_to(self, user: User) -> StepPlanQuerySet:
+        return self.filter(study__in=Study.objects.visible_to(user))
+
+
+class StepPlan(models.Model):
+    """One of the method's six research steps, planned for one study."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="steps")
+    step_key = models.CharField(_("step"), max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.PLANNED
+    )
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+
+    objects = StepPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("step of the plan")
+        verbose_name_plural = _("steps of the plan")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "step_key"], name="unique_study_step"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="step_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.study} · {self.step_key}"
+
+
+# -- case selection ----------------------------------------------------------------------------
+
+
+class Judgement(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
+class CaseAssessmentQuerySet(models.QuerySet["CaseAssessment"]):
+    def visible_to(self, user: User) -> CaseAssessmentQuerySet:
+        return self.filter(study__in=Study.objects.visible_to(user))
+
+
+class CaseAssessment(models.Model):
+    """The researcher's own judgements on a candidate case, where the profile cannot tell."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="assessments")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assessment")
+    durable = models.CharField(
+        _("durable partnership"), max_length=3, choices=Judgement.choices, blank=True
+    )
+    open_about_history = models.CharField(
+        _("open about its history"), max_length=3, choices=Judgement.choices, blank=True
+    )
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+
+    objects = CaseAssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case assessment")
+        verbose_name_plural = _("case assessments")
+
+    def __str__(self) -> str:
+        return str(self.case)
+
+
+# -- respondent selection ----------------------------------------------------------------------
+
+
+class RespondentQuerySet(models.QuerySet["Respondent"]):
+    def visible_to(self, user: User) -> RespondentQuerySet:
+        return self.filter(study__in=Study.objects.visible_to(user))
+
+
+class Respondent(models.Model):
+    """A person of a case's network who is a candidate for an interview in this study."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="respondents")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="respondents")
+    person = models.ForeignKey(
+        "networks.Person", on_delete=models.CASCADE, related_name="respondencies"
+    )
+    positive_experiences = models.BooleanField(_("can tell about good experiences"), default=False)
+    critical_experiences = models.BooleanField(
+        _("can tell about critical experiences"), default=False
+    )
+    reflective = models.CharField(
+        _("reflective and critical"), max_length=3, choices=Judgement.choices, blank=True
+    )
+    selected = models.BooleanField(
+        _("selected for an interview"),
+        default=False,
+        help_text=_("Only selected respondents count in the coverage of the criteria."),
+    )
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RespondentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("respondent")
+        verbose_name_plural = _("respondents")
+        ordering = ["person__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="unique_case_respondent")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class InterviewStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class InterviewQuerySet(models.QuerySet["Interview"]):
+    def visible_to(self, user: User) -> InterviewQuerySet:
+        return self.filter(study__in=Study.objects.visible_to(user))
+
+
+class Interview(models.Model):
+    """An interview appointment with a respondent."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="interviews")
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="interviews")
+    scheduled_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InterviewStatus.choices, default=InterviewStatus.PLANNED
+    )
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["scheduled_at"]
+
+    def __str__(self) -> str:
+        return f"{self.respondent} · {self.scheduled_at:%Y-%m-%d %H:%M}"
+
+
+# -- material ----------------------------------------------------------------------------------
+
+
+class DocumentKind(models.TextChoices):
+    TRANSCRIPT = "transcript", _("Interview transcript")
+    NETWORK_DOCUMENT = "network_document", _("Network document")
+    SESSION_SUMMARY = "session_summary", _("Live-session summary")
+    HISTORY_STORY = "history_story", _("History-line story")
+    OTHER = "other", _("Other")
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def visible_to(self, user: User) -> DocumentQuerySet:
+        return self.filter(study__in=Study.objects.visible_to(user))
+
+
+def original_path(instance: models.Model, filename: str) -> str:
+    return f"studies/originals/{instance.study_id}/{filename}"  # type: ignore[attr-defined]
+
+
+class Document(models.Model):
+    """A text to analyse. ``text`` is the whole text as a Python ``str``.
+
+    Every position in a document (paragraph starts, search hits, later codings) is an offset in
+    Unicode code points into ``text`` — a Python ``str`` index — never bytes or UTF-16 units.
+    The text is stored NFC-normalised with ``\\n`` line ends; the uploaded file is kept as it came.
+    """
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="documents")
+    case = models.ForeignKey(
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        verbose_name=_("case"),
+    )
+    respondent = models.ForeignKey(
+        Respondent,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        verbose_name=_("respondent"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=DocumentKind.choices, default=DocumentKind.OTHER
+    )
+    title = models.CharField(_("title"), max_length=300)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    text = models.TextField(_("text"))
+    length = models.PositiveIntegerField(_("length in characters"), default=0)
+    paragraph_starts = models.JSONField(default=list, blank=True, editable=False)
+    original = models.FileField(_("original file"), upload_to=original_path, blank=True)
+    origin_ref = models.CharField(max_length=200, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "origin_ref"],
+                condition=~models.Q(origin_ref=""),
+                name="unique_document_origin",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("studies:document", args=[self.study.slug, self.pk])
+
+
+class BatchStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    RUNNING = "running", _("Importing")
+    FINISHED = "finished", _("Finished")
+
+
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def visible_to(self, user: User) -> ImportBatchQuerySet:
+        return self.filter(study__in=Study.objects.visible_to(user))
+
+
+class ImportBatch(models.Model):
+    """Files uploaded together; imported in the background, one item at a time."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="import_batches")
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    respondent = models.ForeignKey(
+        Respondent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(
+        max_length=20, choices=BatchStatus.choices, default=BatchStatus.WAITING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.study} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ItemStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Not imported")
+
+
+def pending_path(instance: models.Model, filename: str) -> str:
+    return f"studies/originals/{instance.batch.study_id}/{filename}"  # type: ignore[attr-defined]
+
+
+class ImportItem(models.Model):
+    """One uploaded file of a batch: its progress, and its error message if it failed.
+
+    The uploaded file waits in ``upload``; on success it becomes the document's original, on
+    failure it is deleted, so a failed file leaves no document and no file behind.
+    """
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
+    filename = models.CharField(max_length=255)
+    upload = models.FileField(upload_to=pending_path, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.WAITING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def study(self) -> Study:
+        return self.batch.study

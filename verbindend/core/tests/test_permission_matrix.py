@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from verbindend.core import policy
 from verbindend.networks.models import NetworkRole
+from verbindend.privacy.models import ConsentRecord
 from verbindend.studies.models import Case
 from verbindend.testing.personas import Personas
 
@@ -30,6 +32,14 @@ class Row:
     visible: frozenset[str]
     method: str = "get"
     data: Callable[[Personas], dict[str, str]] | None = None
+
+
+def consent_of(p: Personas) -> ConsentRecord:
+    return ConsentRecord.objects.get_or_create(
+        person=p.person,
+        purpose="participation",
+        defaults={"text_version": "1", "given_at": timezone.now()},
+    )[0]
 
 
 def net(name: str, *extra: Callable[[Personas], object]) -> Callable[[Personas], str]:
@@ -98,6 +108,21 @@ ROWS = [
         frozenset(NETWORK_READERS),
         method="post",
         data=lambda p: {"decision": "agree"},
+    ),
+    Row(
+        "record consent",
+        net("consent_add", lambda p: p.person.pk),
+        frozenset({"coordinator"}),
+        frozenset(NETWORK_READERS),
+        method="post",
+        data=lambda p: {"purpose": "research", "text_version": "1", "given_at": "2026-01-01T10:00"},
+    ),
+    Row(
+        "withdraw consent",
+        net("consent_withdraw", lambda p: consent_of(p).pk),
+        frozenset({"coordinator"}),
+        frozenset(NETWORK_READERS),
+        method="post",
     ),
     Row(
         "study detail",

@@ -118,3 +118,65 @@ def method_node(parser: Parser, token: Token) -> MethodNodeNode:
     key = parser.compile_filter(args[0])
     _check_key(tag, _literal(key))
     return MethodNodeNode(key, target)
+
+
+# -- the guide ------------------------------------------------------------------------------------
+
+
+@register.simple_tag
+def method_nodes(kind: str) -> list[content.Node]:
+    """{% method_nodes "condition" as conditions %}: all nodes of a kind, in document order."""
+    return content.of_kind(kind)
+
+
+@register.filter
+def field(node: content.Node, name: str) -> str:
+    """{{ node|field:"question" }}: a text field in the active language ("" when absent)."""
+    return node.text(name) if node.has(name) else ""
+
+
+@register.filter
+def refs(node: content.Node, attr: str) -> list[content.Node]:
+    """{{ node|refs:"see" }}: the nodes a reference attribute points to."""
+    return node.refs(attr)
+
+
+@register.filter
+def label(node: content.Node) -> str:
+    """{{ node|label }}: the short text that names a node."""
+    from verbindend.method import guide
+
+    return guide.label(node)
+
+
+@register.filter
+def key_url(key: str) -> str:
+    """{{ node.key|key_url }}: the node's place in the guide (section and anchor)."""
+    from verbindend.method import guide
+
+    return guide.key_url(key)
+
+
+@register.filter
+def section_slug(key: str) -> str:
+    """{{ node.key|section_slug }}: the slug of the node's home section ("" for the overview)."""
+    from verbindend.method import guide
+
+    return guide.section_of(key).slug
+
+
+@register.inclusion_tag("method/_figure.html")
+def aid_figure(name: str, anchor: bool = False) -> dict[str, object]:
+    """{% aid_figure "levels" %}: a visual aid drawn inline, with its caption and links."""
+    from verbindend.method import aids
+
+    name = name.removeprefix("aid.")
+    # aids.render returns the SafeString of our own SVG template, which escaped every text.
+    aid = aids.node(name)
+    return {
+        "aid": aid,
+        "caption": aid.text("caption"),
+        "name": name,
+        "svg": aids.render(name),
+        "anchor": anchor,
+    }

@@ -45,7 +45,8 @@ class Command(BaseCommand):
             ],
         }
         if not options["no_worker"]:
-            commands["worker"] = [*manage, "db_worker", "--queue-name", "*"]
+            # No autoreloader: its child would outlive a stopped parent.
+            commands["worker"] = [*manage, "db_worker", "--queue-name", "*", "--no-reload"]
             commands["scheduler"] = [*manage, "crontask", "--no-heartbeat"]
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
         self.stdout.write(
@@ -71,15 +72,11 @@ class Command(BaseCommand):
             sys.exit(0)
 
         signal.signal(signal.SIGTERM, stop_and_exit)
-        try:
-            while True:
-                for name, child in children.items():
-                    if child.poll() is not None:
-                        self.stderr.write(
-                            f"{name} stopped (exit {child.returncode}); stopping all."
-                        )
-                        stop()
-                        sys.exit(child.returncode or 1)
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            stop()
+        signal.signal(signal.SIGINT, stop_and_exit)  # even when started with SIGINT ignored
+        while True:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    self.stderr.write(f"{name} stopped (exit {child.returncode}); stopping all.")
+                    stop()
+                    sys.exit(child.returncode or 1)
+            time.sleep(0.5)

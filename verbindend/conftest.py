@@ -1,0 +1,35 @@
+"""Fixtures for the Django test suite: personas, fast hashing, tasks run at once, English."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from verbindend.testing.personas import Personas
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    from verbindend.testing.personas import build
+
+    return build()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Tests create many users; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: object) -> None:
+    """Background jobs run inside the test; one test runs the real database worker."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings: object) -> None:
+    """Assertions read English messages; tests of Dutch switch the language explicitly."""
+    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]

@@ -1,0 +1,109 @@
+"""Every remaining form with bad and hostile input: a clear message, nothing saved, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db.models import Model
+from django.test import Client
+from django.urls import reverse
+
+from verbindend.accounts.models import Invitation
+from verbindend.networks.models import Organisation, Person
+from verbindend.studies.models import Case, Study
+from verbindend.testing.personas import Personas
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "x" * 10_000,
+    "' OR 1=1 --",
+    "\u202egnp.exe",
+    "",
+]
+
+
+def counts() -> tuple[int, ...]:
+    models: list[type[Model]] = [Invitation, Organisation, Person, Case, Study]
+    return tuple(m.objects.count() for m in models)
+
+
+FORMS: list[tuple[str, Callable[[Personas], str], str, Callable[[str], dict[str, object]]]] = [
+    (
+        "invite",
+        lambda p: reverse("networks:team", args=["noord"]),
+        "coordinator",
+        lambda v: {"invite": "1", "email": v, "role": "member"},
+    ),
+    (
+        "invite with a foreign role",
+        lambda p: reverse("networks:team", args=["noord"]),
+        "coordinator",
+        lambda v: {"invite": "1", "email": "a@b.test", "role": v or "researcher"},
+    ),
+    (
+        "organisation",
+        lambda p: reverse("networks:organisation_add", args=["noord"]),
+        "coordinator",
+        lambda v: {"org-name": v if len(v) > 200 or not v else "", "org-website": v, "org-size": v},
+    ),
+    (
+        "study",
+        lambda p: reverse("studies:create"),
+        "researcher",
+        lambda v: {"name": v if not v or len(v) > 200 else "", "kind": v},
+    ),
+    (
+        "propose case",
+        lambda p: reverse("studies:detail", args=["studie-a"]),
+        "researcher",
+        lambda v: {"propose": "1", "network": v},
+    ),
+    (
+        "study invitation",
+        lambda p: reverse("studies:detail", args=["studie-a"]),
+        "researcher",
+        lambda v: {"invite": "1", "email": v, "role": "researcher"},
+    ),
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=["html", "overlong", "sql", "bidi", "empty"])
+@pytest.mark.parametrize(("name", "url", "who", "data"), FORMS, ids=[f[0] for f in FORMS])
+def test_hostile_input_changes_nothing(
+    personas: Personas,
+    name: str,
+    url: Callable[[Personas], str],
+    who: str,
+    data: Callable[[str], dict[str, object]],
+    value: str,
+) -> None:
+    client = Client()
+    client.force_login(personas.everyone()[who])
+    before = counts()
+    response = client.post(url(personas), data(value))
+    assert response.status_code == 200, (name, response.status_code)
+    assert counts() == before
+    assert b"<script>alert(1)</script>" not in response.content
+
+
+def test_bulk_invitation_cannot_reach_another_networks_person(personas: Personas) -> None:
+    personas.other_person.email = "zoe@zuid.test"
+    personas.other_person.save()
+    client = Client()
+    client.force_login(personas.coordinator)
+    response = client.post(
+        reverse("networks:team", args=["noord"]),
+        {"bulk": "1", "people": [personas.other_person.pk], "role": "member"},
+    )
+    assert response.status_code == 200
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_login_with_hostile_input_is_just_refused(db: None, field: str) -> None:
+    data = {"username": "a@b.test", "password": "x"}
+    data[field] = "<script>" + "x" * 5000
+    response = Client().post(reverse("accounts:login"), data)
+    assert response.status_code == 200
+    assert b"<script>xxx" not in response.content

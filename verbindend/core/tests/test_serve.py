@@ -1,0 +1,53 @@
+"""`manage.py serve` starts web server, worker and scheduler, and one signal stops all three."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.skipif(
+    os.environ.get("VERBINDEND_REQUIRE_DB") == "postgres",
+    reason="independent of the database engine; runs in the SQLite suite",
+)
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_one_signal_stops_web_worker_and_scheduler(tmp_path: Path, stop_signal: int) -> None:
+    from bench._common import free_port
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/serve.sqlite3"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    port = free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--port", str(port)], cwd=ROOT, env=env
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        children = psutil.Process(serve.pid).children(recursive=True)
+        commands = " ".join(" ".join(c.cmdline()) for c in children)
+        assert "uvicorn" in commands and "db_worker" in commands and "crontask" in commands
+        serve.send_signal(stop_signal)
+        serve.wait(timeout=20)
+        _gone, alive = psutil.wait_procs(children, timeout=10)
+        assert not alive, [p.cmdline() for p in alive]
+    finally:
+        if serve.poll() is None:
+            serve.kill()

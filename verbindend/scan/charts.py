@@ -1,0 +1,96 @@
+"""The radar of the five principles: geometry here, markup in a template (so text is escaped)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+
+from verbindend.method import content
+
+#: Colours that stay apart for common colour-vision deficiencies; each series also has a dash.
+PALETTE = ("#1d4e5f", "#b35806", "#542788", "#1b7837", "#c51b7d", "#4d4d4d")
+DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2")
+
+
+@dataclass(frozen=True)
+class Axis:
+    label: str
+    x: float
+    y: float
+    label_x: float
+    label_y: float
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: str
+    colour: str
+    dash: str
+    values: list[tuple[str, float | None]]
+
+
+def _point(cx: float, cy: float, radius: float, index: int, count: int) -> tuple[float, float]:
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    return round(cx + radius * math.cos(angle), 1), round(cy + radius * math.sin(angle), 1)
+
+
+def radar(
+    title: str,
+    principle_keys: list[str],
+    series: list[tuple[str, list[float | None]]],
+    *,
+    size: int = 420,
+) -> str:
+    """An SVG radar: one axis per principle (1–5), one polygon per series with a full set."""
+    count = max(len(principle_keys), 3)
+    width = size + 240
+    cx, cy, radius = width / 2, size / 2 + 10, size / 2 - 60
+    titles = [content.get(key).title for key in principle_keys]
+    axes = []
+    for i, label in enumerate(titles):
+        x, y = _point(cx, cy, radius, i, count)
+        lx, ly = _point(cx, cy, radius + 18, i, count)
+        anchor = "middle" if abs(lx - cx) < 5 else ("start" if lx > cx else "end")
+        axes.append(Axis(f"P{i + 1} {label}", x, y, lx, ly + 4, anchor))
+    rings = []
+    for level in range(1, 6):
+        ring = [_point(cx, cy, radius * level / 5, i, count) for i in range(count)]
+        rings.append((level, " ".join(f"{x},{y}" for x, y in ring)))
+    drawn = []
+    for n, (label, values) in enumerate(series):
+        if any(v is None for v in values) or not values:
+            continue
+        points = [
+            _point(cx, cy, radius * float(v) / 5, i, count)  # type: ignore[arg-type]
+            for i, v in enumerate(values)
+        ]
+        drawn.append(
+            Series(
+                label=label,
+                points=" ".join(f"{x},{y}" for x, y in points),
+                colour=PALETTE[n % len(PALETTE)],
+                dash=DASHES[n % len(DASHES)],
+                values=list(zip(titles, values, strict=True)),
+            )
+        )
+    legend_top = size + 30
+    return render_to_string(
+        "scan/charts/radar.svg",
+        {
+            "title": title,
+            "size": size,
+            "width": width,
+            "height": legend_top + 22 * max(len(drawn), 1),
+            "cx": cx,
+            "cy": cy,
+            "axes": axes,
+            "rings": rings,
+            "series": drawn,
+            "legend": [(s, legend_top + 22 * i) for i, s in enumerate(drawn)],
+            "empty": not drawn,
+        },
+    )

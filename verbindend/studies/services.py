@@ -1,0 +1,314 @@
+"""Writes for studies: the step plan, case and respondent selection, consent, appointments and
+the material (imports in the background, and material sent by other parts of the app)."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import logging
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from verbindend.core.errors import DomainError
+from verbindend.method import content
+from verbindend.privacy.models import ConsentPurpose, ConsentRecord
+from verbindend.studies import extract
+from verbindend.studies.models import (
+    BatchStatus,
+    Case,
+    CaseAssessment,
+    CaseStatus,
+    Document,
+    ImportBatch,
+    ImportItem,
+    Interview,
+    ItemStatus,
+    Respondent,
+    StepPlan,
+    Study,
+)
+
+if TYPE_CHECKING:
+    from verbindend.accounts.models import User
+    from verbindend.networks.models import Person
+
+log = logging.getLogger(__name__)
+CONSENT_TEXT_VERSION = "study-2026.1"
+# Checked by the caller already (and each would cost a query per document).
+UNCHECKED = ["original", "study", "case", "respondent", "created_by"]
+STUDY_CONSENT_PURPOSES = (ConsentPurpose.RESEARCH, ConsentPurpose.RECORDING)
+
+
+# -- the plan ------------------------------------------------------------------------------------
+
+
+def ensure_steps(*, study: Study) -> list[StepPlan]:
+    """Every study plans the method's six steps; rows are made on first use."""
+    steps = content.of_kind("research_step")
+    existing = {s.step_key: s for s in StepPlan.objects.filter(study=study)}
+    missing = [
+        StepPlan(study=study, step_key=node.key, order=node.order or 0)
+        for node in steps
+        if node.key not in existing
+    ]
+    if missing:
+        StepPlan.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(StepPlan.objects.filter(study=study).select_related("owner"))
+
+
+# -- cases -----------------------------------------------------------------------------------------
+
+
+def assessment_for(*, case: Case) -> CaseAssessment:
+    assessment, _created = CaseAssessment.objects.get_or_create(
+        case=case, defaults={"study": case.study}
+    )
+    return assessment
+
+
+# -- respondents -----------------------------------------------------------------------------------
+
+
+def add_respondent(*, study: Study, case: Case, person: Person) -> Respondent:
+    """Add a candidate respondent; only people of an agreed case's own network."""
+    if case.study_id != study.pk or case.status != CaseStatus.AGREED:
+        raise DomainError(
+            "respondent.case", _("Respondents can only be chosen in an agreed case of this study.")
+        )
+    if person.network_id != case.network_id:
+        raise DomainError("respondent.person", _("This person is not part of the case's network."))
+    respondent, created = Respondent.objects.get_or_create(
+        case=case, person=person, defaults={"study": study}
+    )
+    if not created:
+        raise DomainError("respondent.duplicate", _("This person is already a candidate."))
+    return respondent
+
+
+def consents_of(respondents: list[Respondent]) -> dict[int, set[str]]:
+    """Active consent purposes per person, for a list of respondents (one query)."""
+    found: dict[int, set[str]] = {r.person_id: set() for r in respondents}
+    records = ConsentRecord.objects.active().filter(
+        person_id__in=found, purpose__in=STUDY_CONSENT_PURPOSES
+    )
+    for person_id, purpose in records.values_list("person_id", "purpose"):
+        found[person_id].add(purpose)
+    return found
+
+
+@transaction.atomic
+def record_consent(*, respondent: Respondent, purpose: str, given: bool) -> None:
+    """Record (or withdraw) the respondent's consent for research or recording."""
+    if purpose not in STUDY_CONSENT_PURPOSES:
+        raise DomainError("consent.purpose", _("This consent cannot be recorded here."))
+    active = ConsentRecord.objects.active().filter(person=respondent.person, purpose=purpose)
+    if given and not active.exists():
+        ConsentRecord.objects.create(
+            person=respondent.person,
+            purpose=purpose,
+            text_version=CONSENT_TEXT_VERSION,
+            given_at=timezone.now(),
+        )
+    elif not given:
+        active.update(withdrawn_at=timezone.now())
+
+
+def schedule_interview(*, respondent: Respondent, form: Any) -> Interview:
+    interview: Interview = form.save(commit=False)
+    interview.respondent = respondent
+    interview.study = respondent.study
+    interview.full_clean()
+    interview.save()
+    return interview
+
+
+# -- material --------------------------------------------------------------------------------------
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """Code-point offsets at which each non-empty line (a paragraph in the reader) starts."""
+    starts = []
+    position = 0
+    for line in text.split("\n"):
+        if line.strip():
+            starts.append(position)
+        position += len(line) + 1
+    return starts
+
+
+def paragraph_at(document: Document, offset: int) -> int:
+    """Index of the paragraph holding a code-point offset."""
+    return max(0, bisect.bisect_right(document.paragraph_starts, offset) - 1)
+
+
+def _new_document(**fields: Any) -> Document:
+    text = fields["text"]
+    document = Document(length=len(text), paragraph_starts=paragraph_starts(text), **fields)
+    document.full_clean(exclude=UNCHECKED)
+    document.save()
+    return document
+
+
+def add_material(
+    *,
+    study: Study,
+    kind: str,
+    title: str,
+    text: str,
+    case: Case | None = None,
+    source: str = "",
+    date: date | None = None,
+    origin_ref: str = "",
+    language: str = "",
+) -> Document:
+    """Material sent by other parts of the app (live-session summaries, history-line stories).
+
+    Idempotent on ``origin_ref`` (e.g. ``"live-session:42"``): sending again updates the text.
+    """
+    if case is not None and case.study_id != study.pk:
+        raise DomainError("material.case", _("This case is not part of the study."))
+    text = extract.normalise(text)
+    fields = {
+        "kind": kind,
+        "title": title[:300],
+        "text": text,
+        "length": len(text),
+        "paragraph_starts": paragraph_starts(text),
+        "case": case,
+        "source": source[:500],
+        "date": date,
+        "language": language,
+    }
+    if origin_ref:
+        existing = Document.objects.filter(study=study, origin_ref=origin_ref).first()
+        if existing is not None:
+            for name, value in fields.items():
+                setattr(existing, name, value)
+            existing.save()
+            return existing
+    try:
+        with transaction.atomic():
+            document = Document(study=study, origin_ref=origin_ref, **fields)
+            document.full_clean(exclude=UNCHECKED)
+            document.save()
+            return document
+    except IntegrityError:  # sent twice at the same moment: the other one won
+        return Document.objects.get(study=study, origin_ref=origin_ref)
+
+
+def start_import(
+    *,
+    study: Study,
+    files: Sequence[UploadedFile],
+    user: User,
+    kind: str,
+    case: Case | None = None,
+    respondent: Respondent | None = None,
+    source: str = "",
+    date: date | None = None,
+    language: str = "",
+) -> ImportBatch:
+    """Store the uploads and queue their import. Files that fail a quick check fail at once."""
+    if not files:
+        raise DomainError("import.none", _("Choose at least one file."))
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            study=study,
+            kind=kind,
+            case=case,
+            respondent=respondent,
+            source=source,
+            date=date,
+            language=language,
+            created_by=user,
+        )
+        for upload in files:
+            name = (upload.name or "file").rsplit("/", 1)[-1][:200]
+            item = ImportItem(batch=batch, filename=name, size=upload.size or 0)
+            try:
+                extract.format_of(name)
+                extract.check_size(item.size)
+            except DomainError as error:
+                item.status = ItemStatus.FAILED
+                item.error = str(error.message)
+                item.save()
+                continue
+            item.upload.save(_stored_name(name), upload, save=False)
+            item.save()
+        transaction.on_commit(lambda: queue_import(batch))
+    return batch
+
+
+def _stored_name(filename: str) -> str:
+    stem = hashlib.sha256(f"{filename}{timezone.now().isoformat()}".encode()).hexdigest()[:12]
+    return f"{stem}-{filename}"
+
+
+def queue_import(batch: ImportBatch) -> None:
+    from verbindend.studies.tasks import import_batch
+
+    import_batch.enqueue(batch_id=batch.pk)
+
+
+def run_import(batch: ImportBatch) -> None:
+    """Import every waiting item of the batch; one failing file never stops the others."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
+    for item in batch.items.filter(status__in=[ItemStatus.WAITING, ItemStatus.RUNNING]):
+        import_item(item)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FINISHED)
+
+
+def import_item(item: ImportItem) -> Document | None:
+    """Extract one file; on success the document and its original appear in one transaction."""
+    batch = item.batch
+    ImportItem.objects.filter(pk=item.pk).update(status=ItemStatus.RUNNING, progress=1)
+
+    def progress(percent: int) -> None:
+        ImportItem.objects.filter(pk=item.pk).update(progress=max(1, min(99, percent)))
+
+    try:
+        with item.upload.open("rb") as handle:
+            data = handle.read()
+        text = extract.extract(data, item.filename, progress)
+        title = item.filename.rsplit(".", 1)[0][:300] or item.filename
+        with transaction.atomic():
+            document = _new_document(
+                study=batch.study,
+                case=batch.case,
+                respondent=batch.respondent,
+                kind=batch.kind,
+                title=title,
+                source=batch.source or item.filename,
+                date=batch.date,
+                language=batch.language,
+                text=text,
+                original=item.upload.name,
+                created_by=batch.created_by,
+            )
+            ImportItem.objects.filter(pk=item.pk).update(
+                status=ItemStatus.DONE, progress=100, document=document, upload=""
+            )
+        return document
+    except DomainError as error:
+        message = str(error.message)
+    except Exception:
+        log.exception("import of %s failed", item.filename)
+        message = _("The file could not be imported because of an unexpected error.")
+    if item.upload:
+        item.upload.delete(save=False)
+    ImportItem.objects.filter(pk=item.pk).update(
+        status=ItemStatus.FAILED, progress=0, error=message[:500], upload=""
+    )
+    return None
+
+
+def store_original(*, document: Document, filename: str, data: bytes) -> None:
+    """Attach an original file to a document made in code (the demo, tests)."""
+    document.original.save(filename, ContentFile(data), save=True)
