@@ -201,11 +201,15 @@ async def _events(scope: dict, receive: Any, send: Any, public_id: str) -> None:
     stream = engine.phone_stream(session_pk, current)
     disconnected = asyncio.ensure_future(_wait_disconnect(receive))
     try:
-        async for chunk in stream:
-            if disconnected.done():
+        while True:
+            chunk = asyncio.ensure_future(anext(stream))
+            await asyncio.wait({chunk, disconnected}, return_when=asyncio.FIRST_COMPLETED)
+            if not chunk.done():  # the phone went away while the stream was quiet
+                chunk.cancel()
+                await asyncio.gather(chunk, return_exceptions=True)
                 break
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-    except OSError:
+            await send({"type": "http.response.body", "body": chunk.result(), "more_body": True})
+    except (OSError, StopAsyncIteration):
         pass
     finally:
         disconnected.cancel()
