@@ -32,9 +32,8 @@ function say(text, kind = "") {
   status.className = `phone-status ${kind}`;
 }
 
-const T = document.documentElement.lang === "en"
-  ? { saved: "Sent ✓", waiting: "Not sent yet: waiting for the connection…", sending: "Sending…" }
-  : { saved: "Verstuurd ✓", waiting: "Nog niet verstuurd: wachten op verbinding…", sending: "Versturen…" };
+// The status texts come translated from the page.
+const T = status.dataset;
 
 async function flush() {
   if (flushing) return;
