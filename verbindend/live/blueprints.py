@@ -14,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from verbindend.method import content
 
+CONDITIONS = (
+    "condition.learned",
+    "condition.shared",
+    "condition.collective_behaviour",
+    "condition.anchored",
+)
 PRINCIPLES = ("principle.p1", "principle.p2", "principle.p3", "principle.p4", "principle.p5")
 
 
@@ -101,7 +107,13 @@ BLUEPRINTS: dict[str, Blueprint] = {
                 StepSpec("open_answer", "exercise.change_log.q_enabled"),
                 StepSpec(
                     "choice",
-                    "exercise.think_alone_first",
+                    "aid.conditions",
+                    "title",
+                    {"items": list(CONDITIONS), "multiple": True},
+                ),
+                StepSpec(
+                    "choice",
+                    "aid.principles",
                     "title",
                     {"items": list(PRINCIPLES), "multiple": True},
                 ),
