@@ -15,7 +15,9 @@ How a contribution travels (ARCHITECTURE §5)
 4. The broker only wakes streams (in-process by default, Redis pub/sub when ``REDIS_URL`` is set);
    the database is the truth. A screen's stream subscribes first, then replays from the database
    what came after its ``Last-Event-ID``, then drops what it already sent; a gap in the sequence
-   is filled from the database. Phones get state changes only, never every contribution.
+   is filled from the database, and a screen that was not woken for a few seconds looks there
+   too (so a lost wake-up costs seconds, never data). Phones get state changes only, never every
+   contribution.
 
 Sync code (the facilitator's console) writes state events in its own short transaction with the
 same numbering and publishes them after commit through :func:`publish_threadsafe`.
@@ -59,6 +61,7 @@ log = logging.getLogger(__name__)
 
 BATCH_MAX = 500
 KEEPALIVE_SECONDS = 15.0
+POLL_SECONDS = 3.0  # screens look in the database when nothing woke them for this long
 PROCESS_ID = f"{socket.gethostname()}-{os.getpid()}"
 
 
@@ -651,11 +654,23 @@ async def screen_stream(
         for event in await run_sync(load_events, session_pk, last_seen):
             last_seen = max(last_seen, event["seq"])
             yield sse(event)
+        quiet = 0.0
         while True:
             try:
-                message = await asyncio.wait_for(sub.queue.get(), KEEPALIVE_SECONDS)
+                message = await asyncio.wait_for(sub.queue.get(), POLL_SECONDS)
             except TimeoutError:
-                yield b": keepalive\n\n"
+                # No wake-up: look in the database anyway, in case a wake-up was lost (another
+                # process without Redis, or Redis down). Cheap: there are few screens.
+                missed = await run_sync(load_events, session_pk, last_seen)
+                if missed:
+                    last_seen = missed[-1]["seq"]
+                    yield b"".join(sse(e) for e in missed)
+                    quiet = 0.0
+                    continue
+                quiet += POLL_SECONDS
+                if quiet >= KEEPALIVE_SECONDS:
+                    quiet = 0.0
+                    yield b": keepalive\n\n"
                 continue
             chunks = []
             for event in message["events"]:
