@@ -44,7 +44,7 @@ def test_a_focus_group_runs_live_from_join_to_export(
 
     phones = [join(browser, app, code, name) for name in ("Els", "Karim", "Nele")]
     for phone, _errors in phones:
-        expect(phone.locator("#step")).to_contain_text("Wait")  # lobby
+        expect(phone.locator("#step form")).to_have_count(0)  # the lobby: nothing to answer
     assert_accessible(phones[0][0], context="phone in the lobby")
 
     page.click("button[value=start]")
@@ -76,6 +76,18 @@ def test_a_focus_group_runs_live_from_join_to_export(
     phones[0][0].locator("textarea[name=text]").fill("Nog een idee")
     phones[0][0].click("form.answer button[type=submit]")
     expect(cards).to_have_count(4)
+
+    # Offline: the phone keeps the answer and sends it when the connection is back.
+    offline = phones[1][0]
+    offline.context.set_offline(True)
+    offline.locator("textarea[name=text]").fill("Geschreven zonder verbinding")
+    offline.click("form.answer button[type=submit]")
+    expect(offline.locator("#status")).to_have_class(re.compile("warn"))
+    offline.context.set_offline(False)
+    expect(offline.locator("#status")).to_have_class(re.compile("ok"), timeout=20000)
+    expect(cards).to_have_count(5)
+    expect(wall.locator("[data-testid=wall-cards]")).to_contain_text("zonder verbinding")
+    phones[1] = (offline, [e for e in phones[1][1] if "INTERNET_DISCONNECTED" not in e])
 
     # Group into a theme, from the console.
     page.fill("form[action$='/themes/'] input[name=name]", "Samenwerken")

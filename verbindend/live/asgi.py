@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import signal
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from typing import Any
@@ -209,7 +210,9 @@ async def _events(scope: dict, receive: Any, send: Any, public_id: str) -> None:
                 await asyncio.gather(chunk, return_exceptions=True)
                 break
             await send({"type": "http.response.body", "body": chunk.result(), "more_body": True})
-    except (OSError, StopAsyncIteration):
+    except StopAsyncIteration:  # the server is shutting down: end the response cleanly
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    except OSError:
         pass
     finally:
         disconnected.cancel()
@@ -228,6 +231,25 @@ def _current_state(session_pk: int) -> dict[str, Any]:
     return engine.state_payload(session)
 
 
+def _end_streams_on_shutdown_signal() -> None:
+    """Open SSE streams would hold a graceful shutdown forever: end them when it begins.
+
+    The server's own SIGTERM/SIGINT handler still runs; this one only wakes every stream first.
+    """
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous) or getattr(previous, "_ends_live_streams", False):
+            continue
+
+        def handler(signum: int, frame: Any, previous: Any = previous) -> None:
+            loop.call_soon_threadsafe(engine.broker().close_all)
+            previous(signum, frame)
+
+        handler._ends_live_streams = True  # type: ignore[attr-defined]
+        signal.signal(sig, handler)
+
+
 def application(django_app: Any) -> Any:
     """Wrap Django: the participants' hot path here, everything else to Django."""
 
@@ -244,6 +266,7 @@ def application(django_app: Any) -> Any:
             while True:
                 message = await receive()
                 if message["type"] == "lifespan.startup":
+                    _end_streams_on_shutdown_signal()
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":
                     await send({"type": "lifespan.shutdown.complete"})

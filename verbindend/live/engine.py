@@ -430,6 +430,9 @@ def load_events(session_pk: int, after: int, before: int | None = None) -> list[
 # -- the broker -------------------------------------------------------------------------------
 
 
+CLOSE: dict[str, Any] = {"session": 0, "events": [], "close": True}
+
+
 class Subscription:
     def __init__(self, broker: LocalBroker, session_pk: int, phones: bool) -> None:
         self.broker = broker
@@ -461,6 +464,12 @@ class LocalBroker:
 
     def count(self, session_pk: int, *, phones: bool) -> int:
         return sum(1 for s in self.subscribers.get(session_pk, ()) if s.phones == phones)
+
+    def close_all(self) -> None:
+        """The server is shutting down: end every stream so that connections can drain."""
+        for subs in list(self.subscribers.values()):
+            for sub in list(subs):
+                sub.queue.put_nowait(CLOSE)
 
     def dispatch(self, message: dict[str, Any]) -> None:
         for sub in list(self.subscribers.get(message["session"], ())):
@@ -672,6 +681,8 @@ async def screen_stream(
                     quiet = 0.0
                     yield b": keepalive\n\n"
                 continue
+            if message.get("close"):
+                return
             chunks = []
             for event in message["events"]:
                 seq = event.get("seq")
@@ -703,6 +714,8 @@ async def phone_stream(session_pk: int, current: dict[str, Any]) -> AsyncIterato
             except TimeoutError:
                 yield b": keepalive\n\n"
                 continue
+            if message.get("close"):
+                return
             yield b"".join(
                 sse({k: v for k, v in e.items() if k != "seq"})
                 for e in message["events"]

@@ -336,3 +336,27 @@ def test_two_processes_with_redis_bring_every_answer_to_the_wall_in_order(
     sequences = [e["seq"] for e in seen]
     assert len(set(e["id"] for e in seen)) == len(prep["tokens"]) == len(seen)
     assert sequences == sorted(sequences)
+
+
+def test_a_graceful_shutdown_ends_open_streams(make_server: Any) -> None:
+    server, prep = make_server(1)
+    with (
+        httpx.Client(base_url=server.base, timeout=30) as client,
+        client.stream(
+            "GET",
+            f"/live/api/{prep['public_id']}/events",
+            headers={"Cookie": f"{prep['cookie']}={prep['tokens'][0]}"},
+        ) as phone,
+        client.stream(
+            "GET",
+            f"/live/{prep['pk']}/stream/",
+            headers={"Cookie": f"sessionid={prep['wall_cookie']}"},
+        ) as wall,
+    ):
+        assert phone.status_code == 200 and wall.status_code == 200
+        assert server.process is not None
+        server.process.terminate()
+        # uvicorn re-raises SIGTERM after its graceful shutdown: -15 is a clean exit here
+        assert server.process.wait(timeout=20) in (0, -15)  # not held open by the streams
+        list(phone.iter_lines())  # both streams ended cleanly
+        list(wall.iter_lines())
