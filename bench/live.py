@@ -18,6 +18,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bench._common import emit, fresh_database, percentile, server, setup_django, size
@@ -35,6 +36,8 @@ class Totals:
     errors: int = 0
     retries: int = 0
     streams_open: int = 0
+    cpu_before: float = 0.0
+    cpu_burst: float = 0.0
 
 
 async def _request(host: str, port: int, raw: bytes) -> tuple[int, bytes]:
@@ -101,6 +104,25 @@ async def _stream(
     finally:
         stop_wait.cancel()
         writer.close()
+
+
+def _server_cpu_s() -> float:
+    """CPU seconds used so far by this process's child processes (the server and its workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents, total = {os.getpid()}, 0.0
+    stats = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                text = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = text.rsplit(")", 1)[1].split()
+            stats.append((int(entry.name), int(fields[1]), int(fields[11]) + int(fields[12])))
+    for _round in range(3):  # children, grandchildren (uvicorn's workers)
+        parents |= {pid for pid, ppid, _cpu in stats if ppid in parents}
+    total = sum(cpu for pid, _ppid, cpu in stats if pid in parents and pid != os.getpid())
+    return total / tick
 
 
 def _prepare(participants: int) -> dict[str, Any]:
@@ -194,6 +216,7 @@ async def _burst(base: str, prep: dict[str, Any], totals: Totals) -> None:
             totals.streams_open += 1
 
     await asyncio.gather(*(phone(t) for t in prep["tokens"]))
+    totals.cpu_before = _server_cpu_s()
 
     async def submit(token: str) -> None:
         await asyncio.sleep(random.uniform(0, WINDOW_S))
@@ -226,6 +249,7 @@ async def _burst(base: str, prep: dict[str, Any], totals: Totals) -> None:
     deadline = loop.time() + 20
     while loop.time() < deadline and not set(totals.acked) <= set(totals.wall_seen):
         await asyncio.sleep(0.1)
+    totals.cpu_burst = _server_cpu_s() - totals.cpu_before
     stop.set()
     await asyncio.gather(wall, *phones, return_exceptions=True)
 
@@ -303,6 +327,8 @@ def main() -> None:
             "wall_p99_ms": round(percentile(wall_ms, 99), 1),
             "errors": totals.errors,
             "elapsed_s": round(elapsed, 1),
+            "server_cpu_s_during_burst": round(totals.cpu_burst, 2),
+            "load_average_1m": os.getloadavg()[0],
             "baseline": baseline,
         }
     )
