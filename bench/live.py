@@ -286,12 +286,14 @@ def main() -> None:
         os.environ.setdefault("BENCH_DATABASE_URL", database)
     if processes > 1 and not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("BENCH_PROCESSES>1 needs a PostgreSQL DATABASE_URL (and REDIS_URL).")
+    os.environ["DEBUG"] = "0"  # baseline and server alike, as deployed
     with fresh_database() as url:
         setup_django(url)
         prep = _prepare(participants)
         totals = Totals()
         started = time.perf_counter()
-        extra = {"REDIS_URL": os.environ.get("REDIS_URL", "")}
+        # The server runs as deployed: DEBUG off (no per-query logging).
+        extra = {"REDIS_URL": os.environ.get("REDIS_URL", ""), "DEBUG": "0"}
         with server(url, workers=processes, extra_env=extra) as base:
             asyncio.run(_burst(base, prep, totals))
         elapsed = time.perf_counter() - started

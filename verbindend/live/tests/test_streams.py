@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from verbindend.live import engine
 
@@ -58,6 +59,7 @@ def test_replay_gap_filling_and_no_repeats(
         )
         got += events(await anext(stream))
         await stream.aclose()  # type: ignore[attr-defined]
+        connections.close_all()  # this context's own connection
         return got
 
     got = asyncio.run(run())
@@ -84,6 +86,7 @@ def test_a_screen_that_was_not_woken_finds_new_events_in_the_database(
         engine.write_batch([item])  # written, but nobody publishes it
         chunk = await asyncio.wait_for(anext(stream), 5)
         await stream.aclose()  # type: ignore[attr-defined]
+        connections.close_all()
         return events(chunk)
 
     assert [e.get("text") for e in asyncio.run(run())] == ["stil"]
