@@ -57,6 +57,9 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "selection.change": frozenset({R}),
     "material.view": frozenset({R, SO}),
     "material.change": frozenset({R}),
+    "analysis.view": frozenset({R, SO}),
+    "analysis.code": frozenset({R}),
+    "codebook.change": frozenset({R}),
 }
 
 
