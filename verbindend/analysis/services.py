@@ -29,11 +29,12 @@ GROUP_COLOURS = {
     "carrier": "#8a1c3b",
     "finding_list": "#4d5f66",
 }
+#: codebook group → the method content's kind of node
 SEEDED_KINDS = {
     "principle": "principle",
     "level": "level",
     "condition": "condition",
-    "knowledge": "knowledge",
+    "knowledge": "knowledge_type",
     "carrier": "carrier",
 }
 
@@ -63,9 +64,9 @@ def seed_codebook(*, study: Study, with_findings: bool = False) -> int:
     """
     existing = set(Code.objects.filter(study=study).values_list("method_key", flat=True))
     made = 0
-    for kind in SEEDED_KINDS:
+    for kind, content_kind in SEEDED_KINDS.items():
         group = _group(study, kind)
-        for order, node in enumerate(content.of_kind(kind)):
+        for order, node in enumerate(content.of_kind(content_kind)):
             if node.key not in existing:
                 Code.objects.create(
                     study=study,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import translation
 
+from verbindend.accounts.models import User
 from verbindend.analysis import services
 from verbindend.analysis.models import Code
 from verbindend.studies import services as study_services
@@ -32,7 +33,7 @@ class World:
     respondent: Respondent
     document: Document
     code: Code
-    second_coder: object
+    second_coder: User
 
 
 @pytest.fixture

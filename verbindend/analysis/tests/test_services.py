@@ -22,9 +22,11 @@ from verbindend.testing import personas as personas_module
 def test_seeding_follows_the_method(world: World) -> None:
     study = world.p.study
     keys = set(Code.objects.filter(study=study).values_list("method_key", flat=True))
-    for kind in ("principle", "level", "condition", "knowledge", "carrier"):
-        assert kind in keys
-        assert {n.key for n in content.of_kind(kind)} <= keys
+    for group, kind in services.SEEDED_KINDS.items():
+        assert group in keys
+        nodes = {n.key for n in content.of_kind(kind)}
+        assert nodes and nodes <= keys
+    assert {"knowledge.dossier", "carrier.people", "level.network", "principle.p5"} <= keys
     p3 = Code.objects.get(study=study, method_key="principle.p3")
     assert p3.parent is not None and p3.parent.method_key == "principle"
     assert p3.label == content.get("principle.p3").title
@@ -289,6 +291,6 @@ def test_only_the_author_deletes_a_memo(world: World) -> None:
         study=world.p.study, author=world.p.researcher, text="x", code=world.code
     )
     with pytest.raises(DomainError):
-        services.delete_memo(memo=memo, user=world.second_coder)  # type: ignore[arg-type]
+        services.delete_memo(memo=memo, user=world.second_coder)
     services.delete_memo(memo=memo, user=world.p.researcher)
     assert not Memo.objects.exists()
