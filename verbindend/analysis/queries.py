@@ -30,9 +30,10 @@ class Node:
     count: int
 
 
-def code_tree(study: Study) -> list[Node]:
-    """The codebook in tree order with depth and number of codings per code."""
-    codes = list(Code.objects.filter(study=study).annotate(n=Count("codings")))
+def code_tree(study: Study, *, counts: bool = True) -> list[Node]:
+    """The codebook in tree order with depth (and the number of codings per code)."""
+    qs = Code.objects.filter(study=study)
+    codes = list(qs.annotate(n=Count("codings")) if counts else qs)
     children: dict[int | None, list[Code]] = defaultdict(list)
     for code in codes:
         children[code.parent_id].append(code)
@@ -40,7 +41,7 @@ def code_tree(study: Study) -> list[Node]:
 
     def walk(parent: int | None, depth: int) -> None:
         for code in sorted(children[parent], key=lambda c: (c.order, c.pk)):
-            result.append(Node(code, depth, code.n))  # type: ignore[attr-defined]
+            result.append(Node(code, depth, getattr(code, "n", 0)))
             walk(code.pk, depth + 1)
 
     walk(None, 0)

@@ -225,12 +225,7 @@ def apply_code(*, document: Document, code: Code, coder: User, start: int, end: 
     if code.study_id != document.study_id:
         raise DomainError("analysis.code", _("That code belongs to another study."))
     _check_span(document, start, end)
-    found = Coding.objects.filter(
-        document=document, code=code, coder=coder, start=start, end=end
-    ).first()
-    if found is not None:
-        return found
-    try:
+    try:  # one insert; the unique constraint answers "already coded" without a prior read
         with transaction.atomic():
             return Coding.objects.create(
                 study_id=document.study_id,
@@ -240,7 +235,7 @@ def apply_code(*, document: Document, code: Code, coder: User, start: int, end: 
                 start=start,
                 end=end,
             )
-    except IntegrityError:  # the same coding sent twice at once: the other one won
+    except IntegrityError:  # coded before (or twice at once): the coding that exists is the answer
         return Coding.objects.get(document=document, code=code, coder=coder, start=start, end=end)
 
 

@@ -429,7 +429,7 @@ def _fragment_link(
 
 
 def build_matrix(study: Study, kind: str, attribute: str) -> queries.Matrix:
-    tree = queries.code_tree(study)
+    tree = queries.code_tree(study, counts=False)
     if kind == "case":
         cells: dict[Any, int] = queries.code_by_case(study)
         columns: list[Any] = queries.case_columns(study)
