@@ -49,7 +49,7 @@ function show() {
   if (!span || !startInput || !endInput) return;
   startInput.value = span[0];
   endInput.value = span[1];
-  if (status) status.textContent = status.dataset.selected.replace("%s", span[1] - span[0]);
+  if (status) status.textContent = status.dataset.selected.replace("{n}", span[1] - span[0]);
 }
 
 // Keyboard selection without caret browsing: Shift+arrows extend, arrows move (Ctrl: by word).
