@@ -36,6 +36,7 @@ def heat_map(matrix: Matrix, links: dict[tuple[int, Any], str]) -> str:
     """A heat map: darker is more codings; every number is written in its cell."""
     cell, label_w, head_h = 44, 190, 120
     top = matrix.top or 1
+    labels = {row.code.pk: row.code.label for row in matrix.rows}
     cells = [
         _cell(
             label_w + c * cell,
@@ -43,7 +44,7 @@ def heat_map(matrix: Matrix, links: dict[tuple[int, Any], str]) -> str:
             cell - 4,
             n,
             top,
-            f"{row.code.label} × {matrix.columns[c][1]}: {n}",
+            f"{labels[row.code.pk]} × {matrix.columns[c][1]}: {n}",
             links.get((row.code.pk, key)),
         )
         for r, (row, values) in enumerate(matrix.table())

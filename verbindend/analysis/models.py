@@ -144,7 +144,7 @@ class Coding(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["study", "code"]),
+            models.Index(fields=["study", "code", "document"]),  # covers the matrices
             models.Index(fields=["document", "start"]),
         ]
 

