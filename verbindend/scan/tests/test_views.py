@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -225,7 +226,25 @@ def test_agenda_lists_principles_with_reflections_and_exercise(
     html = page.content.decode()
     assert page.status_code == 200
     assert html.count('class="card topic"') == 2  # only two principles in this round
-    assert "live:create" not in html and "scan_workshop" not in html  # no live engine yet
+    assert "scan_workshop" not in html  # an observer does not run sessions
+
+
+def test_agenda_starts_a_live_scan_workshop_with_its_principles(
+    personas: Personas, closed: Round
+) -> None:
+    from verbindend.live.models import LiveSession
+
+    client = client_for(personas.facilitator)
+    page = client.get(reverse("scan:agenda", args=["noord", closed.pk]))
+    html = page.content.decode()
+    action = reverse("live:create", args=["noord"])
+    assert f'action="{action}"' in html and 'value="scan_workshop"' in html
+    chosen = re.search(r'name="principles" value="([^"]+)"', html).group(1)
+    response = client.post(action, {"template": "scan_workshop", "principles": chosen})
+    assert response.status_code == 302
+    session = LiveSession.objects.get(network=personas.network, template="scan_workshop")
+    keys = {step.content_key for step in session.steps.all()}
+    assert {k for k in keys if k.startswith("principle.")} == set(chosen.split(","))
 
 
 def test_exports_and_radar_downloads(personas: Personas, closed: Round) -> None:
