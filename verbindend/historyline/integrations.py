@@ -1,7 +1,9 @@
 """Where history lines meet the rest of the network's data.
 
 - The scan's results page links each principle to the moments tagged with it.
-- A study's history-line stories arrive in the study as material, kept up to date.
+- A study's history-line stories arrive in the study as material, kept up to date, and each
+  moment's tags (level, principle, condition, knowledge type) become codings of that moment's
+  part of the text, made by the facilitator who set up the exercise.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def send_stories_to_study(exercise: Exercise) -> None:
     from verbindend.studies.models import DocumentKind
     from verbindend.studies.services import add_material
 
-    add_material(
+    document = add_material(
         study=exercise.study,  # type: ignore[arg-type]
         kind=DocumentKind.HISTORY_STORY,
         title=_("History line: %(title)s") % {"title": exercise.title},
@@ -49,6 +51,54 @@ def send_stories_to_study(exercise: Exercise) -> None:
         source=_("History-line exercise"),
         origin_ref=f"historyline-exercise:{exercise.pk}",
     )
+    _code_moments(exercise, document)
+
+
+def moment_spans(exercise: Exercise, text: str) -> list[tuple[int, int, Moment]]:
+    """Each moment's block in the stories text: from its heading to the next heading."""
+    moments = list(
+        Moment.objects.filter(line__exercise=exercise)
+        .select_related("line")
+        .order_by("line__pseudonym", "on", "pk")
+    )
+    starts: list[tuple[int, Moment]] = []
+    cursor = 0
+    for moment in moments:
+        heading = f"## {moment.line.pseudonym} · {moment.on.isoformat()} · "
+        found = text.find(heading, cursor)
+        if found < 0:
+            continue
+        starts.append((found, moment))
+        cursor = found + len(heading)
+    spans = []
+    for index, (start, moment) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+        spans.append((start, len(text[:end].rstrip()), moment))
+    return spans
+
+
+def _code_moments(exercise: Exercise, document: Any) -> None:
+    coder = exercise.created_by
+    if coder is None:
+        return
+    from verbindend.analysis import services as analysis
+    from verbindend.analysis.models import Coding
+
+    # The text was just replaced: earlier codings of this coder point at old offsets.
+    Coding.objects.filter(document=document, coder=coder).delete()
+    items = [
+        (start, end, key)
+        for start, end, moment in moment_spans(exercise, document.text)
+        for key in (moment.level, moment.principle, moment.condition, moment.knowledge)
+        if key
+    ]
+    if items:
+        analysis.import_codings(
+            study=exercise.study,  # type: ignore[arg-type]
+            document=document,
+            items=items,
+            coder=coder,
+        )
 
 
 def _stories_changed(sender: type, instance: Line | Moment, **kwargs: Any) -> None:

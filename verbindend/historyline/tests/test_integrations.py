@@ -68,3 +68,48 @@ def test_the_scan_links_a_principle_to_its_moments(personas: Personas) -> None:
     assert [link.title for link in found] == ["Fusie (2017-05)"]
     assert links.links_for(personas.network, "principle.p1") == []
     assert links.links_for(personas.other_network, "principle.p4") == []
+
+
+def test_moment_tags_become_codings_of_the_moments_text(
+    personas: Personas,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    from verbindend.analysis.models import Coding
+
+    exercise = services.create_exercise(
+        scope=personas.study,
+        title="Cross-netwerk",
+        start_date=date(2015, 1, 1),
+        created_by=personas.researcher,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        line, _cleaned = services.save_line(
+            exercise=exercise, participant_key="user:1", points=[["2016-01-01", 50]]
+        )
+        services.add_moment(
+            line=line,
+            on=date(2016, 1, 1),
+            kind="peak",
+            title="Start",
+            story="Eerste stap 🚀",
+            level="level.network",
+            principle="principle.p3",
+        )
+        services.add_moment(
+            line=line,
+            on=date(2019, 1, 1),
+            kind="valley",
+            title="Dip",
+            story="Moeilijk jaar",
+            condition="condition.shared",
+        )
+    document = Document.objects.get(study=personas.study)
+    coded = sorted(
+        (c.code.method_key, document.text[c.start : c.end].splitlines()[-1])
+        for c in Coding.objects.filter(document=document).select_related("code")
+    )
+    assert coded == [
+        ("condition.shared", "Moeilijk jaar"),
+        ("level.network", "Eerste stap 🚀"),
+        ("principle.p3", "Eerste stap 🚀"),
+    ]
