@@ -2,8 +2,12 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verbindend.settings")
+django.setup(set_prefix=False)
 
-application = get_asgi_application()
+from verbindend.live.asgi import SharedExecutorASGIHandler  # noqa: E402
+from verbindend.live.asgi import application as live_front  # noqa: E402
+
+application = live_front(SharedExecutorASGIHandler())

@@ -45,6 +45,7 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
     "roles.manage": frozenset({C}),
     "cases.decide": frozenset({C}),
     "sessions.run": frozenset({C, F}),
+    "sessions.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
     "contribute": frozenset({C, F, MB}),
     "scans.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
     "scans.manage": frozenset({C}),
@@ -61,6 +62,7 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "roles.manage": frozenset({R}),
     "cases.propose": frozenset({R}),
     "sessions.run": frozenset({R}),
+    "sessions.view": frozenset({R, SO}),
     "selection.change": frozenset({R}),
     "material.view": frozenset({R, SO}),
     "material.change": frozenset({R}),
@@ -68,6 +70,9 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "historyline.draw": frozenset({R}),
     "historyline.run": frozenset({R}),
     "historyline.export": frozenset({R}),
+    "analysis.view": frozenset({R, SO}),
+    "analysis.code": frozenset({R}),
+    "codebook.change": frozenset({R}),
 }
 
 

@@ -1,4 +1,37 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from verbindend.live import history, views
 
 app_name = "live"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("join/", views.join, name="join"),
+    path("s/<str:public_id>/", views.phone, name="phone"),
+    path("s/<str:public_id>/step/", views.phone_step, name="phone_step"),
+    path("s/<str:public_id>/answer/", views.phone_answer, name="phone_answer"),
+    path("s/<str:public_id>/history/<int:step_pk>/line/", history.save_line, name="history_line"),
+    path(
+        "s/<str:public_id>/history/<int:step_pk>/moments/",
+        history.add_moment,
+        name="history_moment",
+    ),
+    path("network/<slug:slug>/", views.network_sessions, name="network"),
+    path("network/<slug:slug>/new/", views.create, name="create"),
+    path("study/<slug:slug>/", views.study_sessions, name="study"),
+    path("study/<slug:slug>/new/", views.create_for_study, name="create_study"),
+    path("<int:pk>/", views.console, name="console"),
+    path("<int:pk>/panel/", views.console_panel, name="panel"),
+    path("<int:pk>/control/", views.control, name="control"),
+    path("<int:pk>/steps/", views.steps, name="steps"),
+    path("<int:pk>/duplicate/", views.duplicate, name="duplicate"),
+    path("<int:pk>/invite/", views.invite, name="invite"),
+    path("<int:pk>/enter/", views.enter, name="enter"),
+    path("<int:pk>/themes/", views.add_theme, name="add_theme"),
+    path("<int:pk>/contributions/<int:cid>/", views.moderate, name="moderate"),
+    path("<int:pk>/wall/", views.wall, name="wall"),
+    path("<int:pk>/wall/frame/", views.wall_frame, name="wall_frame"),
+    path("<int:pk>/stream/", views.stream, name="stream"),
+    path("<int:pk>/qr.svg", views.qr, name="qr"),
+    path("<int:pk>/handout/", views.handout, name="handout"),
+    path("<int:pk>/synthesis/", views.synthesis_view, name="synthesis"),
+    path("<int:pk>/export.<str:fmt>", views.export, name="export"),
+]

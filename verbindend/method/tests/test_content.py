@@ -492,7 +492,10 @@ FILE_SUFFIXES = {"py", "html", "txt", "svg", "css", "js", "json", "toml", "md", 
 FILE_SUFFIXES |= {"docx", "doc", "odt", "rtf", "xlsx", "xml", "qdpx", "qdc", "zip", "png", "jpg"}
 PERMISSION = re.compile(r"^[a-z_]+\.(add|change|delete|view)_[a-z0-9_]+$")
 IGNORE_MARKER = "method-key: ignore"
-SKIPPED_DIRS = {"migrations", "__pycache__", "node_modules", "locale"}
+# Tests use made-up keys on purpose (and a wrong real-looking key fails its own test).
+SKIPPED_DIRS = {"migrations", "__pycache__", "node_modules", "locale", "tests"}
+# In templates, error codes are compared, e.g. {% if error.code == "scan.closed" %}.
+ERROR_CODE_BEFORE = re.compile(r"code\s*(==|=)\s*$")
 QUOTED = (re.compile(r'"([^"\n]*)"'), re.compile(r"'([^'\n]*)'"))
 
 
@@ -542,6 +545,9 @@ def _quoted_strings(source: str) -> list[tuple[int, str]]:
     found = []
     for pattern in QUOTED:
         for match in pattern.finditer(source):
+            line_start = source.rfind("\n", 0, match.start()) + 1
+            if ERROR_CODE_BEFORE.search(source[line_start : match.start()]):
+                continue
             found.append((source.count("\n", 0, match.start()) + 1, match.group(1)))
     return found
 

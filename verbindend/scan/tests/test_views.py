@@ -474,3 +474,13 @@ def test_respondent_pages_reject_wrong_methods(open_round: Round) -> None:
     client = Client()
     assert client.get(reverse("scan:item", args=["c", open_round.code])).status_code == 405
     assert client.put(reverse("scan:start", args=["c", open_round.code])).status_code == 405
+
+
+def test_the_round_page_draws_the_trend(personas: Personas) -> None:
+    old = make_round(personas.network, title="Vorig jaar", days_ago=400)
+    many(old, 5, [2, 2, 2])
+    new = make_round(personas.network, title="Dit jaar", days_ago=30)
+    many(new, 5, [4, 4, 4])
+    html = client_for(personas.member).get(new.get_absolute_url()).content.decode()
+    assert 'class="trend-chart"' in html and "Vorig jaar" in html
+    assert html.count("<circle") == 4  # two rounds × two principles

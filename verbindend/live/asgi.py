@@ -1,0 +1,276 @@
+"""The ASGI front of the app: the participants' hot path, and Django with one shared executor.
+
+Two measured choices (ARCHITECTURE §5):
+
+- Django runs every request in one shared sync executor instead of a thread per request, so
+  thousands of open streams do not park thousands of threads.
+- A phone's two hot endpoints — submitting an answer and holding its event stream — are served
+  here directly, async end to end, without Django's (partly sync) middleware stack. They need no
+  login, session or template: the participant's own token cookie identifies them, the body is
+  JSON (so a cross-site form cannot post it), and the writer does every other check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from http.cookies import SimpleCookie
+from typing import Any
+
+from asgiref.sync import ThreadSensitiveContext
+from django.core.handlers.asgi import ASGIHandler
+from django.db import DatabaseError, connection
+from django.utils import translation
+
+from verbindend.core.errors import DomainError
+from verbindend.live import engine
+from verbindend.live.models import LiveSession, Participant
+
+API = re.compile(r"^/live/api/(?P<session>[A-Za-z0-9_-]{1,16})/(?P<what>contributions|events)$")
+BODY_MAX = 64 * 1024
+COOKIE_PREFIX = "vblive_"
+
+_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-reader")
+_members: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+
+
+def cookie_name(public_id: str) -> str:
+    return COOKIE_PREFIX + public_id.replace("-", "_")
+
+
+class SharedExecutorASGIHandler(ASGIHandler):
+    """Django's handler, running all sync code of all requests on one shared thread."""
+
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="django-sync")
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle HTTP connections, not {scope['type']}.")
+        async with ThreadSensitiveContext(executor=self.executor):
+            await self.handle(scope, receive, send)
+
+
+def _read(fn: Any, *args: Any) -> Any:
+    for attempt in range(2):
+        try:
+            return fn(*args)
+        except DatabaseError:
+            connection.close()
+            if attempt:
+                raise
+    raise AssertionError  # unreachable
+
+
+async def run_read(fn: Any, *args: Any) -> Any:
+    """Database reads of the hot path, on their own thread with a persistent connection."""
+    return await asyncio.get_running_loop().run_in_executor(_reader, _read, fn, *args)
+
+
+def _member(public_id: str, token: str) -> tuple[int, dict[str, Any]] | None:
+    participant = (
+        Participant.objects.filter(token=token, session__public_id=public_id)
+        .select_related("session__current_step")
+        .first()
+    )
+    if participant is None:
+        return None
+    session: LiveSession = participant.session
+    return session.pk, engine.state_payload(session)
+
+
+def _headers(scope: dict) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+async def _respond(send: Any, status: int, body: dict[str, Any]) -> None:
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"cache-control", b"no-store"),
+                (b"x-content-type-options", b"nosniff"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _language(headers: dict[str, str]) -> str:
+    accept = headers.get("accept-language", "")
+    return "en" if accept.lower().startswith("en") else "nl"
+
+
+def _same_origin(headers: dict[str, str], scope: dict) -> bool:
+    origin = headers.get("origin")
+    if not origin:
+        return True
+    host = headers.get("host", "")
+    return origin.split("://", 1)[-1] == host
+
+
+async def _submit(scope: dict, receive: Any, send: Any, public_id: str) -> None:
+    headers = _headers(scope)
+    if scope["method"] != "POST":
+        await _respond(send, 405, {"ok": False, "code": "live.method", "message": "POST only"})
+        return
+    body, more = b"", True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+        if len(body) > BODY_MAX:
+            break
+    with translation.override(_language(headers)):
+        try:
+            if len(body) > BODY_MAX:
+                raise DomainError("live.too_long", translation.gettext("This answer is too long."))
+            if not headers.get("content-type", "").startswith("application/json"):
+                raise DomainError(
+                    "live.bad_request", translation.gettext("Send the answer as JSON.")
+                )
+            if not _same_origin(headers, scope):
+                raise DomainError("live.origin", translation.gettext("Wrong origin."), status=403)
+            token = _token(headers, public_id)
+            try:
+                data = json.loads(body)
+            except ValueError:
+                data = None
+            item = engine.parse_submission(public_id, token, data)
+            ack = await engine.writer.submit(item)
+        except DomainError as error:
+            await _respond(
+                send, error.status, {"ok": False, "code": error.code, "message": str(error.message)}
+            )
+            return
+        except Exception:
+            engine.log.exception("live: submission failed")
+            await _respond(send, 503, {"ok": False, "code": "live.retry", "message": "Try again."})
+            return
+    await _respond(
+        send, 200, {"ok": True, "id": ack.id, "seq": ack.sequence, "duplicate": ack.duplicate}
+    )
+
+
+def _token(headers: dict[str, str], public_id: str) -> str:
+    cookie = SimpleCookie()
+    try:
+        cookie.load(headers.get("cookie", ""))
+    except Exception:
+        return ""
+    morsel = cookie.get(cookie_name(public_id))
+    return morsel.value if morsel else ""
+
+
+async def _events(scope: dict, receive: Any, send: Any, public_id: str) -> None:
+    headers = _headers(scope)
+    if scope["method"] != "GET":
+        await _respond(send, 405, {"ok": False, "code": "live.method", "message": "GET only"})
+        return
+    token = _token(headers, public_id)
+    found = _members.get((public_id, token)) if token else None
+    if found is None and token:
+        found = await run_read(_member, public_id, token)
+        if found is not None:
+            _members[(public_id, token)] = found
+    if found is None:
+        await _respond(
+            send, 403, {"ok": False, "code": "live.not_joined", "message": "Join first."}
+        )
+        return
+    session_pk, _stale = found
+    current = await run_read(_current_state, session_pk)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"text/event-stream"),
+                (b"cache-control", b"no-store"),
+                (b"x-accel-buffering", b"no"),
+            ],
+        }
+    )
+    stream = engine.phone_stream(session_pk, current)
+    disconnected = asyncio.ensure_future(_wait_disconnect(receive))
+    try:
+        while True:
+            chunk = asyncio.ensure_future(anext(stream))
+            await asyncio.wait({chunk, disconnected}, return_when=asyncio.FIRST_COMPLETED)
+            if not chunk.done():  # the phone went away while the stream was quiet
+                chunk.cancel()
+                await asyncio.gather(chunk, return_exceptions=True)
+                break
+            await send({"type": "http.response.body", "body": chunk.result(), "more_body": True})
+    except StopAsyncIteration:  # the server is shutting down: end the response cleanly
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    except OSError:
+        pass
+    finally:
+        disconnected.cancel()
+        await stream.aclose()  # type: ignore[attr-defined]
+
+
+async def _wait_disconnect(receive: Any) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+def _current_state(session_pk: int) -> dict[str, Any]:
+    session = LiveSession.objects.select_related("current_step").get(pk=session_pk)
+    return engine.state_payload(session)
+
+
+def _end_streams_on_shutdown_signal() -> None:
+    """Open SSE streams would hold a graceful shutdown forever: end them when it begins.
+
+    The server's own SIGTERM/SIGINT handler still runs; this one only wakes every stream first.
+    """
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous) or getattr(previous, "_ends_live_streams", False):
+            continue
+
+        def handler(signum: int, frame: Any, previous: Any = previous) -> None:
+            loop.call_soon_threadsafe(engine.broker().close_all)
+            previous(signum, frame)
+
+        handler._ends_live_streams = True  # type: ignore[attr-defined]
+        signal.signal(sig, handler)
+
+
+def application(django_app: Any) -> Any:
+    """Wrap Django: the participants' hot path here, everything else to Django."""
+
+    async def app(scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            match = API.match(scope["path"])
+            if match:
+                if match["what"] == "contributions":
+                    await _submit(scope, receive, send, match["session"])
+                else:
+                    await _events(scope, receive, send, match["session"])
+                return
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    _end_streams_on_shutdown_signal()
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        await django_app(scope, receive, send)
+
+    return app

@@ -1,0 +1,294 @@
+"""Live sessions: steps, participants, contributions, the event log, themes and the synthesis.
+
+The event log (:class:`Event`) is the truth that screens replay from; every row has a
+per-session sequence number handed out in commit order (see ``engine.py``).
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from verbindend.accounts.models import User
+
+# Join codes avoid characters that look alike (0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B).
+CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
+CODE_LENGTH = 6
+TEXT_MAX = 1000
+LETTER_MAX = 5000
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class State(models.TextChoices):
+    LOBBY = "lobby", _("Lobby")
+    RUNNING = "running", _("Running")
+    CLOSED = "closed", _("Closed")
+
+
+class StepKind(models.TextChoices):
+    OPEN_ANSWER = "open_answer", _("Open answer")
+    SENTENCE_COMPLETION = "sentence_completion", _("Sentence completion")
+    SCALE = "scale", _("Scale")
+    CHOICE = "choice", _("Choice")
+    DOT_VOTE = "dot_vote", _("Dot-vote")
+    FAREWELL_LETTER = "farewell_letter", _("Farewell letter")
+    PRINCIPLE_CARD = "principle_card", _("Principle card")
+    HISTORY_LINE = "history_line", _("History line")
+
+
+TEXT_KINDS = frozenset(
+    {
+        StepKind.OPEN_ANSWER,
+        StepKind.SENTENCE_COMPLETION,
+        StepKind.FAREWELL_LETTER,
+        StepKind.PRINCIPLE_CARD,
+    }
+)
+AGGREGATE_KINDS = frozenset({StepKind.SCALE, StepKind.CHOICE, StepKind.DOT_VOTE})
+
+
+class LiveSessionQuerySet(models.QuerySet["LiveSession"]):
+    def visible_to(self, user: User) -> LiveSessionQuerySet:
+        """Sessions of the networks and studies the user may see, and those they co-facilitate."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from verbindend.networks.models import Network
+        from verbindend.studies.models import Study
+
+        return self.filter(
+            Q(network__in=Network.objects.visible_to(user))
+            | Q(study__in=Study.objects.visible_to(user))
+            | Q(co_facilitators=user)
+        ).distinct()
+
+    def open(self) -> LiveSessionQuerySet:
+        return self.exclude(state=State.CLOSED)
+
+
+class LiveSession(models.Model):
+    """A focus group, interview, training or workshop run live; belongs to a network or a study."""
+
+    network = models.ForeignKey(
+        "networks.Network", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    study = models.ForeignKey(
+        "studies.Study", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    template = models.CharField(_("template"), max_length=40, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.LOBBY)
+    current_step = models.ForeignKey(
+        "Step", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    join_code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_join_code)
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id)
+    ask_names = models.BooleanField(
+        _("show names on the wall"),
+        default=False,
+        help_text=_("Off: contributions appear on the wall without names."),
+    )
+    ask_organisation = models.BooleanField(_("ask for the organisation"), default=False)
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    co_facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="co_facilitated_sessions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("live session")
+        verbose_name_plural = _("live sessions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(network__isnull=False, study__isnull=True)
+                | Q(network__isnull=True, study__isnull=False),
+                name="live_session_one_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("live:console", args=[self.pk])
+
+    @property
+    def policy_scope(self) -> Any:
+        return self.network or self.study
+
+    def join_url(self) -> str:
+        return settings.SITE_URL.rstrip("/") + reverse("live:join") + f"?code={self.join_code}"
+
+
+class Step(models.Model):
+    """One prompt of a session; prompt text comes from a content key or the facilitator."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("type"), max_length=30, choices=StepKind.choices)
+    content_key = models.CharField(_("method content"), max_length=120, blank=True)
+    prompt = models.TextField(_("prompt"), max_length=1000, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    alone_first = models.BooleanField(
+        _("answer alone first"),
+        default=True,
+        help_text=_("Answers stay off the wall until you reveal them."),
+    )
+    revealed = models.BooleanField(default=False)
+    locked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["session", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.get_kind_display()}"
+
+    @property
+    def policy_scope(self) -> Any:
+        return self.session.policy_scope
+
+    @property
+    def shows_contributions(self) -> bool:
+        return self.revealed or not self.alone_first
+
+
+class Participant(models.Model):
+    """Someone who joined by code: no account needed, a display name or anonymous."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="participants")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    display_name = models.CharField(_("name"), max_length=80, blank=True)
+    organisation = models.ForeignKey(
+        "networks.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_by_facilitator = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["joined_at"]
+
+    def __str__(self) -> str:
+        return self.display_name or str(_("Anonymous"))
+
+
+class Theme(models.Model):
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("theme"), max_length=120)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contribution(models.Model):
+    """One answer, written once per client UUID (a resubmission returns the same row)."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="contributions")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="contributions")
+    participant = models.ForeignKey(
+        Participant, null=True, on_delete=models.SET_NULL, related_name="contributions"
+    )
+    client_id = models.UUIDField(default=uuid.uuid4)
+    sequence = models.PositiveBigIntegerField()
+    text = models.TextField(blank=True, max_length=LETTER_MAX)
+    value = models.JSONField(default=dict, blank=True)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    shared = models.BooleanField(default=False)
+    hidden = models.BooleanField(default=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"
+    )
+    tags = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "client_id"], name="live_unique_client_id")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def policy_scope(self) -> Any:
+        return self.session.policy_scope
+
+    @property
+    def is_private(self) -> bool:
+        return self.step.kind == StepKind.FAREWELL_LETTER and not self.shared
+
+
+class Event(models.Model):
+    """The session's event log: screens resume from it with Last-Event-ID."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="events")
+    sequence = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=30)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "sequence"], name="live_unique_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}#{self.sequence} {self.kind}"
+
+
+class Synthesis(models.Model):
+    """The saved session summary: the facilitators' notes and a snapshot of themes and counts."""
+
+    session = models.OneToOneField(LiveSession, on_delete=models.CASCADE, related_name="synthesis")
+    notes = models.TextField(_("notes"), max_length=10000, blank=True)
+    snapshot = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(auto_now=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"synthesis of {self.session_id}"
+
+    @property
+    def policy_scope(self) -> Any:
+        return self.session.policy_scope

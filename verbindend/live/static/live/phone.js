@@ -1,0 +1,158 @@
+// The participant's phone: follows the session's state over SSE and sends answers through an
+// offline queue (localStorage) that retries until the server acknowledges them.
+const root = document.getElementById("phone");
+const status = document.getElementById("status");
+const QUEUE_KEY = `vblive:${root.dataset.session}:queue`;
+let flushing = false;
+let delay = 1000;
+
+function uuid4() {
+  // crypto.randomUUID needs a secure context; getRandomValues works on a plain LAN address too.
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function queue() {
+  try {
+    return JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
+  } catch {
+    return [];
+  }
+}
+
+function saveQueue(items) {
+  localStorage.setItem(QUEUE_KEY, JSON.stringify(items));
+}
+
+function say(text, kind = "") {
+  status.textContent = text;
+  status.className = `phone-status ${kind}`;
+}
+
+// The status texts come translated from the page.
+const T = status.dataset;
+
+async function flush() {
+  if (flushing) return;
+  flushing = true;
+  try {
+    let items = queue();
+    while (items.length) {
+      const item = items[0];
+      let response;
+      try {
+        response = await fetch(root.dataset.submit, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          credentials: "same-origin",
+          body: JSON.stringify(item),
+        });
+      } catch {
+        response = null;
+      }
+      if (response && response.ok) {
+        items = queue().filter((x) => x.client_id !== item.client_id);
+        saveQueue(items);
+        delay = 1000;
+        say(T.saved, "ok");
+        continue;
+      }
+      if (response && response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+        // Refused for good (too long, closed, …): tell the person, drop it from the queue.
+        let message = "";
+        try {
+          message = (await response.json()).message;
+        } catch {
+          message = String(response.status);
+        }
+        items = queue().filter((x) => x.client_id !== item.client_id);
+        saveQueue(items);
+        say(message, "error");
+        continue;
+      }
+      say(T.waiting, "warn");
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 15000);
+      items = queue();
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+function collect(form) {
+  const kind = form.dataset.kind;
+  const step = Number(form.elements.step.value);
+  const data = new FormData(form);
+  if (kind === "principle_card") {
+    return [...form.querySelectorAll("textarea")]
+      .filter((t) => t.value.trim())
+      .map((t) => ({ client_id: uuid4(), step, text: t.value, value: { item: t.name.slice(5) } }));
+  }
+  if (kind === "scale") {
+    const v = data.get("scale");
+    return v === null ? [] : [{ client_id: uuid4(), step, value: { scale: v === "unknown" ? v : Number(v) } }];
+  }
+  if (kind === "choice") {
+    const picked = data.getAll("choices").map(Number);
+    return picked.length ? [{ client_id: uuid4(), step, value: { choices: picked } }] : [];
+  }
+  if (kind === "dot_vote") {
+    const dots = data.getAll("dots").map(Number);
+    return dots.length ? [{ client_id: uuid4(), step, value: { dots } }] : [];
+  }
+  return [{ client_id: uuid4(), step, text: data.get("text") || "", shared: data.get("shared") === "1" }];
+}
+
+root.addEventListener("submit", (event) => {
+  const form = event.target.closest("form.answer");
+  if (!form) return;
+  event.preventDefault();
+  const items = collect(form);
+  if (!items.length) return;
+  saveQueue([...queue(), ...items]);
+  form.reset();
+  say(T.sending);
+  flush();
+});
+
+let current = document.getElementById("step").dataset.step;
+let lastState = "";
+
+async function refreshStep() {
+  const response = await fetch(root.dataset.stepUrl, { credentials: "same-origin" });
+  if (!response.ok) return;
+  const html = await response.text();
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  const fresh = doc.getElementById("step");
+  const old = document.getElementById("step");
+  if (fresh && old) {
+    old.replaceWith(fresh);
+    current = fresh.dataset.step;
+  }
+}
+
+function listen() {
+  const source = new EventSource(root.dataset.events);
+  source.onmessage = (event) => {
+    const data = JSON.parse(event.data);
+    if (data.type !== "state") return;
+    const key = JSON.stringify([data.state, data.step, data.revealed, data.locked]);
+    if (key === lastState) return;
+    const first = lastState === "";
+    lastState = key;
+    if (first && String(data.step || "") === String(current || "")) return;
+    // Spread the room's requests a little, so a whole room does not ask at the same instant.
+    setTimeout(refreshStep, Math.random() * 400);
+  };
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) setTimeout(listen, 3000);
+  };
+}
+
+window.addEventListener("online", flush);
+listen();
+flush();
