@@ -456,6 +456,8 @@ def build_matrix(study: Study, kind: str, attribute: str) -> queries.Matrix:
         used = {code for code, _other in cells}
         columns = [(n.code.pk, n.code.label) for n in tree if n.code.pk in used]
     used_rows = {code for code, _column in cells}
+    if kind == "level":  # a level code's own level says nothing
+        used_rows -= {pk for pk, _label in columns}
     rows = [n for n in tree if n.code.pk in used_rows]
     return queries.Matrix(str(MATRICES[kind]), rows, columns, cells, attribute)
 
