@@ -11,6 +11,10 @@ codings: the floor of reading them at all) and ``naive_join_sql_ms`` (the matrix
 over a join with the documents, which the app avoids). ``matrix_query_ms`` is the app's own
 aggregate, in process.
 
+The HTTP part runs twice: with the default (a new database connection for every request) and,
+under ``kept_conn``, with ``DB_CONN_MAX_AGE=60`` (connections kept), since opening a SQLite
+connection with its pragmas is most of the cost of a small write.
+
 Targets (ARCHITECTURE §6): code_p95_ms ≤ 15, matrix_ms ≤ 300.
 """
 
@@ -19,10 +23,19 @@ from __future__ import annotations
 import http.client
 import random
 import time
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlparse
 
 from bench._common import emit, fresh_database, median, percentile, server, setup_django, size
+
+
+@dataclass
+class Run:
+    health: list[float]
+    code: list[float]
+    matrix: list[float]
+    failures: int
 
 
 def main() -> None:
@@ -129,64 +142,67 @@ def main() -> None:
         total = Coding.objects.filter(study=study).count()
         connection.close()
 
-        with server(url) as base:
-            parsed = urlparse(base)
-            conn = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port)
-            cookies = {settings.SESSION_COOKIE_NAME: session.session_key or ""}
+        def measure(conn_max_age: str) -> Run:
+            """Coding calls, the trivial view and the matrix, against one server."""
+            with server(url, extra_env={"DB_CONN_MAX_AGE": conn_max_age}) as base:
+                parsed = urlparse(base)
+                conn = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port)
+                cookies = {settings.SESSION_COOKIE_NAME: session.session_key or ""}
 
-            def request(
-                method: str, path: str, body: str = "", headers: dict[str, str] | None = None
-            ) -> tuple[int, bytes, float]:
-                head = {
-                    "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
-                    **(headers or {}),
-                }
-                began = time.perf_counter()
-                conn.request(method, path, body=body or None, headers=head)
-                response = conn.getresponse()
-                data = response.read()
-                took = (time.perf_counter() - began) * 1000
-                for header in response.headers.get_all("Set-Cookie") or []:
-                    for name, morsel in SimpleCookie(header).items():
-                        cookies[name] = morsel.value
-                return response.status, data, took
+                def request(
+                    method: str, path: str, body: str = "", headers: dict[str, str] | None = None
+                ) -> tuple[int, float]:
+                    head = {
+                        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+                        **(headers or {}),
+                    }
+                    began = time.perf_counter()
+                    conn.request(method, path, body=body or None, headers=head)
+                    response = conn.getresponse()
+                    response.read()
+                    took = (time.perf_counter() - began) * 1000
+                    for header in response.headers.get_all("Set-Cookie") or []:
+                        for name, morsel in SimpleCookie(header).items():
+                            cookies[name] = morsel.value
+                    return response.status, took
 
-            doc_path = f"/analysis/{study.slug}/documents/{documents[0].pk}/"
-            status, _body, _took = request("GET", doc_path)
-            assert status == 200, status
-            csrf = cookies.get(settings.CSRF_COOKIE_NAME, "")
-            assert csrf, "no CSRF cookie"
-
-            health = [request("GET", "/healthz")[2] for _ in range(calls)]
-            code_ms = []
-            failures = 0
-            for _ in range(calls):
-                d = documents[rng.randrange(doc_count)]
-                s = span(d)
-                body = urlencode(
-                    {"code": codes[rng.randrange(len(codes))].pk, "start": s[0], "end": s[1]}
+                status, _took = request(
+                    "GET", f"/analysis/{study.slug}/documents/{documents[0].pk}/"
                 )
-                status, _data, took = request(
-                    "POST",
-                    f"/analysis/{study.slug}/documents/{d.pk}/code/",
-                    body,
-                    {
-                        "Content-Type": "application/x-www-form-urlencoded",
-                        "X-CSRFToken": csrf,
-                        "HX-Request": "true",
-                        "Origin": base,
-                    },
-                )
-                failures += status != 200
-                code_ms.append(took)
-
-            matrix_path = f"/analysis/{study.slug}/matrix/case/"
-            matrix = []
-            for _ in range(size(7, 2)):
-                status, _data, took = request("GET", matrix_path)
                 assert status == 200, status
-                matrix.append(took)
-            conn.close()
+                csrf = cookies.get(settings.CSRF_COOKIE_NAME, "")
+                assert csrf, "no CSRF cookie"
+                health = [request("GET", "/healthz")[1] for _ in range(calls)]
+                code_ms, failures = [], 0
+                for _ in range(calls):
+                    d = documents[rng.randrange(doc_count)]
+                    s = span(d)
+                    code = codes[rng.randrange(len(codes))]
+                    status, took = request(
+                        "POST",
+                        f"/analysis/{study.slug}/documents/{d.pk}/code/",
+                        urlencode({"code": code.pk, "start": s[0], "end": s[1]}),
+                        {
+                            "Content-Type": "application/x-www-form-urlencoded",
+                            "X-CSRFToken": csrf,
+                            "HX-Request": "true",
+                            "Origin": base,
+                        },
+                    )
+                    failures += status != 200
+                    code_ms.append(took)
+                matrix = []
+                for _ in range(size(7, 2)):
+                    status, took = request("GET", f"/analysis/{study.slug}/matrix/case/")
+                    assert status == 200, status
+                    matrix.append(took)
+                conn.close()
+            return Run(health, code_ms, matrix, failures)
+
+        default = measure("0")  # the default: a new database connection per request
+        kept = measure("60")  # DB_CONN_MAX_AGE=60: connections kept between requests
+        health, code_ms, matrix = default.health, default.code, default.matrix
+        failures = default.failures + kept.failures
 
         emit(
             {
@@ -199,9 +215,19 @@ def main() -> None:
                 "failures": failures,
                 "code_p50_ms": round(median(code_ms), 2),
                 "code_p95_ms": round(percentile(code_ms, 95), 2),
+                "baseline_healthz_p50_ms": round(median(health), 2),
                 "baseline_healthz_p95_ms": round(percentile(health, 95), 2),
+                "code_over_healthz_p50": round(median(code_ms) / max(median(health), 1e-9), 2),
+                "baseline_orm_insert_p50_ms": round(median(orm), 2),
                 "baseline_orm_insert_p95_ms": round(percentile(orm, 95), 2),
                 "matrix_ms": round(median(matrix), 1),
+                "kept_conn": {
+                    "code_p50_ms": round(median(kept.code), 2),
+                    "code_p95_ms": round(percentile(kept.code, 95), 2),
+                    "baseline_healthz_p50_ms": round(median(kept.health), 2),
+                    "baseline_healthz_p95_ms": round(percentile(kept.health, 95), 2),
+                    "matrix_ms": round(median(kept.matrix), 1),
+                },
                 "matrix_cells": len(cells),
                 "matrix_query_ms": round(matrix_orm_ms, 1),
                 "baseline_count_sql_ms": round(baseline_count_ms, 1),

@@ -34,7 +34,7 @@ def _cell(x: int, y: int, size: int, value: int, top: int, label: str, link: str
 
 def heat_map(matrix: Matrix, links: dict[tuple[int, Any], str]) -> str:
     """A heat map: darker is more codings; every number is written in its cell."""
-    cell, label_w, head_h = 44, 190, 120
+    cell, label_w, head_h = 44, 240, 120
     top = matrix.top or 1
     labels = {row.code.pk: row.code.label for row in matrix.rows}
     cells = [

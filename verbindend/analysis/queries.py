@@ -212,6 +212,29 @@ def code_by_attribute(study: Study, attribute: str) -> dict[tuple[int, str], int
     return dict(cells)
 
 
+#: no breakdown by respondent attribute for fewer respondents than this (ARCHITECTURE §2.4)
+MIN_GROUP = 5
+
+
+def hidden_groups(study: Study, attribute: str) -> set[str]:
+    """Attribute values with fewer than MIN_GROUP respondents, plus the next smallest group when
+    only one is small (so it cannot be found by subtracting the others from a code's total)."""
+    from verbindend.studies.models import Document
+
+    sizes = dict(
+        Document.objects.filter(study=study, respondent__isnull=False)
+        .values_list(f"respondent__person__{attribute}")
+        .annotate(n=Count("respondent", distinct=True))
+        .order_by()
+    )
+    sizes = {value: n for value, n in sizes.items() if value}
+    small = {value for value, n in sizes.items() if n < MIN_GROUP}
+    rest = sorted((n, value) for value, n in sizes.items() if value not in small)
+    if len(small) == 1 and rest:
+        small.add(rest[0][1])
+    return small
+
+
 def co_occurrence(study: Study) -> dict[tuple[int, int], int]:
     """Pairs of overlapping codings in the same document, per pair of codes (both directions)."""
     other = Coding.objects.filter(

@@ -373,6 +373,12 @@ def fragments(request: HttpRequest, slug: str) -> HttpResponse:
     attribute = get.get("attribute", "")
     if attribute and attribute not in queries.ATTRIBUTES:
         raise Http404
+    if attribute and get.get("value", "") in queries.hidden_groups(study, attribute):
+        raise DomainError(
+            "analysis.small_group",
+            _("This group has fewer than %(k)s respondents, so it is not shown on its own.")
+            % {"k": queries.MIN_GROUP},
+        )
     qs = queries.fragments(
         study,
         code=code,
@@ -438,13 +444,20 @@ def build_matrix(study: Study, kind: str, attribute: str) -> queries.Matrix:
         cells = queries.code_by_level(study)
         columns = queries.level_columns(study)
     elif kind == "attribute":
-        cells = queries.code_by_attribute(study, attribute)
+        hidden = queries.hidden_groups(study, attribute)
+        cells = {
+            key: n
+            for key, n in queries.code_by_attribute(study, attribute).items()
+            if key[1] not in hidden
+        }
         columns = queries.attribute_columns(study, attribute, cells)
     else:
         cells = queries.co_occurrence(study)
         used = {code for code, _other in cells}
         columns = [(n.code.pk, n.code.label) for n in tree if n.code.pk in used]
     used_rows = {code for code, _column in cells}
+    if kind == "level":  # a level code's own level says nothing
+        used_rows -= {pk for pk, _label in columns}
     rows = [n for n in tree if n.code.pk in used_rows]
     return queries.Matrix(str(MATRICES[kind]), rows, columns, cells, attribute)
 
@@ -478,6 +491,7 @@ def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
             "kinds": MATRICES,
             "attribute": attribute,
             "attributes": queries.ATTRIBUTES,
+            "min_group": queries.MIN_GROUP,
             "matrix": result,
             "rows": [
                 (row, [(key, n, links.get((row.code.pk, key))) for key, n in cells])

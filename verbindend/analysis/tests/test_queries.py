@@ -135,3 +135,48 @@ def test_segments_cut_the_text_at_coding_boundaries(world: World) -> None:
     pieces = queries.segments(world.document.text, codings)
     assert "".join(s.text for s in pieces) == world.document.text
     assert [(s.start, len(s.codes)) for s in pieces[:4]] == [(0, 1), (2, 2), (4, 1), (6, 0)]
+
+
+def _respondents(world: World, value: str, count: int) -> None:
+    from verbindend.networks.models import Person
+
+    for i in range(count):
+        person = Person.objects.create(
+            network=world.p.network, name=f"{value} {i}", lead_role=value
+        )
+        respondent = study_services.add_respondent(
+            study=world.p.study, case=world.case, person=person
+        )
+        document = study_services.add_material(
+            study=world.p.study, kind="transcript", title=f"{value} {i}", text="tekst hier"
+        )
+        document.respondent = respondent
+        document.save()
+        services.apply_code(
+            document=document, code=world.code, coder=world.p.researcher, start=0, end=5
+        )
+
+
+def test_small_groups_of_respondents_are_left_out_of_the_attribute_matrix(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    trekker, follower = LeadRole.TREKKER, LeadRole.FOLLOWER
+    _respondents(world, trekker, 5)
+    _respondents(world, follower, 1)
+    # the one small group, and the next smallest, so it cannot be found by subtraction
+    assert queries.hidden_groups(world.p.study, "lead_role") == {trekker, follower}
+    client = Client()
+    client.force_login(world.p.researcher)
+    matrix = reverse("analysis:matrix", args=[world.p.study.slug, "attribute"])
+    page = client.get(matrix, {"attribute": "lead_role"}).content.decode()
+    assert str(LeadRole.FOLLOWER.label) not in page and str(LeadRole.TREKKER.label) not in page
+    small = client.get(
+        reverse("analysis:fragments", args=[world.p.study.slug]),
+        {"attribute": "lead_role", "value": follower, "code": str(world.code.uuid)},
+    )
+    assert small.status_code == 400
+    _respondents(world, follower, 4)
+    assert queries.hidden_groups(world.p.study, "lead_role") == set()
+    page = client.get(matrix, {"attribute": "lead_role"}).content.decode()
+    assert str(LeadRole.FOLLOWER.label) in page and str(LeadRole.TREKKER.label) in page
