@@ -175,6 +175,9 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, study: Study, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["documents"].help_text = _(
+            "Plain text, Markdown, HTML, DOCX or PDF; one or many at once (up to %(n)d per round)."
+        ) % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
         self.fields["case"].queryset = (  # type: ignore[attr-defined]
             study.cases.agreed().select_related("network").order_by("network__name")
         )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Value
@@ -295,7 +297,15 @@ def respondent_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def material(request: HttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug, "material.view")
     can_change = policy.can(request.user, "material.change", study)
-    form = UploadForm(request.POST or None, request.FILES or None, study=study)
+    try:
+        files = request.FILES
+    except TooManyFilesSent:
+        raise DomainError(
+            "import.too_many",
+            _("At most %(n)d files can be sent at once; import them in several rounds.")
+            % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
+        ) from None
+    form = UploadForm(request.POST or None, files or None, study=study)
     if request.method == "POST":
         policy.require(request.user, "material.change", study)
         if form.is_valid():

@@ -447,3 +447,17 @@ def test_an_empty_document_still_opens(world: World) -> None:
     empty = services.add_material(study=p.study, kind="session_summary", title="Leeg", text="")
     target = reverse("studies:document", args=[p.study.slug, empty.pk])
     assert client_for(p.researcher).get(target).status_code == 200
+
+
+def test_too_many_files_at_once_get_a_clear_message(world: World, settings: object) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2  # type: ignore[attr-defined]
+    response = client_for(world.p.researcher).post(
+        reverse("studies:material", args=[world.p.study.slug]),
+        {
+            "documents": [SimpleUploadedFile(f"{n}.txt", b"x") for n in range(3)],
+            "kind": "other",
+        },
+    )
+    assert response.status_code == 400
+    assert b"At most 2 files" in response.content
+    assert not ImportBatch.objects.exclude(pk=world.batch.pk).exists()
