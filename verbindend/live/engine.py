@@ -61,6 +61,7 @@ from verbindend.method import content
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 500
+BATCH_WINDOW_SECONDS = 0.01
 KEEPALIVE_SECONDS = 15.0
 POLL_SECONDS = 3.0  # screens look in the database when nothing woke them for this long
 PROCESS_ID = f"{socket.gethostname()}-{os.getpid()}"
@@ -627,6 +628,8 @@ class Writer:
         queue, loop = self.queue, asyncio.get_running_loop()
         while True:
             batch = [await queue.get()]
+            if queue.empty():  # let a few more arrive: one transaction costs more than a row
+                await asyncio.sleep(BATCH_WINDOW_SECONDS)
             while len(batch) < BATCH_MAX and not queue.empty():
                 batch.append(queue.get_nowait())
             try:
