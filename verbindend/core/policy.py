@@ -70,6 +70,9 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "historyline.draw": frozenset({R}),
     "historyline.run": frozenset({R}),
     "historyline.export": frozenset({R}),
+    "analysis.view": frozenset({R, SO}),
+    "analysis.code": frozenset({R}),
+    "codebook.change": frozenset({R}),
 }
 
 

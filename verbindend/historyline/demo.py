@@ -62,14 +62,17 @@ ANSWERS = {
 
 
 def _curve(rng: random.Random, span: int, shift: float) -> list[list[float]]:
-    """A plausible line: a slow rise, bumps at the shared moments, personal noise."""
+    """A plausible line: each person's own level and trend, the shared bumps, a personal one."""
+    base, trend, depth = rng.uniform(30, 50), rng.uniform(0, 6), rng.uniform(0.6, 1.0)
+    own_at, own_height = rng.uniform(6.5, 9.5), rng.choice([15.0, 90.0])
     points = []
     for day in range(0, span + 1, 45):
         years = day / 365.25
-        value = 40 + 5 * years
+        value = base + trend * years
         for at, height, *_rest in SHARED:
             bump = max(0.0, 1 - abs(years - at - shift) / 0.5)
-            value += bump * (height - value)
+            value += depth * bump * (height - value)
+        value += max(0.0, 1 - abs(years - own_at) / 0.7) * (own_height - value)
         value += rng.uniform(-4, 4)
         points.append([day, round(min(max(value, 0), 100), 1)])
     return points

@@ -228,6 +228,25 @@ class ConsensusPoint:
     count: int
 
 
+def sample(points: Sequence[Point], grid: Sequence[float]) -> list[float | None]:
+    """value_at for every day of an increasing grid, in one walk along the line."""
+    out: list[float | None] = []
+    n, i = len(points), 0
+    for day in grid:
+        if not n or day < points[0][0] or day > points[-1][0]:
+            out.append(None)
+            continue
+        while i < n - 1 and points[i + 1][0] < day:
+            i += 1
+        d0, v0 = points[i]
+        if d0 == day or i == n - 1:
+            out.append(v0 if d0 == day else points[-1][1])
+            continue
+        d1, v1 = points[i + 1]
+        out.append(v0 + (v1 - v0) * (day - d0) / (d1 - d0))
+    return out
+
+
 def consensus(
     lines: Sequence[Sequence[Point]], *, span_days: int, steps: int = 100
 ) -> list[ConsensusPoint]:
@@ -236,10 +255,11 @@ def consensus(
     A line only counts where it was drawn (no extrapolation before its first or after its last
     point); a grid day with no line is left out.
     """
+    grid = [span_days * step / steps for step in range(steps + 1)]
+    columns = [sample(line, grid) for line in lines]
     out = []
-    for step in range(steps + 1):
-        day = span_days * step / steps
-        values = [v for line in lines if (v := value_at(line, day)) is not None]
+    for index, day in enumerate(grid):
+        values = [v for column in columns if (v := column[index]) is not None]
         if not values:
             continue
         if len(values) == 1:

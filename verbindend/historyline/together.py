@@ -12,7 +12,10 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from verbindend.historyline import geometry
 from verbindend.historyline.models import Exercise, Line, Moment
@@ -74,8 +77,42 @@ class Overlay:
     band_path: str = ""
 
     def svg(self, *, title: str) -> SafeString:
-        context = {"o": self, "title": title, "shared": shared_with_lines(self)}
+        shared = shared_with_lines(self)
+        context = {"o": self, "title": title, "shared": shared, "text": _texts(self, shared)}
         return render_to_string("historyline/overlay.svg", {**context, **frame(self.exercise)})
+
+
+def _texts(result: Overlay, shared: list[dict[str, Any]]) -> dict[str, str]:
+    """The picture's words, translated here (so catalogues need not scan SVG templates)."""
+    exercise = result.exercise
+    n = len(result.lines)
+    desc = [
+        ngettext(
+            "One history line from %(start)s to %(end)s.",
+            "%(n)s history lines from %(start)s to %(end)s.",
+            n,
+        )
+        % {
+            "n": n,
+            "start": date_format(exercise.start_date, "SHORT_DATE_FORMAT"),
+            "end": date_format(exercise.end_date, "SHORT_DATE_FORMAT"),
+        }
+    ]
+    for s in shared:
+        kind = _("Shared peak") if s["cluster"].kind == "peak" else _("Shared valley")
+        start = date_format(s["start"], "SHORT_DATE_FORMAT")
+        end = date_format(s["end"], "SHORT_DATE_FORMAT")
+        desc.append(f"{kind} {start}–{end} ({s['cluster'].lines}).")
+    return {
+        "desc": " ".join(desc),
+        "band": _("Middle half of the lines (interquartile range)"),
+        "median": _("Consensus line (median)"),
+        "empty": (
+            _("Too few lines in this group to show them.")
+            if result.suppressed
+            else _("No lines yet.")
+        ),
+    }
 
 
 def x_of(day: float, span: int) -> float:
@@ -87,7 +124,10 @@ def y_of(value: float) -> float:
 
 
 def _path(points: Sequence[tuple[float, float]], span: int) -> str:
-    return " ".join(f"{x_of(d, span)},{y_of(v)}" for d, v in points)
+    """SVG points as plain numbers (never localised), in picture coordinates."""
+    sx, sy = (WIDTH - LEFT - RIGHT) / span, (HEIGHT - TOP - BOTTOM) / 100
+    bottom = HEIGHT - BOTTOM
+    return " ".join([f"{LEFT + sx * d:.1f},{bottom - sy * v:.1f}" for d, v in points])
 
 
 def frame(exercise: Exercise) -> dict[str, Any]:
@@ -181,9 +221,11 @@ def overlay(
                 points=points,
                 moments=[
                     {
-                        "x": x_of(exercise.day_of(m.on), span),
-                        "y": y_of(m.value),
-                        "moment": m,
+                        "x": str(x_of(exercise.day_of(m.on), span)),
+                        "y": str(y_of(_on_line(points, exercise.day_of(m.on), m.value))),
+                        "kind": m.kind,
+                        "label": f"{line.pseudonym} · {date_format(m.on, 'SHORT_DATE_FORMAT')}"
+                        f" · {m.title}",
                     }
                     for m in shown
                 ],
@@ -197,6 +239,12 @@ def overlay(
         lower = [(c.day, c.low) for c in reversed(middle)]
         result.band_path = _path(upper + lower, span)
     return result
+
+
+def _on_line(points: list[geometry.Point], day: int, fallback: float) -> float:
+    """A marker sits on its line; only a moment outside the drawn part uses its own height."""
+    value = geometry.value_at(points, day)
+    return fallback if value is None else value
 
 
 def shared_with_lines(result: Overlay) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from verbindend.core import policy
 from verbindend.core.errors import DomainError
-from verbindend.live import blueprints, engine
+from verbindend.live import blueprints, engine, history
 from verbindend.live.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -89,6 +89,7 @@ def create_session(
             options={**spec.options, "field": spec.field},
             alone_first=spec.alone_first,
         )
+    history.ensure_exercises(session)
     return session
 
 
@@ -124,6 +125,7 @@ def duplicate_session(*, session: LiveSession, creator: User) -> LiveSession:
         )
         for s in session.steps.all()
     )
+    history.ensure_exercises(copy)
     return copy
 
 
@@ -133,7 +135,7 @@ def add_step(
     if kind not in StepKind.values:
         raise DomainError("live.bad_kind", _("Choose a step type."))
     last = session.steps.order_by("-order").first()
-    return Step.objects.create(
+    step = Step.objects.create(
         session=session,
         order=(last.order + 1) if last else 1,
         kind=kind,
@@ -141,6 +143,8 @@ def add_step(
         options=options or {},
         alone_first=kind not in (StepKind.DOT_VOTE,),
     )
+    history.ensure_exercise(step)
+    return step
 
 
 @transaction.atomic
@@ -178,6 +182,8 @@ def invite_co_facilitator(*, session: LiveSession, user: User) -> None:
 
 def _state_changed(session: LiveSession) -> None:
     session.refresh_from_db()
+    if session.current_step is not None:
+        history.ensure_exercise(session.current_step)
     engine.record_event(session, "state", engine.state_payload(session))
 
 

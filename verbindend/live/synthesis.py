@@ -168,6 +168,9 @@ def save(*, session: LiveSession, notes: str, user: Any) -> Synthesis:
             "saved_by": user,
         },
     )
+    from verbindend.live.material import send_to_study
+
+    send_to_study(session=session, user=user)
     return synthesis
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verbindend.live import views
+from verbindend.live import history, views
 
 app_name = "live"
 urlpatterns = [
@@ -8,6 +8,12 @@ urlpatterns = [
     path("s/<str:public_id>/", views.phone, name="phone"),
     path("s/<str:public_id>/step/", views.phone_step, name="phone_step"),
     path("s/<str:public_id>/answer/", views.phone_answer, name="phone_answer"),
+    path("s/<str:public_id>/history/<int:step_pk>/line/", history.save_line, name="history_line"),
+    path(
+        "s/<str:public_id>/history/<int:step_pk>/moments/",
+        history.add_moment,
+        name="history_moment",
+    ),
     path("network/<slug:slug>/", views.network_sessions, name="network"),
     path("network/<slug:slug>/new/", views.create, name="create"),
     path("study/<slug:slug>/", views.study_sessions, name="study"),

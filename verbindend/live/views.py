@@ -27,7 +27,7 @@ from verbindend.accounts.models import User
 from verbindend.core import policy
 from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
-from verbindend.live import blueprints, engine, services, synthesis
+from verbindend.live import blueprints, engine, history, services, synthesis
 from verbindend.live.asgi import cookie_name
 from verbindend.live.forms import (
     CodeForm,
@@ -585,6 +585,7 @@ def _phone_context(participant: Participant) -> dict[str, Any]:
         context["history_template"] = select_template(
             ["historyline/live_phone.html", "live/history_placeholder.html"]
         )
+        context.update(history.phone_context(participant, step))
     context["answered"] = Contribution.objects.filter(step=step, participant=participant).count()
     return context
 

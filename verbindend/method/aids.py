@@ -75,7 +75,7 @@ def _levels(aid: content.Node) -> dict[str, Any]:
 
 
 def _knowledge_types(aid: content.Node) -> dict[str, Any]:
-    w, h, gap = 435, 230, 30
+    w, h, gap = 435, 190, 30
     panels = []
     for i, item in enumerate(aid.refs("items")):
         x = 30 + (i % 2) * (w + gap)
@@ -88,10 +88,10 @@ def _knowledge_types(aid: content.Node) -> dict[str, Any]:
                 "h": h,
                 "number": i + 1,
                 "title": lines(item.title, x=x + 70, y=y + 52, chars=24, leading=30),
-                "text": lines(item.summary, x=x + 24, y=y + 110, chars=36, leading=28),
+                "text": lines(item.summary, x=x + 24, y=y + 110, chars=33, leading=28),
             }
         )
-    return {"height": 620, "panels": panels}
+    return {"height": 530, "panels": panels}
 
 
 def _carriers(aid: content.Node) -> dict[str, Any]:
@@ -111,7 +111,7 @@ def _carriers(aid: content.Node) -> dict[str, Any]:
                 "text": lines(item.summary, x=x + w / 2, y=text_y, chars=24, leading=27),
             }
         )
-    return {"height": 620, "columns": columns}
+    return {"height": 530, "columns": columns}
 
 
 def _conditions(aid: content.Node) -> dict[str, Any]:
@@ -152,7 +152,7 @@ def _principles(aid: content.Node) -> dict[str, Any]:
                 "title": lines(item.title, x=x + 12, y=232, chars=12, leading=26),
             }
         )
-    return {"height": 370, "cards": cards}
+    return {"height": 390, "cards": cards}
 
 
 def _history_line_frame(aid: content.Node) -> dict[str, Any]:

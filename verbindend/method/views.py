@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from verbindend.method import aids, content, guide
@@ -81,6 +81,7 @@ def aid_svg(request: HttpRequest, name: str) -> HttpResponse:
     response["Content-Language"] = lang
     response["X-Content-Type-Options"] = "nosniff"
     patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    patch_cache_control(response, public=True, max_age=3600)
     return response
 
 

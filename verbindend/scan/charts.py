@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 
 from verbindend.method import content
 
@@ -92,5 +93,58 @@ def radar(
             "series": drawn,
             "legend": [(s, legend_top + 22 * i) for i, s in enumerate(drawn)],
             "empty": not drawn,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    points: str
+    dots: list[tuple[float, float, str]]
+    colour: str
+    dash: str
+
+
+def trend(
+    title: str, round_labels: list[str], principle_keys: list[str], means: list[list[float | None]]
+) -> str:
+    """Principle means (1–5) across rounds: one line per principle, gaps where suppressed."""
+    width, top, left, plot_h = 640, 40, 40, 220
+    step = (width - left - 30) / max(len(round_labels) - 1, 1)
+
+    def y(value: float) -> float:
+        return round(top + plot_h * (5 - value) / 4, 1)
+
+    lines = []
+    for n, key in enumerate(principle_keys):
+        dots = []
+        for i, row in enumerate(means):
+            value = row[n]
+            if value is not None:
+                dots.append((round(left + i * step, 1), y(value), number_format(value, 2)))
+        lines.append(
+            Line(
+                label=f"P{n + 1} {content.get(key).title}",
+                points=" ".join(f"{x},{yy}" for x, yy, _ in dots),
+                dots=dots,
+                colour=PALETTE[n % len(PALETTE)],
+                dash=DASHES[n % len(DASHES)],
+            )
+        )
+    legend_top = top + plot_h + 50
+    return render_to_string(
+        "scan/charts/trend.svg",
+        {
+            "title": title,
+            "width": width,
+            "height": legend_top + 20 * len(lines),
+            "left": left,
+            "right": width - 20,
+            "grid": [(v, y(v)) for v in range(1, 6)],
+            "rounds": [(round(left + i * step, 1), label) for i, label in enumerate(round_labels)],
+            "axis_y": top + plot_h + 22,
+            "lines": lines,
+            "legend": [(line, legend_top + 20 * i) for i, line in enumerate(lines)],
         },
     )

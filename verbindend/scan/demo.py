@@ -67,7 +67,13 @@ def _fill(round_: Round, *, count: int, lift: float, rng: random.Random) -> None
             if rng.random() < 0.05:
                 value = None
             answers.append(
-                Answer(response=response, item_key=item, principle_key=principle, value=value)
+                Answer(
+                    response=response,
+                    round=round_,
+                    item_key=item,
+                    principle_key=principle,
+                    value=value,
+                )
             )
         if i < len(COMMENTS):
             principle, text = COMMENTS[i]

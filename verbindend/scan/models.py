@@ -79,6 +79,8 @@ class Round(models.Model):
     item_keys = models.JSONField(default=list, editable=False)
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     released = models.BooleanField(default=False, editable=False)
+    #: Bumped with every change to the round's answers or comments (it keys cached results).
+    revision = models.PositiveIntegerField(default=0, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -203,6 +205,8 @@ class Answer(models.Model):
     """One item's answer; ``value`` is 1–5, or NULL for "don't know / not applicable"."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # the response's round, repeated so that results aggregate over one index without a join
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_index=False)
     item_key = models.CharField(max_length=80)
     principle_key = models.CharField(max_length=40)
     value = models.PositiveSmallIntegerField(
@@ -211,6 +215,12 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        indexes = [
+            models.Index(
+                fields=["round", "response", "principle_key", "value"], name="scan_answer_scores"
+            ),
+            models.Index(fields=["round", "principle_key", "value"], name="scan_answer_spread"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["response", "item_key"], name="scan_one_answer_per_item"

@@ -42,13 +42,16 @@ exhaustively. Closed rounds never change, so their results are cached.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db import connections
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from verbindend.networks.models import Engagement, LeadRole, Tenure
 from verbindend.scan.models import UNKNOWN, Answer, Comment, Response, Round
@@ -137,32 +140,36 @@ class RoundResult:
 # the small-group rule -------------------------------------------------------------------------
 
 
-def _violates(g: frozenset[int], h: frozenset[int], everyone: frozenset[int], k: int) -> bool:
+def _violates(g: int, h: int, both: int, everyone: int, k: int) -> bool:
+    """Do two groups of sizes g and h (overlap ``both``) let one derive fewer than k people?"""
+
     def small(n: int) -> bool:
         return 0 < n < k
 
-    if g <= h and small(len(h - g)):
+    if both == g and small(h - g):  # G ⊆ H: H − G
         return True
-    if h <= g and small(len(g - h)):
+    if both == h and small(g - h):  # H ⊆ G: G − H
         return True
-    if not (g & h) and small(len(everyone) - len(g) - len(h)):
+    if both == 0 and small(everyone - g - h):  # disjoint: total − G − H
         return True
-    return (g | h) == everyone and small(len(g & h))
+    return g + h - both == everyone and small(both)  # together everyone: G ∩ H
 
 
 def shown_groups(everyone: frozenset[int], candidates: list[Group], k: int) -> set[tuple[str, str]]:
     """Which groups may be shown for this population, by rules 2–4 of the module docstring."""
     sized = {g.ident: g.members & everyone for g in candidates}
-    shown = {ident for ident, members in sized.items() if ident[1] and len(members) >= k}
+    size = {ident: len(members) for ident, members in sized.items()}
+    overlap: dict[tuple[tuple[str, str], tuple[str, str]], int] = {}
+    shown = {ident for ident in sized if ident[1] and size[ident] >= k}
     changed = True
     while changed:
         changed = False
         for dimension in DIMENSIONS:
             mine = sorted(
                 (ident for ident in shown if ident[0] == dimension),
-                key=lambda ident: (len(sized[ident]), ident[1]),
+                key=lambda ident: (size[ident], ident[1]),
             )
-            hidden = len(everyone) - sum(len(sized[ident]) for ident in mine)
+            hidden = len(everyone) - sum(size[ident] for ident in mine)
             if mine and 0 < hidden < k:
                 shown.discard(mine[0])
                 changed = True
@@ -171,9 +178,13 @@ def shown_groups(everyone: frozenset[int], candidates: list[Group], k: int) -> s
         ordered = sorted(shown)
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
-                if a[0] == b[0] or not _violates(sized[a], sized[b], everyone, k):
+                if a[0] == b[0]:
                     continue
-                smaller = min((a, b), key=lambda ident: (len(sized[ident]), ident))
+                if (a, b) not in overlap:
+                    overlap[(a, b)] = len(sized[a] & sized[b])
+                if not _violates(size[a], size[b], overlap[(a, b)], len(everyone), k):
+                    continue
+                smaller = min((a, b), key=lambda ident: (size[ident], ident))
                 shown.discard(smaller)
                 changed = True
                 break
@@ -193,9 +204,20 @@ def _label(dimension: str, value: str, names: dict[str, str]) -> str:
 
 
 def _stats(scores: list[float]) -> tuple[float | None, float | None, float | None]:
+    """Mean, median and population standard deviation (plain floats: fast enough for 10⁴)."""
     if not scores:
         return None, None, None
-    return statistics.fmean(scores), statistics.median(scores), statistics.pstdev(scores)
+    mean = math.fsum(scores) / len(scores)
+    variance = math.fsum((x - mean) ** 2 for x in scores) / len(scores)
+    return mean, statistics.median(scores), math.sqrt(variance)
+
+
+def _raw(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of an aggregate query without the ORM's per-row conversions (10⁴ rows)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def compute(round_: Round) -> RoundResult:
@@ -236,18 +258,18 @@ def compute(round_: Round) -> RoundResult:
     # one score per respondent and principle: SUM/COUNT grouped in the database
     scores: dict[str, dict[int, float]] = defaultdict(dict)
     per_respondent = (
-        Answer.objects.filter(response__round=round_, value__isnull=False)
-        .values_list("principle_key", "response_id")
-        .annotate(total=Sum("value"), count=Count("id"))
+        Answer.objects.filter(round=round_, value__isnull=False)
+        .values_list("response_id", "principle_key")
+        .annotate(total=Sum("value"), count=Count("value"))
         .order_by()
     )
-    for principle_key, response_id, total, count in per_respondent:
+    for response_id, principle_key, total, count in _raw(per_respondent):
         scores[principle_key][response_id] = total / count
     distribution: dict[str, dict[str, int]] = defaultdict(dict)
-    for principle_key, value, count in (
-        Answer.objects.filter(response__round=round_)
+    for principle_key, value, count in _raw(
+        Answer.objects.filter(round=round_)
         .values_list("principle_key", "value")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("pk"))
         .order_by()
     ):
         distribution[principle_key][UNKNOWN if value is None else str(value)] = count
@@ -280,13 +302,14 @@ def compute(round_: Round) -> RoundResult:
                 g.means[key] = None
             continue
         mean, median, sd = _stats(list(mine.values()))
-        cells = shown_groups(frozenset(mine), groups, k)
+        population = frozenset(mine)
+        cells = base if population == everyone else shown_groups(population, groups, k)
         for g in groups:
-            g.means[key] = (
-                statistics.fmean(mine[m] for m in g.members if m in mine)
-                if g.ident in cells
-                else None
-            )
+            if g.ident in cells:
+                values = [mine[m] for m in g.members if m in mine]
+                g.means[key] = math.fsum(values) / len(values)
+            else:
+                g.means[key] = None
         org_means = [
             g.means[key]
             for g in groups
@@ -326,22 +349,24 @@ def compute(round_: Round) -> RoundResult:
 
 
 def _cache_key(round_: Round) -> str:
-    stamp = round_.closed_at.timestamp() if round_.closed_at else 0
+    closed = round_.closed_at.timestamp() if round_.closed_at else 0
     return (
-        f"scan:result:{round_.pk}:{stamp}:{round_.effective_k}:{int(round_.show_breakdowns)}"
-        f":{round_.content_version}"
+        f"scan:result:{round_.pk}:{round_.created_at.timestamp()}:{closed}:{round_.revision}"
+        f":{round_.effective_k}:{int(round_.show_breakdowns)}:{round_.content_version}"
     )
 
 
 def for_round(round_: Round) -> RoundResult:
-    """The round's results; closed rounds never change, so theirs are computed once."""
-    if not round_.is_closed:
-        return compute(round_)
+    """The round's results, computed once per revision of its answers.
+
+    Closed rounds never change; an open round's revision moves with every saved answer, so a
+    cached result is never stale (the timeout only bounds memory use).
+    """
     key = _cache_key(round_)
     result = cache.get(key)
     if result is None:
         result = compute(round_)
-        cache.set(key, result, timeout=None)
+        cache.set(key, result, timeout=None if round_.is_closed else 3600)
     return result
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -86,10 +87,10 @@ def create_round(
     reminder_days: int = 7,
 ) -> Round:
     if closes_on < opens_on:
-        raise DomainError("scan.dates", _("The close date must not be before the open date."))
+        raise DomainError("scans.dates", _("The close date must not be before the open date."))
     if k < max(5, network.k_threshold):
         raise DomainError(
-            "scan.k",
+            "scans.k",
             _("The smallest group shown must be at least %(k)d.")
             % {"k": max(5, network.k_threshold)},
         )
@@ -139,7 +140,7 @@ def _send(invitation: ScanInvitation, *, reminder: bool) -> None:
 def invite_members(*, round_: Round) -> int:
     """Invite every person of the network with an email address who has no invitation yet."""
     if round_.is_closed:
-        raise DomainError("scan.closed", _("This round is closed."), status=409)
+        raise DomainError("scans.closed", _("This round is closed."), status=409)
     people = Person.objects.filter(network=round_.network).exclude(email="")
     known = set(round_.invitations.values_list("email", flat=True))
     created = []
@@ -160,17 +161,17 @@ def invite_members(*, round_: Round) -> int:
 def _require_open(round_: Round) -> None:
     if round_.is_closed or timezone.localdate() > round_.closes_on:
         raise DomainError(
-            "scan.closed",
+            "scans.closed",
             _("This round is closed; answers can no longer be changed."),
             status=409,
         )
     if timezone.localdate() < round_.opens_on:
-        raise DomainError("scan.not_open", _("This round has not opened yet."), status=409)
+        raise DomainError("scans.not_open", _("This round has not opened yet."), status=409)
 
 
 def _choice(value: str, allowed: list[str]) -> str:
     if value and value not in allowed:
-        raise DomainError("scan.attribute", _("That choice is not one of the options."))
+        raise DomainError("scans.attribute", _("That choice is not one of the options."))
     return value
 
 
@@ -186,7 +187,7 @@ def start_response(
     """Create a respondent's response with the attributes they state (one per invitation)."""
     _require_open(round_)
     if invitation is not None and invitation.round_id != round_.pk:
-        raise DomainError("scan.forged", _("This link is not valid."), status=404)
+        raise DomainError("scans.forged", _("This link is not valid."), status=404)
     organisation = None
     if organisation_id not in (None, ""):
         current = OrganisationMembership.objects.filter(network=round_.network).current()
@@ -197,7 +198,7 @@ def start_response(
             )
         except (Organisation.DoesNotExist, ValueError, TypeError) as error:
             raise DomainError(
-                "scan.organisation", _("Choose an organisation of this network.")
+                "scans.organisation", _("Choose an organisation of this network.")
             ) from error
     response = Response(
         round=round_,
@@ -213,7 +214,7 @@ def start_response(
             locked = ScanInvitation.objects.select_for_update().get(pk=invitation.pk)
             if Response.objects.filter(invitation=locked).exists():
                 raise DomainError(
-                    "scan.already_started",
+                    "scans.already_started",
                     _("This invitation already has a response; continue it instead."),
                     status=409,
                 )
@@ -228,12 +229,12 @@ def parse_value(raw: object) -> int | None:
         return None
     if text in {"1", "2", "3", "4", "5"}:
         return int(text)
-    raise DomainError("scan.value", _("Choose one of the answers on the scale."))
+    raise DomainError("scans.value", _("Choose one of the answers on the scale."))
 
 
 def _check_item(round_: Round, item_key: str) -> None:
     if item_key not in round_.item_keys:
-        raise DomainError("scan.item", _("This statement is not part of this round."))
+        raise DomainError("scans.item", _("This statement is not part of this round."))
 
 
 def save_answer(*, response: Response, item_key: str, raw_value: object) -> Answer:
@@ -242,12 +243,19 @@ def save_answer(*, response: Response, item_key: str, raw_value: object) -> Answ
     _require_open(round_)
     _check_item(round_, item_key)
     value = parse_value(raw_value)
-    answer, _created = Answer.objects.update_or_create(
-        response=response,
-        item_key=item_key,
-        defaults={"value": value, "principle_key": principle_of(item_key)},
-    )
+    with transaction.atomic():
+        answer, _created = Answer.objects.update_or_create(
+            response=response,
+            item_key=item_key,
+            defaults={"value": value, "principle_key": principle_of(item_key), "round": round_},
+        )
+        _bump(round_)
     return answer
+
+
+def _bump(round_: Round) -> None:
+    """Mark the round's results as changed (cached results are keyed by this revision)."""
+    Round.objects.filter(pk=round_.pk).update(revision=F("revision") + 1)
 
 
 def save_principle(
@@ -258,22 +266,22 @@ def save_principle(
     _require_open(round_)
     items = round_.items_of(principle_key)
     if not items:
-        raise DomainError("scan.item", _("This statement is not part of this round."))
+        raise DomainError("scans.item", _("This statement is not part of this round."))
     unknown_items = set(values) - set(items)
     if unknown_items:
-        raise DomainError("scan.item", _("This statement is not part of this round."))
+        raise DomainError("scans.item", _("This statement is not part of this round."))
     parsed = {key: parse_value(raw) for key, raw in values.items() if str(raw) != ""}
     text = comment.strip()
     if len(text) > COMMENT_MAX:
         raise DomainError(
-            "scan.comment", _("A comment can be at most %(n)d characters.") % {"n": COMMENT_MAX}
+            "scans.comment", _("A comment can be at most %(n)d characters.") % {"n": COMMENT_MAX}
         )
     with transaction.atomic():
         for key, value in parsed.items():
             Answer.objects.update_or_create(
                 response=response,
                 item_key=key,
-                defaults={"value": value, "principle_key": principle_key},
+                defaults={"value": value, "principle_key": principle_key, "round": round_},
             )
         if text:
             Comment.objects.update_or_create(
@@ -281,6 +289,7 @@ def save_principle(
             )
         else:
             Comment.objects.filter(response=response, principle_key=principle_key).delete()
+        _bump(round_)
 
 
 def finish_response(*, response: Response) -> None:
@@ -292,7 +301,7 @@ def finish_response(*, response: Response) -> None:
 
 def close_round(*, round_: Round) -> None:
     if round_.is_closed:
-        raise DomainError("scan.closed", _("This round is already closed."), status=409)
+        raise DomainError("scans.closed", _("This round is already closed."), status=409)
     round_.closed_at = timezone.now()
     round_.save(update_fields=["closed_at"])
 

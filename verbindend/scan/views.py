@@ -48,7 +48,7 @@ def _round(request: HttpRequest, slug: str, pk: int, action: str) -> Round:
 def _results_or_error(round_: Round) -> results.RoundResult:
     if not round_.results_available:
         raise DomainError(
-            "scan.not_released",
+            "scans.not_released",
             _("The results are shown once the round closes or the coordinator releases them."),
             status=409,
         )
@@ -142,20 +142,24 @@ def round_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         result = results.for_round(round_)
         earlier = Round.objects.filter(network=network, opens_on__lte=round_.opens_on)
         keys = [p.key for p in result.principles]
+        trend = results.trend(earlier.select_related("network"), keys)
         context.update(
             result=result,
             radar=_radar(round_, result),
-            group_radars=[
-                (dimension, _radar(round_, _only(result, dimension), groups=True))
-                for dimension in results.DIMENSIONS
-                if result.groups_of(dimension)
-            ],
             dimensions=[
                 (dimension, result.groups_of(dimension))
                 for dimension in results.DIMENSIONS
                 if result.groups_of(dimension)
             ],
-            trend=results.trend(earlier.select_related("network"), keys),
+            trend=trend,
+            trend_chart=charts.trend(
+                _("Over time"),
+                [row.round.title for row in trend],
+                keys,
+                [row.means for row in trend],
+            )
+            if len(trend) > 1
+            else "",
             links={key: links_for(network, key) for key in keys},
         )
     return render(request, "scan/round.html", context)
@@ -258,7 +262,8 @@ def round_radar(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
         response["Content-Disposition"] = f'attachment; filename="{name}.png"'
         return response
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
+    if "view" not in request.GET:  # shown in the page as an image; otherwise a download
+        response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
     return response
 
 
@@ -326,7 +331,7 @@ def _cookie_name(round_: Round) -> str:
 
 
 def _respondent(request: HttpRequest, kind: str, key: str) -> Respondent:
-    forged = DomainError("scan.forged", _("This answer link is not valid."), status=404)
+    forged = DomainError("scans.forged", _("This answer link is not valid."), status=404)
     if kind == "i":
         invitation = (
             ScanInvitation.objects.filter(token=key).select_related("round__network").first()
@@ -357,7 +362,7 @@ def _respondent(request: HttpRequest, kind: str, key: str) -> Respondent:
 def _need_response(who: Respondent) -> Response:
     if who.response is None:
         raise DomainError(
-            "scan.no_response", _("Start by telling us a little about yourself."), status=409
+            "scans.no_response", _("Start by telling us a little about yourself."), status=409
         )
     return who.response
 
@@ -393,7 +398,7 @@ def respond_start(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     if request.method == "POST":
         if who.response is not None:
             raise DomainError(
-                "scan.already_started",
+                "scans.already_started",
                 _("You already started this scan; your answers are kept. Continue below."),
                 status=409,
             )
@@ -443,7 +448,7 @@ def respond_page(request: HttpRequest, kind: str, key: str, n: int) -> HttpRespo
     round_ = who.round
     sections = _sections(round_)
     if not 1 <= n <= len(sections):
-        raise DomainError("scan.page", _("This page does not exist."), status=404)
+        raise DomainError("scans.page", _("This page does not exist."), status=404)
     principle_key = sections[n - 1]
     items = round_.items_of(principle_key)
     if request.method == "POST":
@@ -452,7 +457,7 @@ def respond_page(request: HttpRequest, kind: str, key: str, n: int) -> HttpRespo
             name[5:] for name in request.POST if name.startswith("item-") and name[5:] not in items
         }
         if extra:
-            raise DomainError("scan.item", _("This statement is not part of this round."))
+            raise DomainError("scans.item", _("This statement is not part of this round."))
         services.save_principle(
             response=response,
             principle_key=principle_key,

@@ -70,11 +70,11 @@ def check_size(size: int) -> None:
         )
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, *, allow_empty: bool = False) -> str:
     """One form for every stored text, so code-point offsets stay stable."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     text = unicodedata.normalize("NFC", text).strip()
-    if not text:
+    if not text and not allow_empty:
         raise DomainError("import.no_text", _("No text was found in the file."))
     if len(text) > max_chars():
         raise DomainError(

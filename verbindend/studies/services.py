@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 CONSENT_TEXT_VERSION = "study-2026.1"
 # Checked by the caller already (and each would cost a query per document).
 UNCHECKED = ["original", "study", "case", "respondent", "created_by"]
+SLOW_FILE_BYTES = 1024 * 1024
+QUICK_GROUP = 25
 STUDY_CONSENT_PURPOSES = (ConsentPurpose.RESEARCH, ConsentPurpose.RECORDING)
 
 
@@ -171,10 +173,12 @@ def add_material(
     """Material sent by other parts of the app (live-session summaries, history-line stories).
 
     Idempotent on ``origin_ref`` (e.g. ``"live-session:42"``): sending again updates the text.
+    An empty text is kept as an empty document (a session without contributions yet), so a
+    caller running after a commit never fails on it.
     """
     if case is not None and case.study_id != study.pk:
         raise DomainError("material.case", _("This case is not part of the study."))
-    text = extract.normalise(text)
+    text = extract.normalise(text, allow_empty=True)
     fields = {
         "kind": kind,
         "title": title[:300],
@@ -196,7 +200,7 @@ def add_material(
     try:
         with transaction.atomic():
             document = Document(study=study, origin_ref=origin_ref, **fields)
-            document.full_clean(exclude=UNCHECKED)
+            document.full_clean(exclude=[*UNCHECKED, "text"])
             document.save()
             return document
     except IntegrityError:  # sent twice at the same moment: the other one won
@@ -229,19 +233,20 @@ def start_import(
             language=language,
             created_by=user,
         )
+        items = []
         for upload in files:
             name = (upload.name or "file").rsplit("/", 1)[-1][:200]
             item = ImportItem(batch=batch, filename=name, size=upload.size or 0)
+            items.append(item)
             try:
                 extract.format_of(name)
                 extract.check_size(item.size)
             except DomainError as error:
                 item.status = ItemStatus.FAILED
                 item.error = str(error.message)
-                item.save()
                 continue
             item.upload.save(_stored_name(name), upload, save=False)
-            item.save()
+        ImportItem.objects.bulk_create(items)
         transaction.on_commit(lambda: queue_import(batch))
     return batch
 
@@ -260,15 +265,30 @@ def queue_import(batch: ImportBatch) -> None:
 def run_import(batch: ImportBatch) -> None:
     """Import every waiting item of the batch; one failing file never stops the others."""
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
-    for item in batch.items.filter(status__in=[ItemStatus.WAITING, ItemStatus.RUNNING]):
-        import_item(item)
+    waiting = list(batch.items.filter(status__in=[ItemStatus.WAITING, ItemStatus.RUNNING]))
+    quick = [item for item in waiting if not _slow(item)]
+    # Small files are committed in groups (each still in its own savepoint, so one failure
+    # stays alone); slow ones alone, so their progress shows while they run.
+    for start in range(0, len(quick), QUICK_GROUP):
+        with transaction.atomic():
+            for item in quick[start : start + QUICK_GROUP]:
+                import_item(item)
+    for item in waiting:
+        if _slow(item):
+            import_item(item)
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FINISHED)
+
+
+def _slow(item: ImportItem) -> bool:
+    return item.filename.lower().endswith(".pdf") or item.size > SLOW_FILE_BYTES
 
 
 def import_item(item: ImportItem) -> Document | None:
     """Extract one file; on success the document and its original appear in one transaction."""
     batch = item.batch
-    ImportItem.objects.filter(pk=item.pk).update(status=ItemStatus.RUNNING, progress=1)
+    if _slow(item):
+        # Worth showing as under way; a small text is done before anyone could see it.
+        ImportItem.objects.filter(pk=item.pk).update(status=ItemStatus.RUNNING, progress=1)
 
     def progress(percent: int) -> None:
         ImportItem.objects.filter(pk=item.pk).update(progress=max(1, min(99, percent)))

@@ -419,7 +419,12 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "studies/document.html",
-        {"study": study, "document": document, **context},
+        {
+            "study": study,
+            "document": document,
+            "can_change": policy.can(request.user, "material.change", study),
+            **context,
+        },
     )
 
 
@@ -456,7 +461,7 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
                     "text", Greatest(F("position") - SNIPPET_BEFORE, Value(1)), SNIPPET_LENGTH
                 )
             )
-            .defer("text", "paragraph_starts")
+            .defer("text")
             .select_related("case__network")
             .order_by("title", "pk")
         )
@@ -464,6 +469,8 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
         for hit in page.object_list:
             hit.parts = _highlight(" ".join(hit.snippet.split()), query)  # type: ignore[attr-defined]
             hit.offset = max(0, hit.position - 1)  # type: ignore[attr-defined]
+            paragraph = services.paragraph_at(hit, hit.offset)  # type: ignore[attr-defined]
+            hit.anchor = hit.paragraph_starts[paragraph] if hit.paragraph_starts else 0  # type: ignore[attr-defined]
     return render(
         request, "studies/search.html", {"study": study, "form": form, "page": page, "query": query}
     )

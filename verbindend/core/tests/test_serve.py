@@ -33,7 +33,7 @@ def test_one_signal_stops_web_worker_and_scheduler(tmp_path: Path, stop_signal: 
         [sys.executable, "manage.py", "serve", "--port", str(port)], cwd=ROOT, env=env
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # three processes start; the machine may be busy
         while True:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()

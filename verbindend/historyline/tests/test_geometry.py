@@ -151,3 +151,21 @@ def test_clean_either_refuses_with_a_reason_or_returns_a_valid_line(raw: list[ob
     days = [d for d, _v in result.points]
     assert days == sorted(set(days))
     assert all(0 <= d <= SPAN and 0 <= v <= 100 for d, v in result.points)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 1000), st.floats(0, 100)), max_size=40).map(
+        lambda pts: sorted(dict(pts).items())
+    ),
+    st.lists(st.floats(-10, 1010), max_size=40).map(sorted),
+)
+def test_sampling_in_one_walk_agrees_with_value_at(
+    points: list[tuple[int, float]], grid: list[float]
+) -> None:
+    from verbindend.historyline.geometry import sample
+
+    for got, day in zip(sample(points, grid), grid, strict=True):
+        want = value_at(points, day)
+        assert (got is None) == (want is None)
+        if got is not None and want is not None:
+            assert abs(got - want) < 1e-9

@@ -142,6 +142,12 @@ def refs(node: content.Node, attr: str) -> list[content.Node]:
 
 
 @register.filter
+def children(node: content.Node, kind: str) -> list[content.Node]:
+    """{{ node|children:"reflection" }}: the node's direct children of one kind, in order."""
+    return node.children(kind)
+
+
+@register.filter
 def label(node: content.Node) -> str:
     """{{ node|label }}: the short text that names a node."""
     from verbindend.method import guide

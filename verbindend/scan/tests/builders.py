@@ -63,7 +63,13 @@ def respond(
         tenure=tenure,
     )
     Answer.objects.bulk_create(
-        Answer(response=response, item_key=key, principle_key=principle_of(key), value=value)
+        Answer(
+            response=response,
+            round=round_,
+            item_key=key,
+            principle_key=principle_of(key),
+            value=value,
+        )
         for key, value in zip(round_.item_keys, values, strict=True)
     )
     for principle, text in (comments or {}).items():

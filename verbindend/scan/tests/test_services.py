@@ -63,7 +63,7 @@ def test_k_below_five_is_refused(personas: Personas, k: int) -> None:
             k=k,
             show_breakdowns=True,
         )
-    assert error.value.code == "scan.k"
+    assert error.value.code == "scans.k"
     assert not Round.objects.exists()
 
 
@@ -89,7 +89,7 @@ def test_out_of_range_values_are_refused_and_nothing_changes(
     services.save_answer(response=response, item_key="scan.p1.s1", raw_value="3")
     with pytest.raises(DomainError) as error:
         services.save_answer(response=response, item_key="scan.p1.s1", raw_value=raw)
-    assert error.value.code == "scan.value"
+    assert error.value.code == "scans.value"
     assert response.answers.get().value == 3
 
 
@@ -131,7 +131,7 @@ def test_an_over_long_comment_is_refused(personas: Personas) -> None:
         services.save_principle(
             response=response, principle_key="principle.p2", values={}, comment="x" * 2001
         )
-    assert error.value.code == "scan.comment"
+    assert error.value.code == "scans.comment"
 
 
 def test_nothing_changes_after_close(personas: Personas) -> None:
@@ -151,7 +151,7 @@ def test_nothing_changes_after_close(personas: Personas) -> None:
     ):
         with pytest.raises(DomainError) as error:
             attempt()
-        assert error.value.code == "scan.closed"
+        assert error.value.code == "scans.closed"
     assert response.answers.get().value == 2
 
 
@@ -170,7 +170,7 @@ def test_one_response_per_invitation(personas: Personas) -> None:
     services.start_response(round_=round_, invitation=invitation)
     with pytest.raises(DomainError) as error:
         services.start_response(round_=round_, invitation=invitation)
-    assert error.value.code == "scan.already_started"
+    assert error.value.code == "scans.already_started"
     assert Response.objects.count() == 1
 
 
@@ -258,7 +258,7 @@ class TestAnyValue(HypothesisTestCase):
         try:
             answer = services.save_answer(response=response, item_key="scan.p1.s1", raw_value=raw)
         except DomainError as error:
-            assert error.code == "scan.value"
+            assert error.code == "scans.value"
             assert not Answer.objects.exists()
         else:
             assert answer.value in {1, 2, 3, 4, 5, None}

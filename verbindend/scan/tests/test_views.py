@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -225,7 +226,25 @@ def test_agenda_lists_principles_with_reflections_and_exercise(
     html = page.content.decode()
     assert page.status_code == 200
     assert html.count('class="card topic"') == 2  # only two principles in this round
-    assert "live:create" not in html and "scan_workshop" not in html  # no live engine yet
+    assert "scan_workshop" not in html  # an observer does not run sessions
+
+
+def test_agenda_starts_a_live_scan_workshop_with_its_principles(
+    personas: Personas, closed: Round
+) -> None:
+    from verbindend.live.models import LiveSession
+
+    client = client_for(personas.facilitator)
+    page = client.get(reverse("scan:agenda", args=["noord", closed.pk]))
+    html = page.content.decode()
+    action = reverse("live:create", args=["noord"])
+    assert f'action="{action}"' in html and 'value="scan_workshop"' in html
+    chosen = re.search(r'name="principles" value="([^"]+)"', html).group(1)
+    response = client.post(action, {"template": "scan_workshop", "principles": chosen})
+    assert response.status_code == 302
+    session = LiveSession.objects.get(network=personas.network, template="scan_workshop")
+    keys = {step.content_key for step in session.steps.all()}
+    assert {k for k in keys if k.startswith("principle.")} == set(chosen.split(","))
 
 
 def test_exports_and_radar_downloads(personas: Personas, closed: Round) -> None:
@@ -474,3 +493,13 @@ def test_respondent_pages_reject_wrong_methods(open_round: Round) -> None:
     client = Client()
     assert client.get(reverse("scan:item", args=["c", open_round.code])).status_code == 405
     assert client.put(reverse("scan:start", args=["c", open_round.code])).status_code == 405
+
+
+def test_the_round_page_draws_the_trend(personas: Personas) -> None:
+    old = make_round(personas.network, title="Vorig jaar", days_ago=400)
+    many(old, 5, [2, 2, 2])
+    new = make_round(personas.network, title="Dit jaar", days_ago=30)
+    many(new, 5, [4, 4, 4])
+    html = client_for(personas.member).get(new.get_absolute_url()).content.decode()
+    assert 'class="trend-chart"' in html and "Vorig jaar" in html
+    assert html.count("<circle") == 4  # two rounds × two principles

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -14,14 +12,17 @@ def _media_in_tmp(settings: object, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
 
 
+@pytest.fixture
+def database_worker(settings: object) -> None:
+    """Imports through the real queue and worker, with progress in between.
+
+    Only for tests marked ``django_db(transaction=True)``: the worker commits and closes its
+    connection, which a test wrapped in one transaction does not survive on PostgreSQL. Other
+    tests run tasks at once (the project's test default).
+    """
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # type: ignore[attr-defined]
+
+
 def run_worker() -> None:
     """The real background worker, processing whatever was queued, then stopping."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-
-
-@pytest.fixture(autouse=True)
-def _english(settings: object) -> Iterator[None]:
-    """Assertions read the English messages; Dutch is the site's default language."""
-    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
-    with translation.override("en"):
-        yield

@@ -307,8 +307,9 @@ def test_judging_a_case_fills_the_coverage_table(world: World) -> None:
     assert b"case-gaps" in page.content
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes its connection
 def test_uploading_a_batch_shows_progress_and_a_message_per_file(
-    world: World, django_capture_on_commit_callbacks: object
+    world: World, django_capture_on_commit_callbacks: object, database_worker: None
 ) -> None:
     p = world.p
     client = client_for(p.researcher)
@@ -317,7 +318,7 @@ def test_uploading_a_batch_shows_progress_and_a_message_per_file(
             reverse("studies:material", args=[p.study.slug]),
             {
                 "documents": [
-                    SimpleUploadedFile("interview.docx", samples.docx_bytes(["Dag"])),
+                    SimpleUploadedFile("gesprek.docx", samples.docx_bytes(["Dag"])),
                     SimpleUploadedFile("kapot.pdf", b"%PDF kapot"),
                 ],
                 "kind": "transcript",
@@ -333,7 +334,7 @@ def test_uploading_a_batch_shows_progress_and_a_message_per_file(
     assert b"every 1s" not in done.content
     assert b"1 imported, 1 not imported" in done.content
     assert b"damaged" in done.content
-    document = Document.objects.get(title="interview")
+    document = Document.objects.get(title="gesprek")
     assert document.respondent == world.respondent and document.case == world.case
 
 
@@ -397,6 +398,22 @@ def test_search_finds_snippets_across_the_study(world: World) -> None:
     assert b"<mark>Caf" in response.content
     assert b"&lt;b&gt;open&lt;/b&gt;" in response.content
     assert b"1 document contains" in response.content
+    lines = services.add_material(
+        study=p.study, kind="other", title="Regels", text="Eerste regel\nTweede regel met zoekwoord"
+    )
+    found = client.get(reverse("studies:search", args=[p.study.slug]), {"q": "zoekwoord"})
+    start = lines.text.index("Tweede")
+    hit = lines.text.index("zoekwoord")
+    assert f"?at={hit}#at-{start}".encode() in found.content
+
+
+def test_the_committee_reads_a_transcript_without_the_respondents_name(world: World) -> None:
+    p = world.p
+    world.document.respondent = world.respondent
+    world.document.save()
+    target = reverse("studies:document", args=[p.study.slug, world.document.pk])
+    assert b"Ann Noord" not in client_for(p.study_observer).get(target).content
+    assert b"Ann Noord" in client_for(p.researcher).get(target).content
 
 
 class SearchInputTests(HypothesisTestCase):
@@ -423,3 +440,10 @@ class SearchInputTests(HypothesisTestCase):
         target = reverse("studies:search", args=[self.p.study.slug])
         assert b"1 document" in client.get(target, {"q": "0%"}).content
         assert b"0 documents" in client.get(target, {"q": "1_0"}).content
+
+
+def test_an_empty_document_still_opens(world: World) -> None:
+    p = world.p
+    empty = services.add_material(study=p.study, kind="session_summary", title="Leeg", text="")
+    target = reverse("studies:document", args=[p.study.slug, empty.pk])
+    assert client_for(p.researcher).get(target).status_code == 200

@@ -33,14 +33,27 @@ export function merge(line, stroke) {
   return [...line.filter((p) => p[0] < a), ...stroke, ...line.filter((p) => p[0] > b)];
 }
 
-/** Where a tap lands: the most marked point nearby, and whether it is a peak or a valley. */
+/** Where a tap lands: the clearest peak or valley near it, judged against the window's edges. */
 export function nearestTurn(line, day, window) {
   const near = line.filter((p) => Math.abs(p[0] - day) <= window);
   if (!near.length) return null;
-  const mean = near.reduce((s, p) => s + p[1], 0) / near.length;
-  let best = near[0];
-  for (const p of near) if (Math.abs(p[1] - mean) > Math.abs(best[1] - mean)) best = p;
-  return { day: best[0], value: best[1], kind: best[1] >= mean ? "peak" : "valley" };
+  const first = near[0];
+  const last = near[near.length - 1];
+  let hi = first;
+  let lo = first;
+  for (const p of near) {
+    if (p[1] > hi[1]) hi = p;
+    if (p[1] < lo[1]) lo = p;
+  }
+  const rise = hi[1] - Math.max(first[1], last[1]);
+  const dip = Math.min(first[1], last[1]) - lo[1];
+  if (rise > 0 || dip > 0) {
+    const p = rise >= dip ? hi : lo;
+    return { day: p[0], value: p[1], kind: rise >= dip ? "peak" : "valley" };
+  }
+  const closest = near.reduce((best, p) => (Math.abs(p[0] - day) < Math.abs(best[0] - day) ? p : best));
+  const kind = closest[1] >= (first[1] + last[1]) / 2 ? "peak" : "valley";
+  return { day: closest[0], value: closest[1], kind };
 }
 
 export function mount(root) {

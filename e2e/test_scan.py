@@ -1,0 +1,107 @@
+"""The scan in a real browser: answer on a phone, leave halfway, come back, finish; close; radar."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from e2e.conftest import App, assert_accessible, log_in, new_phone_page
+
+OUTSIDER = "buiten@elders.demo"
+MAKE_OUTSIDER = f"""
+from verbindend.accounts.models import User
+from verbindend.accounts.services import grant_network_role
+from verbindend.networks.models import Network
+network, _ = Network.objects.get_or_create(slug="elders", defaults={{"name": "Elders"}})
+user, _ = User.objects.get_or_create(username="{OUTSIDER}", email="{OUTSIDER}")
+user.set_password("verbindend-demo")
+user.save()
+grant_network_role(user=user, network=network, role="coordinator")
+"""
+
+
+def _open_round(page: Page, app: App) -> tuple[str, str]:
+    """The demo's open round: its page URL and its share code (as the coordinator sees them)."""
+    page.goto(app.base_url + "/scan/n/werkwinkel-gent/")
+    page.get_by_role("link", name=re.compile("najaar")).click()
+    return page.url, page.locator(".join-code").inner_text().strip()
+
+
+def _answer_item(phone: Page, item: str, value: str) -> None:
+    phone.locator(f'input[name="item-{item}"][value="{value}"]').check()
+    fieldset = phone.locator("fieldset.item", has=phone.locator(f'input[name="item-{item}"]'))
+    expect(fieldset.locator(".saved")).not_to_be_empty()
+
+
+def _watch(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+def test_answer_on_a_phone_leave_come_back_close_and_see_the_radar(
+    app: App, browser: Browser, page: Page
+) -> None:
+    log_in(page, app, "coordinator@verbindend.demo")
+    round_url, code = _open_round(page, app)
+
+    phone = new_phone_page(browser)
+    errors = _watch(phone)
+    phone.goto(f"{app.base_url}/scan/r/c/{code}/")
+    assert_accessible(phone, context="scan start on a phone")
+    phone.select_option("select[name=organisation]", label="De Stek vzw")
+    phone.select_option("select[name=lead_role]", value="follower")
+    phone.locator("form.stacked button[type=submit]").click()
+    phone.wait_for_url("**/1/")
+    assert_accessible(phone, context="scan page on a phone")
+    items = [
+        phone.locator("fieldset.item input").nth(i).get_attribute("name")
+        for i in range(phone.locator("fieldset.item input").count())
+    ]
+    page_one = sorted({name[5:] for name in items if name})
+    for n, item in enumerate(page_one):
+        _answer_item(phone, item, str(1 + n % 5))
+    phone.get_by_role("button", name=re.compile("Bewaren en verder|Save and continue")).click()
+    phone.wait_for_url("**/2/")
+    first_of_page_two = phone.locator("fieldset.item input").first.get_attribute("name") or ""
+    _answer_item(phone, first_of_page_two[5:], "unknown")
+    phone.close()  # leave halfway: the browser keeps its cookie
+
+    back = phone.context.new_page()
+    errors += _watch(back)
+    back.goto(f"{app.base_url}/scan/r/c/{code}/")
+    back.locator(".respond a.button").click()  # continue where you left off
+    back.wait_for_url("**/2/")
+    expect(back.locator(f'input[name="{first_of_page_two}"][value="unknown"]')).to_be_checked()
+    for _ in range(4):
+        if "/done/" in back.url:
+            break
+        for fieldset in back.locator("fieldset.item").all():
+            if not fieldset.locator("input:checked").count():
+                fieldset.locator('input[value="4"]').check()
+        back.locator("form.scan-page button[type=submit]:not([name=back])").click()
+        back.wait_for_load_state()
+    back.wait_for_url("**/done/")
+    back.locator(".respond form button[type=submit]").click()
+    expect(back.locator("h1")).to_contain_text(re.compile("Bedankt|Thank you"))
+    back.context.close()
+    assert not errors, errors
+
+    # the coordinator closes the round and sees the radar
+    page.goto(round_url)
+    page.locator("button[name=close]").click()
+    expect(page.locator("#results-h")).to_be_visible()
+    expect(page.locator("figure.radar-figure svg").first).to_be_visible()
+    assert_accessible(page, context="scan results")
+    round_path = round_url.removeprefix(app.base_url)
+
+    # a member of another network cannot see it
+    app.manage("shell", "-c", MAKE_OUTSIDER)
+    page.context.clear_cookies()
+    log_in(page, app, OUTSIDER)
+    for path in (round_path, round_path + "radar.svg", round_path + "agenda/"):
+        response = page.request.get(app.base_url + path)
+        assert response.status == 404, (path, response.status)
+        assert b"<polygon" not in response.body()

@@ -1,0 +1,203 @@
+"""The analysis workbench: a study's codebook, the codings of its documents, and memos.
+
+Positions are offsets in Unicode code points into ``Document.text`` (a Python ``str`` index),
+``end`` exclusive — the same convention as the studies app and REFI-QDA. Codes, codings and
+memos each carry a UUID for life, so exports to other tools keep their identity.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from verbindend.method import content
+
+if TYPE_CHECKING:
+    from verbindend.accounts.models import User
+
+#: top-level groups of the seeded codebook: method kind → label
+GROUPS = {
+    "principle": _("Design principles"),
+    "level": _("Levels"),
+    "condition": _("Conditions of collective learning"),
+    "knowledge": _("Knowledge types"),
+    "carrier": _("Knowledge carriers"),
+    "finding_list": _("Findings of the research"),
+}
+
+
+def _visible_studies(user: User) -> models.QuerySet:
+    from verbindend.studies.models import Study
+
+    return Study.objects.visible_to(user)
+
+
+class CodeQuerySet(models.QuerySet["Code"]):
+    def visible_to(self, user: User) -> CodeQuerySet:
+        return self.filter(study__in=_visible_studies(user))
+
+
+class Code(models.Model):
+    """One code of a study's codebook; seeded codes remember the method key they came from."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    study = models.ForeignKey("studies.Study", on_delete=models.CASCADE, related_name="codes")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent code"),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    method_key = models.CharField(max_length=120, blank=True, editable=False)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to use the method's own name, in the reader's language."),
+    )
+    colour = models.CharField(_("colour"), max_length=7, default="#1d4e5f")
+    definition = models.TextField(_("definition"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("code")
+        verbose_name_plural = _("codes")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "method_key"],
+                condition=~models.Q(method_key=""),
+                name="unique_code_method_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(colour__regex=r"^#[0-9a-f]{6}$"), name="code_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The researcher's name for the code, else the method's name in the active language."""
+        if self.name:
+            return self.name
+        if self.method_key in GROUPS:
+            return str(GROUPS[self.method_key])
+        if self.method_key and content.exists(self.method_key):
+            node = content.get(self.method_key)
+            return node.title or (node.text("label") if node.has("label") else node.key)
+        return self.method_key or "?"
+
+    @property
+    def method_definition(self) -> str:
+        if self.method_key and content.exists(self.method_key):
+            return content.get(self.method_key).summary
+        return ""
+
+
+class CodingQuerySet(models.QuerySet["Coding"]):
+    def visible_to(self, user: User) -> CodingQuerySet:
+        return self.filter(study__in=_visible_studies(user))
+
+    def overlapping(self, *, start: int | models.F, end: int | models.F) -> CodingQuerySet:
+        return self.filter(start__lt=end, end__gt=start)
+
+
+class Coding(models.Model):
+    """A code applied by one coder to one span of a document (code points, end exclusive)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    study = models.ForeignKey("studies.Study", on_delete=models.CASCADE, related_name="codings")
+    document = models.ForeignKey(
+        "studies.Document", on_delete=models.CASCADE, related_name="codings"
+    )
+    code = models.ForeignKey(Code, on_delete=models.CASCADE, related_name="codings")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="codings"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CodingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coding")
+        verbose_name_plural = _("codings")
+        ordering = ["document", "start", "end", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "code", "coder", "start", "end"], name="unique_coding"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="coding_span"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["study", "code", "document"]),  # covers the matrices
+            models.Index(fields=["document", "start"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.start}–{self.end}"
+
+    @property
+    def fragment(self) -> str:
+        return self.document.text[self.start : self.end]
+
+
+class MemoQuerySet(models.QuerySet["Memo"]):
+    def visible_to(self, user: User) -> MemoQuerySet:
+        return self.filter(study__in=_visible_studies(user))
+
+
+class Memo(models.Model):
+    """A researcher's note on a document, a code or one coded fragment."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    study = models.ForeignKey("studies.Study", on_delete=models.CASCADE, related_name="memos")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memos"
+    )
+    document = models.ForeignKey(
+        "studies.Document", null=True, blank=True, on_delete=models.CASCADE, related_name="memos"
+    )
+    code = models.ForeignKey(
+        Code, null=True, blank=True, on_delete=models.CASCADE, related_name="memos"
+    )
+    coding = models.ForeignKey(
+        Coding, null=True, blank=True, on_delete=models.CASCADE, related_name="memos"
+    )
+    text = models.TextField(_("memo"), max_length=20000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("memo")
+        verbose_name_plural = _("memos")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(document__isnull=False, code__isnull=True, coding__isnull=True)
+                    | models.Q(document__isnull=True, code__isnull=False, coding__isnull=True)
+                    | models.Q(document__isnull=True, code__isnull=True, coding__isnull=False)
+                ),
+                name="memo_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -1,0 +1,355 @@
+"""Reads of the analysis workbench: the code tree, text segments, retrieval, matrices, agreement.
+
+Levels: a coding's level is the ``level.*`` code (any coder) whose coding overlaps it in the
+same document; a coding that overlaps none is counted under "no level". A coding overlapping
+two level codings counts under both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from verbindend.analysis import agreement
+from verbindend.analysis.models import Code, Coding
+
+if TYPE_CHECKING:
+    from verbindend.studies.models import Document, Study
+
+ATTRIBUTES = ("lead_role", "engagement", "tenure", "gender")
+
+
+@dataclass
+class Node:
+    code: Code
+    depth: int
+    count: int
+
+
+def code_tree(study: Study, *, counts: bool = True) -> list[Node]:
+    """The codebook in tree order with depth (and the number of codings per code)."""
+    qs = Code.objects.filter(study=study)
+    codes = list(qs.annotate(n=Count("codings")) if counts else qs)
+    children: dict[int | None, list[Code]] = defaultdict(list)
+    for code in codes:
+        children[code.parent_id].append(code)
+    result: list[Node] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for code in sorted(children[parent], key=lambda c: (c.order, c.pk)):
+            result.append(Node(code, depth, getattr(code, "n", 0)))
+            walk(code.pk, depth + 1)
+
+    walk(None, 0)
+    return result
+
+
+@dataclass
+class Segment:
+    start: int
+    text: str
+    codes: list[int] = field(default_factory=list)
+
+
+def segments(text: str, codings: list[Coding]) -> list[Segment]:
+    """The text cut at every coding boundary, each piece knowing which codes cover it."""
+    bounds = {0, len(text)}
+    for c in codings:
+        bounds.update((c.start, c.end))
+    cuts = sorted(b for b in bounds if 0 <= b <= len(text))
+    result = []
+    for start, end in pairwise(cuts):
+        covering = sorted({c.code_id for c in codings if c.start < end and c.end > start})
+        result.append(Segment(start, text[start:end], covering))
+    return result
+
+
+def with_context(coding: Coding, text: str, around: int) -> tuple[str, str, str]:
+    before = text[max(0, coding.start - around) : coding.start]
+    after = text[coding.end : coding.end + around]
+    return before, text[coding.start : coding.end], after
+
+
+def level_codes(study: Study) -> list[Code]:
+    return list(Code.objects.filter(study=study, method_key__startswith="level."))
+
+
+def _overlaps(code: Code | int) -> Exists:
+    return Exists(
+        Coding.objects.filter(
+            document=OuterRef("document"),
+            code=code,
+            start__lt=OuterRef("end"),
+            end__gt=OuterRef("start"),
+        )
+    )
+
+
+def fragments(
+    study: Study,
+    *,
+    code: Code | None = None,
+    case: int | None = None,
+    coder: int | None = None,
+    level: Code | None = None,
+    no_level: bool = False,
+    attribute: str = "",
+    value: str | None = None,
+    with_code: Code | None = None,
+) -> QuerySet[Coding]:
+    """Codings filtered the way a matrix cell is defined, in document order."""
+    qs = Coding.objects.filter(study=study)
+    if code is not None:
+        qs = qs.filter(code=code)
+    if case is not None:
+        qs = qs.filter(document__case_id=case) if case else qs.filter(document__case__isnull=True)
+    if coder is not None:
+        qs = qs.filter(coder_id=coder)
+    if level is not None:
+        qs = qs.filter(_overlaps(level))
+    if no_level:
+        qs = qs.exclude(
+            Exists(
+                Coding.objects.filter(
+                    document=OuterRef("document"),
+                    code__study=study,
+                    code__method_key__startswith="level.",
+                    start__lt=OuterRef("end"),
+                    end__gt=OuterRef("start"),
+                )
+            )
+        )
+    if attribute in ATTRIBUTES and value is not None:
+        qs = qs.filter(**{f"document__respondent__person__{attribute}": value})
+    if with_code is not None:
+        qs = qs.filter(_overlaps(with_code)).exclude(code=with_code)
+    return qs.select_related("document", "code", "coder").order_by(
+        "document__title", "document_id", "start", "pk"
+    )
+
+
+# -- matrices --------------------------------------------------------------------------------
+
+
+@dataclass
+class Matrix:
+    """Rows are codes, columns any key; ``cells[(code_pk, column)]`` counts codings."""
+
+    title: str
+    rows: list[Node]
+    columns: list[tuple[Any, str]]
+    cells: dict[tuple[int, Any], int]
+    param: str = ""
+
+    def value(self, code_pk: int, column: Any) -> int:
+        return self.cells.get((code_pk, column), 0)
+
+    @property
+    def top(self) -> int:
+        return max(self.cells.values(), default=0)
+
+    def table(self) -> list[tuple[Node, list[tuple[Any, int]]]]:
+        return [
+            (row, [(key, self.value(row.code.pk, key)) for key, _label in self.columns])
+            for row in self.rows
+        ]
+
+
+def code_by_case(study: Study) -> dict[tuple[int, int], int]:
+    """Codings per (code, case); documents without a case → 0.
+
+    Counted per (code, document) from the covering index alone, then summed per case: joining
+    every coding to its (large) document row is several times slower.
+    """
+    from verbindend.studies.models import Document
+
+    case_of = dict(Document.objects.filter(study=study).values_list("pk", "case_id"))
+    rows = (
+        Coding.objects.filter(study=study)
+        .values_list("code_id", "document_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    cells: dict[tuple[int, int], int] = defaultdict(int)
+    for code, document, n in rows:
+        cells[(code, case_of.get(document) or 0)] += n
+    return dict(cells)
+
+
+def code_by_level(study: Study) -> dict[tuple[int, int], int]:
+    """Codings per (code, level code); column 0 is "no level"."""
+    cells: dict[tuple[int, int], int] = {}
+    levels = level_codes(study)
+    base = Coding.objects.filter(study=study)
+    for level in levels:
+        for code, n in (
+            base.filter(_overlaps(level)).values_list("code_id").annotate(n=Count("id")).order_by()
+        ):
+            cells[(code, level.pk)] = n
+    for code, n in (
+        fragments(study, no_level=True).values_list("code_id").annotate(n=Count("id")).order_by()
+    ):
+        cells[(code, 0)] = n
+    return cells
+
+
+def code_by_attribute(study: Study, attribute: str) -> dict[tuple[int, str], int]:
+    """Codings per (code, value of the respondent's attribute); "" when unknown or no respondent."""
+    field_name = f"document__respondent__person__{attribute}"
+    rows = (
+        Coding.objects.filter(study=study)
+        .values_list("code_id", field_name)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    cells: dict[tuple[int, str], int] = defaultdict(int)
+    for code, value, n in rows:
+        cells[(code, value or "")] += n
+    return dict(cells)
+
+
+#: no breakdown by respondent attribute for fewer respondents than this (ARCHITECTURE §2.4)
+MIN_GROUP = 5
+
+
+def hidden_groups(study: Study, attribute: str) -> set[str]:
+    """Attribute values with fewer than MIN_GROUP respondents, plus the next smallest group when
+    only one is small (so it cannot be found by subtracting the others from a code's total)."""
+    from verbindend.studies.models import Document
+
+    sizes = dict(
+        Document.objects.filter(study=study, respondent__isnull=False)
+        .values_list(f"respondent__person__{attribute}")
+        .annotate(n=Count("respondent", distinct=True))
+        .order_by()
+    )
+    sizes = {value: n for value, n in sizes.items() if value}
+    small = {value for value, n in sizes.items() if n < MIN_GROUP}
+    rest = sorted((n, value) for value, n in sizes.items() if value not in small)
+    if len(small) == 1 and rest:
+        small.add(rest[0][1])
+    return small
+
+
+def co_occurrence(study: Study) -> dict[tuple[int, int], int]:
+    """Pairs of overlapping codings in the same document, per pair of codes (both directions)."""
+    other = Coding.objects.filter(
+        document=OuterRef("document"),
+        start__lt=OuterRef("end"),
+        end__gt=OuterRef("start"),
+    ).exclude(code=OuterRef("code"))
+    cells: dict[tuple[int, int], int] = defaultdict(int)
+    rows = (
+        Coding.objects.filter(study=study)
+        .filter(Exists(other))
+        .values_list("pk", "code_id", "document_id", "start", "end")
+    )
+    by_document: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for pk, code, document, start, end in rows:
+        by_document[document].append((pk, code, start, end))
+    for spans in by_document.values():
+        spans.sort(key=lambda s: s[2])
+        for i, (_pk, code, _start, end) in enumerate(spans):
+            for _pk2, code2, start2, _end2 in spans[i + 1 :]:
+                if start2 >= end:
+                    break
+                if code2 != code:
+                    cells[(code, code2)] += 1
+                    cells[(code2, code)] += 1
+    return dict(cells)
+
+
+def frequencies(study: Study) -> list[tuple[Code, int, int, int]]:
+    """Per code: codings, documents and cases, most used first."""
+    codes = (
+        Code.objects.filter(study=study)
+        .annotate(
+            n=Count("codings"),
+            documents=Count("codings__document", distinct=True),
+            cases=Count("codings__document__case", distinct=True),
+        )
+        .filter(n__gt=0)
+        .order_by("-n", "order", "pk")
+    )
+    return [(c, c.n, c.documents, c.cases) for c in codes]
+
+
+# -- agreement -------------------------------------------------------------------------------
+
+
+@dataclass
+class CodeAgreement:
+    code: Code
+    counts: agreement.Counts
+    disagreements: list[tuple[Document, int, int, str]]
+
+
+def coders(study: Study) -> list[Any]:
+    from verbindend.accounts.models import User
+
+    return list(User.objects.filter(codings__study=study).distinct().order_by("pk"))
+
+
+def agreement_between(
+    study: Study, coder_a: int, coder_b: int
+) -> tuple[list[CodeAgreement], agreement.Counts]:
+    """Per code and overall, over the documents that either coder coded at all."""
+    from verbindend.studies.models import Document
+
+    codings = list(
+        Coding.objects.filter(study=study, coder_id__in=[coder_a, coder_b]).values_list(
+            "code_id", "document_id", "coder_id", "start", "end"
+        )
+    )
+    documents: dict[int, Document] = {
+        d.pk: d
+        for d in Document.objects.filter(pk__in={c[1] for c in codings}).only(
+            "pk", "title", "length", "study_id"
+        )
+    }
+    spans: dict[tuple[int, int], tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+    for code_id, document_id, coder, start, end in codings:
+        pair = spans.setdefault((code_id, document_id), ([], []))
+        pair[0 if coder == coder_a else 1].append((start, end))
+    codes = {c.pk: c for c in Code.objects.filter(pk__in={c[0] for c in codings})}
+    result = []
+    overall = agreement.Counts()
+    for code_pk in sorted(codes, key=lambda pk: (codes[pk].order, pk)):
+        total = agreement.Counts()
+        listed: list[tuple[Document, int, int, str]] = []
+        for document in documents.values():
+            a, b = spans.get((code_pk, document.pk), ([], []))
+            total = total + agreement.count(document.length, a, b)
+            listed += [
+                (document, s, e, who)
+                for s, e, who in agreement.disagreements(document.length, a, b)
+            ]
+        result.append(CodeAgreement(codes[code_pk], total, listed))
+        overall = overall + total
+    return result, overall
+
+
+def case_columns(study: Study, cells: dict[tuple[int, int], int]) -> list[tuple[int, str]]:
+    columns = [(c.pk, c.network.name) for c in study.cases.agreed().select_related("network")]
+    if any(case == 0 for _code, case in cells):
+        columns.append((0, "—"))
+    return columns
+
+
+def level_columns(study: Study) -> list[tuple[int, str]]:
+    return [(c.pk, c.label) for c in level_codes(study)] + [(0, "—")]
+
+
+def attribute_columns(
+    study: Study, attribute: str, cells: dict[tuple[int, str], int]
+) -> list[tuple[str, str]]:
+    from verbindend.networks.models import Person
+
+    field_obj = Person._meta.get_field(attribute)
+    labels = dict(getattr(field_obj, "choices", None) or [])
+    values = sorted({value for _code, value in cells}, key=lambda v: (v == "", str(v)))
+    return [(v, str(labels.get(v, v)) if v else "—") for v in values]

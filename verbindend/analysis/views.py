@@ -1,0 +1,599 @@
+"""Workbench pages. Every object comes through policy.fetch; views only orchestrate."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from verbindend.analysis import charts, queries, services
+from verbindend.analysis.forms import (
+    ApplyCodeForm,
+    CodeForm,
+    MemoForm,
+    MergeForm,
+    NewCodeForm,
+    SeedForm,
+)
+from verbindend.analysis.models import Code, Coding, Memo
+from verbindend.core import policy
+from verbindend.core.errors import DomainError
+from verbindend.studies.models import Document, Study
+
+if TYPE_CHECKING:
+    from verbindend.accounts.models import User
+
+PAGE_SIZE = 25
+CONTEXT = 120
+
+
+def _study(request: HttpRequest, slug: str, action: str) -> Study:
+    return policy.fetch(request.user, Study.objects.all(), action, slug=slug)
+
+
+def _code(study: Study, uuid: Any) -> Code:
+    return get_object_or_404(Code.objects.filter(study=study).select_related("parent"), uuid=uuid)
+
+
+def _document(study: Study, pk: int) -> Document:
+    return get_object_or_404(Document.objects.filter(study=study), pk=pk)
+
+
+def _user(request: HttpRequest) -> User:
+    """The logged-in user (every view here needs a login)."""
+    return cast("User", request.user)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+# -- codebook --------------------------------------------------------------------------------
+
+
+@require_GET
+def codebook(request: HttpRequest, slug: str) -> HttpResponse:
+    study = _study(request, slug, "analysis.view")
+    can_change = policy.can(request.user, "codebook.change", study)
+    documents = (
+        Document.objects.filter(study=study)
+        .select_related("case__network")
+        .only("pk", "title", "kind", "length", "case__network__name")
+        .order_by("title")
+    )
+    return render(
+        request,
+        "analysis/codebook.html",
+        {
+            "study": study,
+            "tree": queries.code_tree(study),
+            "documents": documents,
+            "can_change": can_change,
+            "seed_form": SeedForm(),
+            "new_form": NewCodeForm(study=study) if can_change else None,
+        },
+    )
+
+
+@require_POST
+def seed(request: HttpRequest, slug: str) -> HttpResponse:
+    study = _study(request, slug, "codebook.change")
+    form = SeedForm(request.POST)
+    form.is_valid()
+    made = services.seed_codebook(
+        study=study, with_findings=bool(form.cleaned_data.get("with_findings"))
+    )
+    messages.success(request, _("%(n)s codes were added from the method.") % {"n": made})
+    return redirect("analysis:codebook", study.slug)
+
+
+@require_POST
+def code_create(request: HttpRequest, slug: str) -> HttpResponse:
+    study = _study(request, slug, "codebook.change")
+    form = NewCodeForm(request.POST, study=study)
+    if not form.is_valid():
+        raise DomainError(
+            "analysis.form",
+            _("Check the new code: %(errors)s")
+            % {"errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
+    code = services.add_code(study=study, **form.cleaned_data)
+    messages.success(request, _("The code “%(name)s” was added.") % {"name": code.label})
+    return redirect("analysis:codebook", study.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def code_detail(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
+    """A code: its definition, its memos, and all its fragments across cases with context."""
+    study = _study(request, slug, "analysis.view")
+    code = _code(study, uuid)
+    can_change = policy.can(request.user, "codebook.change", study)
+    initial = {
+        "name": code.name,
+        "parent": code.parent_id,
+        "colour": code.colour,
+        "definition": code.definition,
+        "order": code.order,
+    }
+    form = CodeForm(request.POST or None, study=study, exclude=code, initial=initial)
+    if request.method == "POST":
+        policy.require(request.user, "codebook.change", study)
+        if form.is_valid():
+            services.change_code(code=code, **form.cleaned_data)
+            messages.success(request, _("The code was saved."))
+            return redirect("analysis:code", study.slug, code.uuid)
+    page = Paginator(queries.fragments(study, code=code), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "analysis/code.html",
+        {
+            "study": study,
+            "code": code,
+            "form": form if can_change else None,
+            "merge_form": MergeForm(study=study, exclude=code) if can_change else None,
+            "memo_form": MemoForm() if policy.can(request.user, "analysis.code", study) else None,
+            "memos": code.memos.select_related("author"),
+            "page": page,
+            "fragments": _with_context(page.object_list),
+            "can_change": can_change,
+        },
+    )
+
+
+@require_POST
+def code_merge(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
+    study = _study(request, slug, "codebook.change")
+    code = _code(study, uuid)
+    form = MergeForm(request.POST, study=study, exclude=code)
+    if not form.is_valid():
+        raise DomainError("analysis.merge", _("Choose another code of the same study."))
+    target = services.merge_codes(source=code, target=form.cleaned_data["target"])
+    messages.success(request, _("The codes were merged; every coding was kept."))
+    return redirect("analysis:code", study.slug, target.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def code_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
+    study = _study(request, slug, "codebook.change")
+    code = _code(study, uuid)
+    if request.method == "POST":
+        services.delete_code(code=code, confirmed=request.POST.get("confirm") == "yes")
+        messages.success(request, _("The code was deleted."))
+        return redirect("analysis:codebook", study.slug)
+    return render(
+        request,
+        "analysis/code_delete.html",
+        {"study": study, "code": code, "count": code.codings.count()},
+    )
+
+
+# -- coding ----------------------------------------------------------------------------------
+
+
+def _document_context(request: HttpRequest, study: Study, document: Document) -> dict[str, Any]:
+    coder = _int(request.GET.get("coder"))
+    codings = list(Coding.objects.filter(document=document).select_related("code", "coder"))
+    coders = sorted({c.coder for c in codings}, key=lambda u: u.pk)
+    shown = [c for c in codings if coder is None or c.coder_id == coder]
+    columns = [(u, [c for c in shown if c.coder_id == u.pk]) for u in coders]
+    if coder is not None:
+        columns = [col for col in columns if col[0].pk == coder]
+    return {
+        "study": study,
+        "document": document,
+        "segments": queries.segments(document.text, shown),
+        "columns": columns,
+        "coders": coders,
+        "coder": coder,
+        "codes": {c.code_id: c.code for c in shown},
+    }
+
+
+@require_GET
+def document_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    study = _study(request, slug, "analysis.view")
+    document = _document(study, pk)
+    can_code = policy.can(request.user, "analysis.code", study)
+    context = _document_context(request, study, document)
+    context.update(
+        {
+            "can_code": can_code,
+            "apply_form": ApplyCodeForm(study=study) if can_code else None,
+            "memo_form": MemoForm() if can_code else None,
+            "memos": document.memos.select_related("author"),
+        }
+    )
+    return render(request, "analysis/document.html", context)
+
+
+@require_GET
+def document_text(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The text with its highlights and the margin, for htmx to refresh after a change."""
+    study = _study(request, slug, "analysis.view")
+    document = _document(study, pk)
+    context = _document_context(request, study, document)
+    context["can_code"] = policy.can(request.user, "analysis.code", study)
+    return render(request, "analysis/document.html#workspace", context)
+
+
+@require_POST
+def apply_code(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One coding, kept lean (a few small queries, one insert); answers with a small fragment."""
+    study = _study(request, slug, "analysis.code")
+    document = get_object_or_404(
+        Document.objects.filter(study=study).only("pk", "study_id", "length"), pk=pk
+    )
+    start, end = _int(request.POST.get("start")), _int(request.POST.get("end"))
+    code_pk = _int(request.POST.get("code"))
+    code = Code.objects.filter(study=study, pk=code_pk).first() if code_pk else None
+    if code is None:
+        raise DomainError("analysis.code", _("Choose a code."))
+    if start is None or end is None:
+        raise DomainError("analysis.span", _("Select a piece of the text first."))
+    coding = services.apply_code(
+        document=document,
+        code=code,
+        coder=_user(request),
+        start=start,
+        end=end,
+    )
+    if not getattr(request, "htmx", False):
+        messages.success(request, _("The fragment was coded."))
+        return redirect("analysis:document", study.slug, document.pk)
+    response = render(
+        request,
+        "analysis/_coding.html",
+        {"study": study, "coding": coding, "code": code, "document": document, "can_code": True},
+    )
+    response["HX-Trigger"] = "codings-changed"
+    return response
+
+
+@require_POST
+def coding_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
+    study = _study(request, slug, "analysis.code")
+    coding = get_object_or_404(Coding.objects.filter(study=study), uuid=uuid)
+    document_pk = coding.document_id
+    services.remove_coding(coding=coding)
+    if getattr(request, "htmx", False):
+        response = HttpResponse("")
+        response["HX-Trigger"] = "codings-changed"
+        return response
+    messages.success(request, _("The coding was removed."))
+    return redirect("analysis:document", study.slug, document_pk)
+
+
+@require_GET
+def coding_detail(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
+    study = _study(request, slug, "analysis.view")
+    coding = get_object_or_404(
+        Coding.objects.filter(study=study).select_related("document", "code", "coder"), uuid=uuid
+    )
+    before, fragment, after = queries.with_context(coding, coding.document.text, CONTEXT * 3)
+    return render(
+        request,
+        "analysis/coding.html",
+        {
+            "study": study,
+            "coding": coding,
+            "before": before,
+            "fragment": fragment,
+            "after": after,
+            "memos": coding.memos.select_related("author"),
+            "memo_form": MemoForm() if policy.can(request.user, "analysis.code", study) else None,
+        },
+    )
+
+
+# -- memos -----------------------------------------------------------------------------------
+
+
+@require_POST
+def memo_create(request: HttpRequest, slug: str) -> HttpResponse:
+    study = _study(request, slug, "analysis.code")
+    form = MemoForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(
+            "analysis.memo", _("Write something in the memo (at most 20,000 characters).")
+        )
+    target = request.POST.get("target", "")
+    ref = request.POST.get("ref", "")
+    kwargs: dict[str, Any] = {}
+    if target == "document":
+        kwargs["document"] = _document(study, _int(ref) or 0)
+        back = reverse("analysis:document", args=[study.slug, kwargs["document"].pk])
+    elif target == "code":
+        kwargs["code"] = _code(study, _uuid(ref))
+        back = reverse("analysis:code", args=[study.slug, kwargs["code"].uuid])
+    elif target == "coding":
+        kwargs["coding"] = get_object_or_404(Coding.objects.filter(study=study), uuid=_uuid(ref))
+        back = reverse("analysis:coding", args=[study.slug, kwargs["coding"].uuid])
+    else:
+        raise DomainError("analysis.memo_target", _("A memo belongs to one thing."))
+    services.add_memo(study=study, author=_user(request), text=form.cleaned_data["text"], **kwargs)
+    messages.success(request, _("The memo was saved."))
+    return redirect(back + "#memos")
+
+
+def _uuid(value: str) -> str:
+    import uuid as uuid_module
+
+    try:
+        return str(uuid_module.UUID(value))
+    except ValueError:
+        raise Http404 from None
+
+
+@require_POST
+def memo_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
+    study = _study(request, slug, "analysis.code")
+    memo = get_object_or_404(Memo.objects.filter(study=study), uuid=uuid)
+    services.delete_memo(memo=memo, user=_user(request))
+    messages.success(request, _("The memo was deleted."))
+    back = request.POST.get("back") or ""
+    return redirect(back if _safe(back) else reverse("analysis:codebook", args=[study.slug]))
+
+
+def _safe(url: str) -> bool:
+    return url.startswith("/") and not url.startswith("//") and "\\" not in url
+
+
+# -- retrieval and matrices ------------------------------------------------------------------
+
+
+def _with_context(codings: Any) -> list[tuple[Coding, str, str, str]]:
+    return [(c, *queries.with_context(c, c.document.text, CONTEXT)) for c in codings]
+
+
+FILTERS = ("code", "case", "coder", "level", "nolevel", "attribute", "value", "with")
+
+
+@require_GET
+def fragments(request: HttpRequest, slug: str) -> HttpResponse:
+    """The fragments behind one matrix cell (or any combination of its filters)."""
+    study = _study(request, slug, "analysis.view")
+    get = request.GET
+    code = _code(study, _uuid(get["code"])) if get.get("code") else None
+    level = _code(study, _uuid(get["level"])) if get.get("level") else None
+    with_code = _code(study, _uuid(get["with"])) if get.get("with") else None
+    attribute = get.get("attribute", "")
+    if attribute and attribute not in queries.ATTRIBUTES:
+        raise Http404
+    if attribute and get.get("value", "") in queries.hidden_groups(study, attribute):
+        raise DomainError(
+            "analysis.small_group",
+            _("This group has fewer than %(k)s respondents, so it is not shown on its own.")
+            % {"k": queries.MIN_GROUP},
+        )
+    qs = queries.fragments(
+        study,
+        code=code,
+        case=_int(get.get("case")),
+        coder=_int(get.get("coder")),
+        level=level,
+        no_level=get.get("nolevel") == "1",
+        attribute=attribute,
+        value=get.get("value") if attribute else None,
+        with_code=with_code,
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(get.get("page"))
+    query = urlencode({k: get[k] for k in FILTERS if k in get})
+    return render(
+        request,
+        "analysis/fragments.html",
+        {
+            "study": study,
+            "code": code,
+            "level": level,
+            "with_code": with_code,
+            "page": page,
+            "fragments": _with_context(page.object_list),
+            "query": query,
+            "total": page.paginator.count,
+        },
+    )
+
+
+MATRICES = {
+    "case": _("Codes by case"),
+    "level": _("Codes by level"),
+    "attribute": _("Codes by respondent attribute"),
+    "cooccurrence": _("Codes that occur together"),
+}
+
+
+def _fragment_link(
+    base: str, kind: str, code: Code, column: Any, attribute: str, uuids: dict[int, Any]
+) -> str:
+    params: dict[str, Any] = {"code": code.uuid}
+    if kind == "case":
+        params["case"] = column
+    elif kind == "level":
+        if column:
+            params["level"] = uuids[column]
+        else:
+            params["nolevel"] = 1
+    elif kind == "attribute":
+        params.update(attribute=attribute, value=column)
+    elif kind == "cooccurrence":
+        params["with"] = uuids[column]
+    return base + "?" + urlencode(params)
+
+
+def build_matrix(study: Study, kind: str, attribute: str) -> queries.Matrix:
+    tree = queries.code_tree(study, counts=False)
+    if kind == "case":
+        by_case = queries.code_by_case(study)
+        cells: dict[Any, int] = dict(by_case)
+        columns: list[Any] = queries.case_columns(study, by_case)
+    elif kind == "level":
+        cells = queries.code_by_level(study)
+        columns = queries.level_columns(study)
+    elif kind == "attribute":
+        hidden = queries.hidden_groups(study, attribute)
+        cells = {
+            key: n
+            for key, n in queries.code_by_attribute(study, attribute).items()
+            if key[1] not in hidden
+        }
+        columns = queries.attribute_columns(study, attribute, cells)
+    else:
+        cells = queries.co_occurrence(study)
+        used = {code for code, _other in cells}
+        columns = [(n.code.pk, n.code.label) for n in tree if n.code.pk in used]
+    used_rows = {code for code, _column in cells}
+    if kind == "level":  # a level code's own level says nothing
+        used_rows -= {pk for pk, _label in columns}
+    rows = [n for n in tree if n.code.pk in used_rows]
+    return queries.Matrix(str(MATRICES[kind]), rows, columns, cells, attribute)
+
+
+@require_GET
+def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    study = _study(request, slug, "analysis.view")
+    if kind not in MATRICES:
+        raise Http404
+    attribute = request.GET.get("attribute", "lead_role")
+    if attribute not in queries.ATTRIBUTES:
+        raise Http404
+    result = build_matrix(study, kind, attribute)
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return _export(study, kind, result, export)
+    uuids = dict(Code.objects.filter(study=study).values_list("pk", "uuid"))
+    base = reverse("analysis:fragments", args=[study.slug])
+    links = {
+        (row.code.pk, key): _fragment_link(base, kind, row.code, key, attribute, uuids)
+        for row in result.rows
+        for key, _label in result.columns
+        if result.value(row.code.pk, key)
+    }
+    return render(
+        request,
+        "analysis/matrix.html",
+        {
+            "study": study,
+            "kind": kind,
+            "kinds": MATRICES,
+            "attribute": attribute,
+            "attributes": queries.ATTRIBUTES,
+            "min_group": queries.MIN_GROUP,
+            "matrix": result,
+            "rows": [
+                (row, [(key, n, links.get((row.code.pk, key))) for key, n in cells])
+                for row, cells in result.table()
+            ],
+            "svg": charts.heat_map(result, links),
+        },
+    )
+
+
+def _matrix_rows(result: queries.Matrix) -> list[list[Any]]:
+    header = [_("Code"), *[label for _key, label in result.columns]]
+    body = [[row.code.label, *[n for _key, n in cells]] for row, cells in result.table()]
+    return [header, *body]
+
+
+def _safe_cell(value: Any) -> Any:
+    """Spreadsheet programs run cells that start like a formula: keep text as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _export(study: Study, kind: str, result: queries.Matrix, export: str) -> HttpResponse:
+    rows = [[_safe_cell(v) for v in row] for row in _matrix_rows(result)]
+    name = f"{study.slug}-{kind}"
+    if export == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = kind[:31]
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@require_GET
+def frequencies(request: HttpRequest, slug: str) -> HttpResponse:
+    study = _study(request, slug, "analysis.view")
+    rows = queries.frequencies(study)
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        table = queries.Matrix(
+            str(_("Frequencies")),
+            [queries.Node(code, 0, n) for code, n, _d, _c in rows],
+            [("codings", _("Codings")), ("documents", _("Documents")), ("cases", _("Cases"))],
+            {
+                **{(c.pk, "codings"): n for c, n, _d, _c in rows},
+                **{(c.pk, "documents"): d for c, _n, d, _c in rows},
+                **{(c.pk, "cases"): k for c, _n, _d, k in rows},
+            },
+        )
+        return _export(study, "frequencies", table, export)
+    return render(
+        request,
+        "analysis/frequencies.html",
+        {
+            "study": study,
+            "rows": rows,
+            "kinds": MATRICES,
+            "svg": charts.bars([(c.label, n) for c, n, _d, _c in rows[:30]]),
+        },
+    )
+
+
+@require_GET
+def agreement(request: HttpRequest, slug: str) -> HttpResponse:
+    study = _study(request, slug, "analysis.view")
+    coders = queries.coders(study)
+    ids = [u.pk for u in coders]
+    a, b = _int(request.GET.get("a")), _int(request.GET.get("b"))
+    if a is None and b is None and len(ids) >= 2:
+        a, b = ids[0], ids[1]
+    result = None
+    if a is not None and b is not None:
+        if a not in ids or b not in ids or a == b:
+            raise DomainError("analysis.coders", _("Choose two different coders of this study."))
+        result = queries.agreement_between(study, a, b)
+    return render(
+        request,
+        "analysis/agreement.html",
+        {
+            "study": study,
+            "coders": coders,
+            "a": a,
+            "b": b,
+            "per_code": result[0] if result else [],
+            "overall": result[1] if result else None,
+            "kinds": MATRICES,
+        },
+    )

@@ -1,0 +1,88 @@
+"""A study's live sessions arrive in the study as material, their themes and tags as codings.
+
+When the facilitators save a session's synthesis, a session that belongs to a study becomes one
+document of kind "session summary" in that study (replaced on every save), and each theme and
+method tag of a contribution becomes a coding of that contribution's text, made by the
+facilitator who saved it. Private farewell letters never appear: the summary holds only what
+its authors shared.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from verbindend.live.models import LiveSession
+from verbindend.live.synthesis import SessionSummary, session_summary
+
+THEME_GROUP = "Themes from live sessions"
+
+
+def summary_text(
+    summary: SessionSummary,
+) -> tuple[str, list[tuple[int, int, str, tuple[str, ...]]]]:
+    """The summary as plain text, and per item its span (code points), theme and tags."""
+    parts: list[str] = []
+    spans: list[tuple[int, int, str, tuple[str, ...]]] = []
+    length = 0
+
+    def add(line: str) -> tuple[int, int]:
+        nonlocal length
+        line = unicodedata.normalize("NFC", line.replace("\r\n", "\n").replace("\r", "\n"))
+        start = length
+        parts.append(line)
+        length += len(line) + 1  # the newline that joins the parts
+        return start, start + len(line)
+
+    add(summary.title)
+    add("")
+    for step in summary.steps:
+        add(f"{step.order}. {step.prompt}")
+        for item in step.items:
+            text = item.text.strip()
+            if not text:
+                continue
+            start, end = add(text)
+            spans.append((start, end, item.theme, item.tags))
+        add("")
+    return "\n".join(parts).strip(), spans
+
+
+@transaction.atomic
+def send_to_study(*, session: LiveSession, user: Any) -> None:
+    if session.study_id is None:
+        return
+    from verbindend.analysis import services as analysis
+    from verbindend.analysis.models import Code, Coding
+    from verbindend.studies.models import DocumentKind
+    from verbindend.studies.services import add_material
+
+    study = session.study
+    text, spans = summary_text(session_summary(session))
+    document = add_material(
+        study=study,  # type: ignore[arg-type]
+        kind=DocumentKind.SESSION_SUMMARY,
+        title=_("Live session: %(title)s") % {"title": session.title},
+        text=text,
+        source=_("Live session"),
+        origin_ref=f"live-session:{session.pk}",
+    )
+    if user is None or not user.is_authenticated:
+        return
+    # The text was just replaced: this facilitator's earlier codings would point at old offsets.
+    Coding.objects.filter(document=document, coder=user).delete()
+    items: list[tuple[int, int, str]] = []
+    group = None
+    for start, end, theme, tags in spans:
+        items.extend((start, end, tag) for tag in tags)
+        if theme:
+            group = group or Code.objects.filter(study=study, name=THEME_GROUP, parent=None).first()
+            group = group or analysis.add_code(study=study, name=THEME_GROUP)  # type: ignore[arg-type]
+            code = Code.objects.filter(study=study, parent=group, name=theme[:200]).first()
+            code = code or analysis.add_code(study=study, name=theme, parent=group)  # type: ignore[arg-type]
+            items.append((start, end, str(code.uuid)))
+    if items:
+        analysis.import_codings(study=study, document=document, items=items, coder=user)  # type: ignore[arg-type]
