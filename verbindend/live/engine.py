@@ -61,8 +61,10 @@ from verbindend.method import content
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 500
+BATCH_WINDOW_SECONDS = 0.01
 KEEPALIVE_SECONDS = 15.0
 POLL_SECONDS = 3.0  # screens look in the database when nothing woke them for this long
+GAP_WAIT_SECONDS = 0.3  # an early event waits this long for the ones before it
 PROCESS_ID = f"{socket.gethostname()}-{os.getpid()}"
 
 
@@ -627,6 +629,8 @@ class Writer:
         queue, loop = self.queue, asyncio.get_running_loop()
         while True:
             batch = [await queue.get()]
+            if queue.empty():  # let a few more arrive: one transaction costs more than a row
+                await asyncio.sleep(BATCH_WINDOW_SECONDS)
             while len(batch) < BATCH_MAX and not queue.empty():
                 batch.append(queue.get_nowait())
             try:
@@ -670,8 +674,16 @@ async def screen_stream(
     last_seen: int,
     run_sync: Callable[..., Any],
 ) -> AsyncIterator[bytes]:
-    """A wall's or console's events: subscribe, replay after Last-Event-ID, then follow live."""
+    """A wall's or console's events: subscribe, replay after Last-Event-ID, then follow live.
+
+    Events are sent strictly in sequence. One that arrives early (another process published
+    first) waits briefly for the ones before it; if they do not come, they are read from the
+    database. A screen that nothing woke for a while looks in the database too.
+    """
     sub = await broker().subscribe(session_pk, phones=False)
+    early: dict[int, dict[str, Any]] = {}
+    gap_since: float | None = None
+    loop = asyncio.get_running_loop()
     try:
         yield b"retry: 1000\n\n"
         for event in await run_sync(load_events, session_pk, last_seen):
@@ -679,38 +691,42 @@ async def screen_stream(
             yield sse(event)
         quiet = 0.0
         while True:
+            wait = POLL_SECONDS
+            if gap_since is not None:
+                wait = max(0.0, gap_since + GAP_WAIT_SECONDS - loop.time())
+            chunks: list[bytes] = []
             try:
-                message = await asyncio.wait_for(sub.queue.get(), POLL_SECONDS)
+                message = await asyncio.wait_for(sub.queue.get(), wait)
             except TimeoutError:
-                # No wake-up: look in the database anyway, in case a wake-up was lost (another
-                # process without Redis, or Redis down). Cheap: there are few screens.
-                missed = await run_sync(load_events, session_pk, last_seen)
-                if missed:
-                    last_seen = missed[-1]["seq"]
-                    yield b"".join(sse(e) for e in missed)
-                    quiet = 0.0
-                    continue
-                quiet += POLL_SECONDS
-                if quiet >= KEEPALIVE_SECONDS:
-                    quiet = 0.0
-                    yield b": keepalive\n\n"
-                continue
-            if message.get("close"):
-                return
-            chunks = []
-            for event in message["events"]:
-                seq = event.get("seq")
-                if seq is None:  # presence: not part of the log
-                    chunks.append(sse(event))
-                    continue
-                if seq <= last_seen:
-                    continue
-                if seq > last_seen + 1:  # a gap: fill it from the database
-                    for missed in await run_sync(load_events, session_pk, last_seen, seq):
-                        chunks.append(sse(missed))
-                chunks.append(sse(event))
-                last_seen = seq
+                # Missing events did not come, or nothing woke us: read the database.
+                before = min(early) if early else None
+                for missed in await run_sync(load_events, session_pk, last_seen, before):
+                    chunks.append(sse(missed))
+                    last_seen = missed["seq"]
+                if early:
+                    last_seen = max(last_seen, min(early) - 1)  # nothing else can be missing
+                elif not chunks:
+                    quiet += POLL_SECONDS
+                    if quiet >= KEEPALIVE_SECONDS:
+                        quiet = 0.0
+                        chunks.append(b": keepalive\n\n")
+            else:
+                if message.get("close"):
+                    return
+                for event in message["events"]:
+                    seq = event.get("seq")
+                    if seq is None:  # presence: not part of the log
+                        chunks.append(sse(event))
+                    elif seq > last_seen:
+                        early[seq] = event
+            while last_seen + 1 in early:
+                last_seen += 1
+                chunks.append(sse(early.pop(last_seen)))
+            for seq in [s for s in early if s <= last_seen]:
+                del early[seq]
+            gap_since = (gap_since or loop.time()) if early else None
             if chunks:
+                quiet = 0.0
                 yield b"".join(chunks)
     finally:
         sub.close()

@@ -146,7 +146,7 @@ function listen() {
     lastState = key;
     if (first && String(data.step || "") === String(current || "")) return;
     // Spread the room's requests a little, so a whole room does not ask at the same instant.
-    setTimeout(refreshStep, Math.random() * 400);
+    setTimeout(refreshStep, Math.random() * 1500);
   };
   source.onerror = () => {
     if (source.readyState === EventSource.CLOSED) setTimeout(listen, 3000);
