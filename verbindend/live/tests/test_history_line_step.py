@@ -403,6 +403,13 @@ def test_a_session_in_the_lobby_is_refused(personas: Personas) -> None:
     refused(post_line(room.phone(), room.url(), POINTS), 409, "live.not_running")
 
 
+def test_a_step_whose_exercise_is_gone_is_refused(room: Room) -> None:
+    room.exercise().delete()
+    refused(post_line(room.phone(), room.url(), POINTS), 404, "live.no_history_line")
+    page = room.phone().get(reverse("live:phone", args=[room.session.public_id]))
+    assert page.status_code == 200 and b"data-historyline" not in page.content
+
+
 def test_a_locked_step_is_refused(room: Room) -> None:
     services.set_step_flag(step=room.step, flag="locked", value=True)
     refused(post_line(room.phone(), room.url(), POINTS), 400, "live.locked")
