@@ -132,7 +132,9 @@ def _draw_target(
         raise DomainError("live.locked", _("This question is closed; answers are no longer taken."))
     exercise = Exercise.objects.filter(live_step_id=step.pk).first()
     if exercise is None:
-        raise DomainError("live.no_history_line", _("This step has no history line yet."), 404)
+        raise DomainError(
+            "live.no_history_line", _("This step has no history line yet."), status=404
+        )
     return participant, exercise
 
 
@@ -178,7 +180,7 @@ def add_moment(request: HttpRequest, public_id: str, step_pk: int) -> HttpRespon
         else:
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
         return redirect("live:phone", public_id)
 
     response = historyline_views.handle_moment_post(
