@@ -214,7 +214,7 @@ def document_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_code": can_code,
             "apply_form": ApplyCodeForm(study=study) if can_code else None,
             "memo_form": MemoForm() if can_code else None,
-            "memos": document.memos.select_related("author"),
+            "memos": Memo.objects.filter(document=document).select_related("author"),
         }
     )
     return render(request, "analysis/document.html", context)
