@@ -72,8 +72,14 @@ def curve(fraction: float) -> float:
 FRACTIONS = [i / 60 for i in range(1, 60)]
 
 
+def wait_until_drawable(page: Page) -> None:
+    """The drawing module loads as an ES module; on a busy machine that can take a moment."""
+    expect(page.locator("[data-historyline][data-mounted]")).to_have_count(1)
+
+
 def touch_drag(page: Page, svg: Locator) -> None:
     """Drag a finger across the drawing (real touch events, as a phone sends them)."""
+    wait_until_drawable(page)
     cdp = page.context.new_cdp_session(page)
     svg.scroll_into_view_if_needed()
     points = [at(svg, f, curve(f)) for f in FRACTIONS]
@@ -87,6 +93,7 @@ def touch_drag(page: Page, svg: Locator) -> None:
 
 
 def mouse_drag(page: Page, svg: Locator) -> None:
+    wait_until_drawable(page)
     svg.scroll_into_view_if_needed()
     x, y = at(svg, FRACTIONS[0], curve(FRACTIONS[0]))
     page.mouse.move(x, y)
@@ -97,6 +104,7 @@ def mouse_drag(page: Page, svg: Locator) -> None:
 
 
 def set_marking(page: Page, on: bool, *, tap: bool) -> None:
+    wait_until_drawable(page)
     button = page.locator("[data-action=mark]")
     if (button.get_attribute("aria-pressed") == "true") != on:
         button.tap() if tap else button.click()

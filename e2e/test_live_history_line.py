@@ -78,6 +78,9 @@ def test_two_phones_draw_and_the_wall_shows_both_lines(
         page.click("button[value=next]")
     expect(wall.locator(".hl-wall")).to_be_visible()
     expect(wall.locator(".hl-wall .hl-count")).to_contain_text("0")
+    # Phones spread their step refreshes over 1.5 s after each state change (so a room does not
+    # hit the server at once); draw only once the last refresh has landed.
+    page.wait_for_timeout(2000)
 
     for index, (phone, _errors) in enumerate(phones):
         # The phone follows the facilitator without a reload, and the drawing comes alive.
