@@ -147,6 +147,28 @@ def add_step(
     return step
 
 
+def edit_step(*, step: Step, prompt: str, alone_first: bool) -> Step:
+    """Reword a step (an empty prompt goes back to the method's own words) before it is shown."""
+    prompt = (prompt or "").strip()
+    if len(prompt) > 1000:
+        raise DomainError("live.prompt_long", _("A prompt has at most 1,000 characters."))
+    if step.session.state == State.CLOSED:
+        raise DomainError("live.closed", _("This session has ended; its steps no longer change."))
+    step.prompt = prompt
+    step.alone_first = alone_first
+    step.save(update_fields=["prompt", "alone_first"])
+    return step
+
+
+def rename_session(*, session: LiveSession, title: str) -> LiveSession:
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise DomainError("live.title", _("Give the session a title of at most 200 characters."))
+    session.title = title
+    session.save(update_fields=["title"])
+    return session
+
+
 @transaction.atomic
 def move_step(*, step: Step, up: bool) -> None:
     steps = list(step.session.steps.select_for_update().order_by("order", "pk"))

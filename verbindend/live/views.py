@@ -155,8 +155,20 @@ def steps(request: HttpRequest, pk: int) -> HttpResponse:
                 session=session, kind=kind, prompt=form.cleaned_data["prompt"], options=options
             )
             return redirect("live:steps", session.pk)
+        if action == "rename":
+            services.rename_session(session=session, title=request.POST.get("title", ""))
+            return redirect("live:steps", session.pk)
+        if action == "edit":
+            step = _step_of(session, request.POST.get("step", ""))
+            services.edit_step(
+                step=step,
+                prompt=request.POST.get("prompt", ""),
+                alone_first=request.POST.get("alone_first") == "on",
+            )
+            messages.success(request, _("The step was changed."))
+            return redirect("live:steps", session.pk)
         if action in ("up", "down", "delete"):
-            step = get_object_or_404(Step, session=session, pk=request.POST.get("step"))
+            step = _step_of(session, request.POST.get("step", ""))
             if action == "delete":
                 services.delete_step(step=step)
             else:
@@ -167,6 +179,13 @@ def steps(request: HttpRequest, pk: int) -> HttpResponse:
         "live/steps.html",
         {"session": session, "steps": _step_rows(session), "form": form},
     )
+
+
+def _step_of(session: LiveSession, raw: str) -> Step:
+    """The session's step named in a form; anything else (including non-numbers) is a 404."""
+    if not raw.isdigit():
+        raise Http404
+    return get_object_or_404(Step, session=session, pk=int(raw))
 
 
 def _step_rows(session: LiveSession) -> list[dict[str, Any]]:
