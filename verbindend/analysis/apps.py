@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AnalysisConfig(AppConfig):
     name = "verbindend.analysis"
     label = "analysis"
+
+    def ready(self) -> None:
+        from verbindend.analysis import integrations
+
+        integrations.connect()

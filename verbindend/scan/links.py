@@ -10,6 +10,10 @@ The results page shows, under each principle, the links every provider returns f
 network and that principle (e.g. ``"principle.p2"``). A provider must return only material the
 network's readers may see (it is called for users with the ``scans.view`` permission); a provider
 that raises is skipped so that one broken app does not break the results page.
+
+Material that only some of the network's readers may see (a study's coded fragments) comes from
+a provider registered with ``per_viewer=True``: it is called as ``(network, principle_key, user)``
+and returns only what that user may open.
 """
 
 from __future__ import annotations
@@ -29,24 +33,27 @@ class Link:
     kind: str  # a short, translated label such as "Learning log entry"
 
 
-Provider = Callable[[Any, str], list[Link]]
-_providers: dict[str, Provider] = {}
+Provider = Callable[..., list[Link]]
+_providers: dict[str, tuple[Provider, bool]] = {}
 
 
-def register(name: str, provider: Provider) -> None:
+def register(name: str, provider: Provider, *, per_viewer: bool = False) -> None:
     """Add (or replace) the provider called ``name``."""
-    _providers[name] = provider
+    _providers[name] = (provider, per_viewer)
 
 
 def unregister(name: str) -> None:
     _providers.pop(name, None)
 
 
-def links_for(network: Any, principle_key: str) -> list[Link]:
+def links_for(network: Any, principle_key: str, user: Any = None) -> list[Link]:
     found: list[Link] = []
-    for name, provider in sorted(_providers.items()):
+    for name, (provider, per_viewer) in sorted(_providers.items()):
+        if per_viewer and user is None:
+            continue
         try:
-            found.extend(provider(network, principle_key))
+            args = (network, principle_key, user) if per_viewer else (network, principle_key)
+            found.extend(provider(*args))
         except Exception:
             logger.exception("scan link provider %s failed", name)
     return found

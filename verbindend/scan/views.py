@@ -160,7 +160,7 @@ def round_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             if len(trend) > 1
             else "",
-            links={key: links_for(network, key) for key in keys},
+            links={key: links_for(network, key, request.user) for key in keys},
         )
     return render(request, "scan/round.html", context)
 
