@@ -17,7 +17,13 @@ async function refresh() {
     pending = setTimeout(refresh, 2000); // do not pull the form away from under the facilitator
     return;
   }
-  const response = await fetch(root.dataset.panel, { credentials: "same-origin" });
+  let response;
+  try {
+    response = await fetch(root.dataset.panel, { credentials: "same-origin" });
+  } catch {
+    pending = setTimeout(refresh, 2000); // the network blinked: try again shortly
+    return;
+  }
   if (!response.ok) return;
   const doc = new DOMParser().parseFromString(await response.text(), "text/html");
   const fresh = doc.getElementById("panel");
@@ -29,7 +35,13 @@ async function refresh() {
 }
 
 async function refreshAll() {
-  const response = await fetch(window.location.href, { credentials: "same-origin" });
+  let response;
+  try {
+    response = await fetch(window.location.href, { credentials: "same-origin" });
+  } catch {
+    setTimeout(refreshAll, 2000);
+    return;
+  }
   if (!response.ok) return;
   const doc = new DOMParser().parseFromString(await response.text(), "text/html");
   const fresh = doc.getElementById("console");

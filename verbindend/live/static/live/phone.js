@@ -123,7 +123,13 @@ let current = document.getElementById("step").dataset.step;
 let lastState = "";
 
 async function refreshStep() {
-  const response = await fetch(root.dataset.stepUrl, { credentials: "same-origin" });
+  let response;
+  try {
+    response = await fetch(root.dataset.stepUrl, { credentials: "same-origin" });
+  } catch {
+    setTimeout(refreshStep, 2000); // offline for a moment: try again, the stream will catch up
+    return;
+  }
   if (!response.ok) return;
   const html = await response.text();
   const doc = new DOMParser().parseFromString(html, "text/html");

@@ -11,7 +11,13 @@ function frame() {
 async function refresh() {
   pending = null;
   lastRefresh = Date.now();
-  const response = await fetch(root.dataset.frame, { credentials: "same-origin" });
+  let response;
+  try {
+    response = await fetch(root.dataset.frame, { credentials: "same-origin" });
+  } catch {
+    schedule(); // the network blinked: try again shortly
+    return;
+  }
   if (!response.ok) return;
   const doc = new DOMParser().parseFromString(await response.text(), "text/html");
   const fresh = doc.getElementById("frame");
