@@ -93,6 +93,8 @@ def test_two_phones_draw_and_the_wall_shows_both_lines(
         expect(phone.locator("[data-historyline]")).not_to_have_attribute("data-dirty", "1")
         expect(phone.locator(".hl-status")).not_to_have_class(re.compile("is-error"))
         expect(wall.locator(".hl-line")).to_have_count(index + 1)
+    # The wall counts lines on a history step, not answers (there are none to count).
+    expect(wall.locator("[data-testid=wall-count]")).to_have_count(0)
 
     assert_accessible(phones[0][0], context="phone drawing a history line")
     assert_accessible(wall, context="wall with two history lines")
