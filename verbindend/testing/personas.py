@@ -15,6 +15,28 @@ from verbindend.networks.models import Network, Organisation, OrganisationMember
 from verbindend.studies.models import Case, CaseStatus, Study
 
 PASSWORD = "correct horse battery staple"  # noqa: S105
+# Everyone a permission table is tried with (the site admin and anonymous users get own tests).
+PERSONAS = [
+    "coordinator",
+    "facilitator",
+    "member",
+    "observer",
+    "researcher",
+    "study_observer",
+    "other_coordinator",
+    "other_researcher",
+    "outsider",
+]
+
+
+def expected_status(
+    who: str, *, allowed: frozenset[str], visible: frozenset[str], method: str
+) -> set[int]:
+    """A permission table's rule: allowed → 200 (or a redirect after a POST); may see the
+    object → 403; anyone else → 404."""
+    if who in allowed:
+        return {200, 302} if method == "post" else {200}
+    return {403} if who in visible else {404}
 
 
 def make_user(email: str, **extra: object) -> User:

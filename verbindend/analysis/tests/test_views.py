@@ -19,20 +19,10 @@ from openpyxl import load_workbook
 from verbindend.analysis import services
 from verbindend.analysis.models import Code, Coding, Memo
 from verbindend.analysis.tests.conftest import TEXT, World
+from verbindend.testing.personas import PERSONAS, expected_status
 
 READERS = frozenset({"researcher", "study_observer"})
 RESEARCHER = frozenset({"researcher"})
-PERSONAS = [
-    "coordinator",
-    "facilitator",
-    "member",
-    "observer",
-    "researcher",
-    "study_observer",
-    "other_coordinator",
-    "other_researcher",
-    "outsider",
-]
 
 
 @dataclass
@@ -158,10 +148,7 @@ def send(client: Client, row: Row, fx: Fixture) -> int:
 def test_role_gets_what_the_table_says(fx: Fixture, row: Row, who: str) -> None:
     client = Client()
     client.force_login(fx.w.p.everyone()[who])
-    if who in row.allowed:
-        expected = {200, 302} if row.method == "post" else {200}
-    else:
-        expected = {403} if who in READERS else {404}
+    expected = expected_status(who, allowed=row.allowed, visible=READERS, method=row.method)
     assert send(client, row, fx) in expected, (who, row.name)
 
 

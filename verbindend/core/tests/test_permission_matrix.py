@@ -18,7 +18,7 @@ from verbindend.core import policy
 from verbindend.networks.models import NetworkRole
 from verbindend.privacy.models import ConsentRecord
 from verbindend.studies.models import Case
-from verbindend.testing.personas import Personas
+from verbindend.testing.personas import PERSONAS, Personas, expected_status
 
 NETWORK_READERS = {"coordinator", "facilitator", "member", "observer", "researcher"}
 STUDY_READERS = {"researcher", "study_observer"}
@@ -139,23 +139,6 @@ ROWS = [
         data=lambda p: {"propose": "1", "network": "nope"},
     ),
 ]
-PERSONAS = [
-    "coordinator",
-    "facilitator",
-    "member",
-    "observer",
-    "researcher",
-    "study_observer",
-    "other_coordinator",
-    "other_researcher",
-    "outsider",
-]
-
-
-def expected_status(row: Row, who: str) -> set[int]:
-    if who in row.allowed:
-        return {200, 302} if row.method == "post" else {200}
-    return {403} if who in row.visible else {404}
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
@@ -165,7 +148,9 @@ def test_role_gets_what_the_matrix_says(personas: Personas, row: Row, who: str) 
     client.force_login(personas.everyone()[who])
     data = row.data(personas) if row.data else {}
     response = getattr(client, row.method)(row.url(personas), data)
-    assert response.status_code in expected_status(row, who), (who, row.name, response.status_code)
+    assert response.status_code in expected_status(
+        who, allowed=row.allowed, visible=row.visible, method=row.method
+    ), (who, row.name, response.status_code)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from verbindend.accounts.models import User
 from verbindend.historyline import services
 from verbindend.historyline.tests.conftest import World
+from verbindend.testing.personas import PERSONAS
 
 NETWORK_READERS = frozenset({"coordinator", "facilitator", "member", "observer", "researcher"})
 RUNNERS = frozenset({"coordinator", "facilitator"})
@@ -136,17 +137,7 @@ ROWS = [
     Row("study together", sx("together"), STUDY_READERS, STUDY_READERS),
     Row("study stories", sx("stories"), STUDY_RUNNERS, STUDY_READERS),
 ]
-WHO = [
-    "coordinator",
-    "facilitator",
-    "member",
-    "observer",
-    "researcher",
-    "study_observer",
-    "other_coordinator",
-    "other_researcher",
-    "outsider",
-]
+WHO = PERSONAS
 
 
 def call(client: Client, row: Row, w: World, user: User) -> int:

@@ -14,22 +14,12 @@ from django.urls import reverse
 
 from verbindend.live import engine, services
 from verbindend.live.models import Contribution, LiveSession, State, StepKind, Theme
+from verbindend.testing.personas import PERSONAS
 
 from .conftest import Room
 
 RUNNERS = {"coordinator", "facilitator"}
 NETWORK_READERS = {"coordinator", "facilitator", "member", "observer", "researcher"}
-PERSONAS = [
-    "coordinator",
-    "facilitator",
-    "member",
-    "observer",
-    "researcher",
-    "study_observer",
-    "other_coordinator",
-    "other_researcher",
-    "outsider",
-]
 
 
 @dataclass(frozen=True)

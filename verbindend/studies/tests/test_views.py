@@ -30,21 +30,10 @@ from verbindend.studies.models import (
 )
 from verbindend.studies.tests.conftest import run_worker
 from verbindend.testing import personas as personas_module
-from verbindend.testing.personas import Personas
+from verbindend.testing.personas import PERSONAS, Personas, expected_status
 
 READERS = frozenset({"researcher", "study_observer"})
 RESEARCHER = frozenset({"researcher"})
-PERSONAS = [
-    "coordinator",
-    "facilitator",
-    "member",
-    "observer",
-    "researcher",
-    "study_observer",
-    "other_coordinator",
-    "other_researcher",
-    "outsider",
-]
 
 
 @dataclass
@@ -122,10 +111,7 @@ def send(client: Client, row: Row, world: World) -> int:
 def test_role_gets_what_the_table_says(world: World, row: Row, who: str) -> None:
     client = Client()
     client.force_login(world.p.everyone()[who])
-    if who in row.allowed:
-        expected = {200, 302} if row.method == "post" else {200}
-    else:
-        expected = {403} if who in READERS else {404}
+    expected = expected_status(who, allowed=row.allowed, visible=READERS, method=row.method)
     assert send(client, row, world) in expected, (who, row.name)
 
 
