@@ -30,6 +30,14 @@ def _tasks_run_at_once(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Counters kept in the cache (throttles) must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings: object) -> None:
     """Assertions read English messages; tests of Dutch switch the language explicitly."""
     settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]

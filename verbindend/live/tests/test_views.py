@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from verbindend.core import throttle
 from verbindend.live import engine, services
 from verbindend.live.models import Contribution, LiveSession, State, StepKind, Theme
 from verbindend.testing.personas import PERSONAS
@@ -220,7 +221,7 @@ def test_a_wrong_code_and_a_closed_code_say_so(room: Room) -> None:
 def test_guessing_codes_is_throttled_per_address_but_joining_is_not(room: Room) -> None:
     cache.clear()
     client = Client(REMOTE_ADDR="10.0.0.9")
-    for _ in range(services.JOIN_FAILURES_ALLOWED):
+    for _ in range(throttle.FAILURES_ALLOWED):
         assert client.post(reverse("live:join"), {"code": "XXXXXX"}).status_code == 400
     blocked = client.post(reverse("live:join"), {"code": room.session.join_code})
     assert blocked.status_code == 429
