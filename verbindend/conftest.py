@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -35,6 +36,12 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: object, tmp_path: Path) -> None:
+    """Uploaded files go to a temporary folder, so tests can see what was left behind."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 from django.forms import modelformset_factory
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -436,6 +436,22 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             **context,
         },
     )
+
+
+@require_GET
+def document_original(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """The file a document was extracted from; originals may name people, so researchers only."""
+    study = _study(request, slug, "material.change")
+    document = policy.fetch(
+        request.user, Document.objects.filter(study=study).defer("text"), "material.change", pk=pk
+    )
+    if not document.original:
+        raise Http404
+    try:
+        handle = document.original.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=document.original_filename)
 
 
 @require_GET

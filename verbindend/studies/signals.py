@@ -1,0 +1,20 @@
+"""A document's original file goes when the document goes, however it is deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from verbindend.studies.models import Document
+
+
+@receiver(post_delete, sender=Document)
+def remove_original(sender: type[Document], instance: Document, **kwargs: Any) -> None:
+    """Delete the file only once the deletion is committed, so a rollback keeps both."""
+    if not instance.original:
+        return
+    storage, name = instance.original.storage, instance.original.name
+    transaction.on_commit(lambda: storage.delete(name))
