@@ -397,7 +397,7 @@ class Document(models.Model):
 
     @property
     def original_filename(self) -> str:
-        return PurePosixPath(self.original.name).name if self.original else ""
+        return PurePosixPath(self.original.name or "").name
 
 
 class BatchStatus(models.TextChoices):

@@ -14,7 +14,7 @@ from verbindend.studies.models import Document
 @receiver(post_delete, sender=Document)
 def remove_original(sender: type[Document], instance: Document, **kwargs: Any) -> None:
     """Delete the file only once the deletion is committed, so a rollback keeps both."""
-    if not instance.original:
-        return
     storage, name = instance.original.storage, instance.original.name
+    if not name:
+        return
     transaction.on_commit(lambda: storage.delete(name))
