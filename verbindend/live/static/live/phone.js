@@ -136,9 +136,48 @@ async function refreshStep() {
   const fresh = doc.getElementById("step");
   const old = document.getElementById("step");
   if (fresh && old) {
+    if (fresh.dataset.step === old.dataset.step) keepWork(old, fresh);
+    else await saveDrawings(old);
     old.replaceWith(fresh);
     current = fresh.dataset.step;
   }
+}
+
+// The same step came back (revealed, locked, …): carry over what the person was typing, ticking
+// or drawing, so a facilitator's click never wipes unsent work.
+function keepWork(old, fresh) {
+  for (const field of old.querySelectorAll("form.answer textarea, form.answer input, form.answer select")) {
+    if (!field.name || field.type === "hidden") continue;
+    for (const twin of fresh.querySelectorAll("form.answer [name]")) {
+      if (twin.name !== field.name || twin.type !== field.type) continue;
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (twin.value === field.value) twin.checked = field.checked;
+      } else {
+        twin.value = field.value;
+      }
+    }
+  }
+  const drawn = old.querySelector("[data-historyline][data-dirty]");
+  const twin = fresh.querySelector("[data-historyline]");
+  if (drawn && twin) {
+    twin.dataset.points = drawn.dataset.points;
+    twin.dataset.dirty = "1";
+  }
+}
+
+// The step is going away: save unsaved drawings first (each waits at most a few seconds).
+function saveDrawings(old) {
+  const dirty = [...old.querySelectorAll("[data-historyline][data-dirty]")];
+  return Promise.all(
+    dirty.map(
+      (el) =>
+        new Promise((resolve) => {
+          el.addEventListener("historyline:saved", resolve, { once: true });
+          setTimeout(resolve, 4000);
+          el.dispatchEvent(new CustomEvent("historyline:save-now"));
+        }),
+    ),
+  );
 }
 
 function listen() {
