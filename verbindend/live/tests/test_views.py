@@ -440,3 +440,15 @@ def test_the_synthesis_is_saved(room: Room) -> None:
     observer = Client()
     observer.force_login(room.p.observer)
     assert observer.post(url, {"notes": "x"}).status_code == 403
+
+
+def test_the_phone_shows_the_facilitators_timer_while_the_session_runs(room: Room) -> None:
+    step_url = reverse("live:phone_step", args=[room.session.public_id])
+    assert b"phone-timer" not in room.phone().get(step_url).content
+    services.set_timer(session=room.session, minutes=3)
+    room.session.refresh_from_db()
+    page = room.phone().get(step_url).content.decode()
+    assert f'data-ends="{room.session.timer_ends_at.isoformat()}"' in page
+    assert 'role="timer"' in page
+    services.close(session=room.session)
+    assert b"phone-timer" not in room.phone().get(step_url).content

@@ -185,7 +185,7 @@ function listen() {
   source.onmessage = (event) => {
     const data = JSON.parse(event.data);
     if (data.type !== "state") return;
-    const key = JSON.stringify([data.state, data.step, data.revealed, data.locked]);
+    const key = JSON.stringify([data.state, data.step, data.revealed, data.locked, data.timer_ends_at]);
     if (key === lastState) return;
     const first = lastState === "";
     lastState = key;
@@ -198,6 +198,17 @@ function listen() {
   };
 }
 
+// The facilitator's timer, counted down on the phone from the end time the server gave.
+function tick() {
+  const timer = document.querySelector(".phone-timer[data-ends]");
+  if (!timer) return;
+  const left = Math.max(0, Math.round((Date.parse(timer.dataset.ends) - Date.now()) / 1000));
+  timer.querySelector("[data-left]").textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+  timer.classList.toggle("is-over", left === 0);
+}
+
+setInterval(tick, 1000);
+tick();
 window.addEventListener("online", flush);
 listen();
 flush();
