@@ -10,7 +10,7 @@ from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Value
-from django.db.models.functions import Greatest, Lower, StrIndex, Substr
+from django.db.models.functions import Greatest, StrIndex, Substr
 from django.forms import modelformset_factory
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from verbindend.accounts import services as account_services
 from verbindend.core import policy
+from verbindend.core.db import Lowered
 from verbindend.core.errors import DomainError
 from verbindend.core.roles import StudyRoles
 from verbindend.studies import selection, services
@@ -480,8 +481,9 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
         hits = (
-            Document.objects.filter(study=study, text__icontains=query)
-            .annotate(position=StrIndex(Lower("text"), Lower(Value(query))))
+            Document.objects.filter(study=study)
+            .annotate(position=StrIndex(Lowered("text"), Lowered(Value(query))))
+            .filter(position__gt=0)
             .annotate(
                 snippet=Substr(
                     "text", Greatest(F("position") - SNIPPET_BEFORE, Value(1)), SNIPPET_LENGTH

@@ -395,6 +395,11 @@ def test_search_finds_snippets_across_the_study(world: World) -> None:
     start = lines.text.index("Tweede")
     hit = lines.text.index("zoekwoord")
     assert f"?at={hit}#at-{start}".encode() in found.content
+    # letters beyond ASCII match in either case, on SQLite as on PostgreSQL
+    services.add_material(study=p.study, kind="other", title="Hoofdletters", text="ÉÉN ÉLAN Ōmi")
+    for query in ("één élan", "ōMI"):
+        hits = client.get(reverse("studies:search", args=[p.study.slug]), {"q": query})
+        assert b"Hoofdletters" in hits.content, query
 
 
 def test_the_committee_reads_a_transcript_without_the_respondents_name(world: World) -> None:
