@@ -377,7 +377,7 @@ def fragments(request: HttpRequest, slug: str) -> HttpResponse:
         raise DomainError(
             "analysis.small_group",
             _("This group has fewer than %(k)s respondents, so it is not shown on its own.")
-            % {"k": queries.MIN_GROUP},
+            % {"k": queries.min_group(study)},
         )
     qs = queries.fragments(
         study,
@@ -491,7 +491,7 @@ def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
             "kinds": MATRICES,
             "attribute": attribute,
             "attributes": queries.ATTRIBUTES,
-            "min_group": queries.MIN_GROUP,
+            "min_group": queries.min_group(study),
             "matrix": result,
             "rows": [
                 (row, [(key, n, links.get((row.code.pk, key))) for key, n in cells])
