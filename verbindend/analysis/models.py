@@ -201,3 +201,8 @@ class Memo(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def edited(self) -> bool:
+        """Rewritten after it was first saved (a second's grace for the first save)."""
+        return (self.updated_at - self.created_at).total_seconds() > 1

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/codings/<uuid:uuid>/", views.coding_detail, name="coding"),
     path("<slug:slug>/codings/<uuid:uuid>/delete/", views.coding_delete, name="coding_delete"),
     path("<slug:slug>/memos/new/", views.memo_create, name="memo_create"),
+    path("<slug:slug>/memos/<uuid:uuid>/edit/", views.memo_edit, name="memo_edit"),
     path("<slug:slug>/memos/<uuid:uuid>/delete/", views.memo_delete, name="memo_delete"),
     path("<slug:slug>/fragments/", views.fragments, name="fragments"),
     path("<slug:slug>/frequencies/", views.frequencies, name="frequencies"),
