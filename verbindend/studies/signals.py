@@ -1,4 +1,8 @@
-"""A document's original file goes when the document goes, however it is deleted."""
+"""Signals of the studies app.
+
+A document's original file goes when the document goes, however it is deleted; and when an
+instrument replaces a document's text, ``text_replaced`` lets the analysis move its codings.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from verbindend.studies.models import Document
+
+#: sent with ``document`` (text already replaced and saved) and ``old_text``
+text_replaced = Signal()
 
 
 @receiver(post_delete, sender=Document)
