@@ -32,6 +32,7 @@ class OffsetMap:
     """Maps code-point offsets of the old text onto the new one."""
 
     def __init__(self, old: str, new: str) -> None:
+        self.old, self.new = old, new
         blocks = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
         # only blocks that cover old text; insertions have none
         self.blocks = [b for b in blocks if b[2] > b[1]]
@@ -73,6 +74,25 @@ class OffsetMap:
         """Most of the span's words are still there (single letters in common do not count)."""
         return self.kept(start, end) >= KEPT_ENOUGH
 
+    def place(self, start: int, end: int) -> tuple[int, int] | None:
+        """Where the old span's words are in the new text, or None when they are gone.
+
+        Mostly kept text maps through the diff; text that moved as a whole (themes reordered)
+        is found again by its exact words, at the occurrence nearest to where the diff points.
+        """
+        mapped = (self.start(start), self.end(end))
+        if self.survives(start, end) and mapped[1] > mapped[0]:
+            return mapped
+        words = self.old[start:end]
+        found, at = [], self.new.find(words)
+        while words and at >= 0:
+            found.append(at)
+            at = self.new.find(words, at + 1)
+        if not found:
+            return None
+        nearest = min(found, key=lambda position: abs(position - mapped[0]))
+        return nearest, nearest + len(words)
+
 
 def realign(*, document: Any, old_text: str) -> Realigned:
     """Move every coding of ``document`` from ``old_text`` onto its current text."""
@@ -86,14 +106,15 @@ def realign(*, document: Any, old_text: str) -> Realigned:
         taken: set[tuple[int, int, int, int]] = set()
         changed: list[Coding] = []
         for coding in codings:
-            start, end = offsets.start(coding.start), offsets.end(coding.end)
-            key = (coding.code_id, coding.coder_id, start, end)
-            if not offsets.survives(coding.start, coding.end) or end <= start or key in taken:
+            placed = offsets.place(coding.start, coding.end)
+            key = (coding.code_id, coding.coder_id, *(placed or (0, 0)))
+            if placed is None or key in taken:
                 Memo.objects.filter(coding=coding).update(coding=None, document=document)
                 coding.delete()
                 removed += 1
                 continue
             taken.add(key)
+            start, end = placed
             if (start, end) != (coding.start, coding.end):
                 coding.start, coding.end = start, end
                 changed.append(coding)

@@ -22,16 +22,24 @@ def test_a_span_in_unchanged_text_covers_the_same_words_after_any_edit_around_it
 ) -> None:
     old = before + CODED + after
     new = new_before + CODED + new_after
+    placed = OffsetMap(old, new).place(len(before), len(before) + len(CODED))
+    assert placed is not None
+    assert new[placed[0] : placed[1]] == CODED
+
+
+def test_text_that_moved_as_a_whole_is_found_again() -> None:
+    old = "Thema A: samen leren\nThema B: de jobbeurs\n"
+    new = "Thema B: de jobbeurs\nThema A: samen leren\n"
     offsets = OffsetMap(old, new)
-    start, end = len(before), len(before) + len(CODED)
-    assert offsets.survives(start, end)
-    assert new[offsets.start(start) : offsets.end(end)] == CODED
+    start = old.index("samen leren")
+    placed = offsets.place(start, start + len("samen leren"))
+    assert placed is not None and new[placed[0] : placed[1]] == "samen leren"
 
 
 def test_a_span_whose_words_are_all_gone_does_not_survive() -> None:
     offsets = OffsetMap("aaa BBB ccc", "aaa  ccc")
-    assert not offsets.survives(4, 7)
-    assert offsets.survives(0, 3)
+    assert not offsets.survives(4, 7) and offsets.place(4, 7) is None
+    assert offsets.survives(0, 3) and offsets.place(0, 3) == (0, 3)
 
 
 def _resend(world: World, text: str) -> None:
