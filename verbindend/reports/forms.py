@@ -30,7 +30,9 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, kind: str, language: str = "nl", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(s.key, s.title) for s in render.available(kind)]
-        self.fields["sections"].choices = choices
+        sections = self.fields["sections"]
+        assert isinstance(sections, forms.MultipleChoiceField)
+        sections.choices = choices
         self.fields["sections"].initial = [key for key, _title in choices]
         self.fields["language"].initial = language if language in ReportLanguage.values else "nl"
         if kind == ReportKind.STUDY:

@@ -7,6 +7,7 @@ accepts ``data:`` URIs only and refuses every other address.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,8 @@ from verbindend.reports.models import ReportKind, ReportVersion
 from verbindend.reports.sections import ReportRequest, ReportSection
 
 Progress = Callable[[int, str], None]
+# WeasyPrint reports each of its steps at INFO; the worker's log needs only problems.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def available(kind: str) -> list[ReportSection]:
@@ -74,7 +77,7 @@ def render_html(version: ReportVersion, progress: Progress | None = None) -> str
         )
 
 
-class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
+class LocalOnlyFetcher(URLFetcher):
     """Fetch ``data:`` URIs only: a report never reaches out to a server or the file system."""
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:

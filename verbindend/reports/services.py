@@ -90,7 +90,7 @@ def run(version_id: int) -> None:
 
 def store(version: ReportVersion, *, html: str, pdf: bytes, pages: int) -> None:
     """Replace the version's files (old ones are deleted) and mark it ready."""
-    old = [f.name for f in (version.html, version.pdf) if f]
+    old = [f.name for f in (version.html, version.pdf) if f and f.name]
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     name = f"{version.kind}-report-{version.pk}-{stamp}"
     version.html.save(f"{name}.html", ContentFile(html.encode()), save=False)
@@ -110,7 +110,7 @@ def store(version: ReportVersion, *, html: str, pdf: bytes, pages: int) -> None:
 
 def delete_version(version: ReportVersion) -> None:
     """Delete the version and its files (after the row is gone, so no link points at nothing)."""
-    files = [(f.storage, f.name) for f in (version.html, version.pdf) if f]
+    files = [(f.storage, f.name) for f in (version.html, version.pdf) if f and f.name]
     with transaction.atomic():
         version.delete()
     for storage, name in files:

@@ -135,7 +135,7 @@ def version_html(request: HttpRequest, slug: str, pk: int, scope: str) -> HttpRe
 
 
 @require_GET
-def version_pdf(request: HttpRequest, slug: str, pk: int, scope: str) -> HttpResponse:
+def version_pdf(request: HttpRequest, slug: str, pk: int, scope: str) -> FileResponse:
     version = _version(request, scope, slug, pk, "reports.view")
     _ready(version)
     name = f"{version.scope.slug}-report-{version.pk}-{version.language}.pdf"

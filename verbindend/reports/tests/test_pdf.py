@@ -75,7 +75,8 @@ def test_the_demo_report_pdf(demo_report: tuple[ReportVersion, str, bytes]) -> N
     drawn_pages = [
         page
         for page in reader.pages
-        if "/XObject" in page["/Resources"] and b" Do" in page.get_contents().get_data()
+        if "/XObject" in page["/Resources"]  # type: ignore[operator]
+        and b" Do" in page.get_contents().get_data()  # type: ignore[union-attr]
     ]
     assert len(drawn_pages) >= 2
 
