@@ -7,7 +7,6 @@ accepts ``data:`` URIs only and refuses every other address.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +22,6 @@ from verbindend.reports.models import ReportKind, ReportVersion
 from verbindend.reports.sections import ReportRequest, ReportSection
 
 Progress = Callable[[int, str], None]
-# WeasyPrint reports each of its steps at INFO; the worker's log needs only problems.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def available(kind: str) -> list[ReportSection]:

@@ -102,19 +102,19 @@ def store(version: ReportVersion, *, html: str, pdf: bytes, pages: int) -> None:
     version.error = ""
     version.finished_at = timezone.now()
     version.save()
-    storage = version.html.storage
-    for path in old:
-        if path not in (version.html.name, version.pdf.name):
-            storage.delete(path)
+    stale = [path for path in old if path not in (version.html.name, version.pdf.name)]
+    drop_files_after_commit(version.html.storage, stale)
+
+
+def drop_files_after_commit(storage: Any, names: list[str]) -> None:
+    """Delete files once the change that unlinked them is committed (a rollback keeps them)."""
+    if names:
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 def delete_version(version: ReportVersion) -> None:
-    """Delete the version and its files (after the row is gone, so no link points at nothing)."""
-    files = [(f.storage, f.name) for f in (version.html, version.pdf) if f and f.name]
-    with transaction.atomic():
-        version.delete()
-    for storage, name in files:
-        storage.delete(name)
+    """Delete the version; its files go once that is committed (see ``apps.py``)."""
+    version.delete()
 
 
 def read_html(version: ReportVersion) -> str:

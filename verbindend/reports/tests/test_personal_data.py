@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pypdf
 import pytest
@@ -43,11 +44,12 @@ def test_the_reports_app_comes_last() -> None:
 
 
 def test_a_name_still_in_the_data_is_redacted_from_every_kept_version(
-    personas: Personas,
+    personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
     version, _synthesis = report_with_note(personas, "Ann Noord bracht het thema aan.")
     old_files = (version.html.name, version.pdf.name)
-    personal_data.erase(DataSubject(person=personas.person), pseudonym=PSEUDONYM)
+    with django_capture_on_commit_callbacks(execute=True):
+        personal_data.erase(DataSubject(person=personas.person), pseudonym=PSEUDONYM)
     version.refresh_from_db()
     html = services.read_html(version)
     assert "Ann Noord" not in html and "ann noord" not in html.lower()

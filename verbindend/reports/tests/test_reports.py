@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -122,7 +123,9 @@ def test_versions_are_listed_newest_first_ten_a_page(personas: Personas) -> None
     assert f'data-version="{made[0].pk}"' in second and second.count("data-version=") == 2
 
 
-def test_deleting_asks_first_then_removes_the_version_and_its_files(personas: Personas) -> None:
+def test_deleting_asks_first_then_removes_the_version_and_its_files(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
     version = finished_version(personas.network)
     media = Path(settings.MEDIA_ROOT)
     assert len(files_under(media)) == 2
@@ -130,10 +133,22 @@ def test_deleting_asks_first_then_removes_the_version_and_its_files(personas: Pe
     confirm = client.get(version.delete_url())
     assert confirm.status_code == 200 and b"cannot be undone" in confirm.content
     assert ReportVersion.objects.filter(pk=version.pk).exists()
-    response = client.post(version.delete_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(version.delete_url())
     assert response.status_code == 302
     assert not ReportVersion.objects.filter(pk=version.pk).exists()
     assert files_under(media) == []
+
+
+def test_a_deleted_network_takes_its_report_files_along(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    finished_version(personas.network)
+    kept = finished_version(personas.other_network)
+    media = Path(settings.MEDIA_ROOT)
+    with django_capture_on_commit_callbacks(execute=True):
+        personas.network.delete()
+    assert sorted(files_under(media)) == sorted(Path(f.path) for f in (kept.html, kept.pdf))
 
 
 # -- bad input -----------------------------------------------------------------------------------
