@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +23,7 @@ def build(request: ReportRequest) -> dict[str, Any]:
         for e in Exercise.objects.filter(network=request.network)
         .select_related("network")
         .order_by("created_at", "pk")
-        if request.covers(e.created_at.date())
+        if request.covers(timezone.localdate(e.created_at))
     ]
     out = []
     for exercise in exercises:

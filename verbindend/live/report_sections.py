@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from verbindend.live import synthesis
@@ -21,7 +22,7 @@ def build(request: ReportRequest) -> dict[str, Any]:
     sessions = [
         s
         for s in LiveSession.objects.filter(network=request.network).order_by("created_at", "pk")
-        if request.covers(s.created_at.date())
+        if request.covers(timezone.localdate(s.created_at))
     ]
     notes = dict(Synthesis.objects.filter(session__in=sessions).values_list("session_id", "notes"))
     out = []

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from verbindend.core.errors import DomainError
-from verbindend.live.models import LiveSession, Participant, Step, StepKind, Theme
+from verbindend.live.models import LiveSession, Participant, Step, StepKind, Synthesis, Theme
 from verbindend.networks.models import Person
 from verbindend.networks.report_sections import small_groups_hidden
 from verbindend.reports import render, services
@@ -422,3 +422,30 @@ def test_a_study_report_holds_the_codebook_and_the_matrices(personas: Personas) 
     for title in ("Codebook", "Codes by case", "Codes by level", "Codes that occur together"):
         assert title in html
     assert "Samenwerking" in html and "Groups of fewer than 5 respondents" in html
+
+
+def test_the_period_limits_exercises_and_sessions(personas: Personas) -> None:
+    from verbindend.historyline import services as historyline_services
+    from verbindend.historyline.models import Exercise
+
+    long_ago = timezone.now() - timedelta(days=500)
+    for title in ("Oude oefening", "Nieuwe oefening"):
+        historyline_services.create_exercise(
+            scope=personas.network, title=title, start_date=date(2015, 1, 1), milestones=[]
+        )
+    Exercise.objects.filter(title="Oude oefening").update(created_at=long_ago)
+    for title in ("Oude focusgroep", "Nieuwe focusgroep"):
+        session = LiveSession.objects.create(network=personas.network, title=title)
+        Synthesis.objects.create(session=session, notes=f"Synthese van {title}")
+    LiveSession.objects.filter(title="Oude focusgroep").update(created_at=long_ago)
+    today = timezone.localdate()
+    version = services.request_report(
+        scope=personas.network,
+        by=None,
+        sections=["historyline", "focus_groups"],
+        language="en",
+        start=today - timedelta(days=30),
+    )
+    html = services.read_html(ReportVersion.objects.get(pk=version.pk))
+    assert "Nieuwe oefening" in html and "Oude oefening" not in html
+    assert "Synthese van Nieuwe focusgroep" in html and "Oude focusgroep" not in html
