@@ -66,14 +66,12 @@ def _progress(version: ReportVersion) -> render.Progress:
 
 def run(version_id: int) -> None:
     """Render one waiting version: HTML first, then the PDF; a failure is kept with its message."""
-    version = (
-        ReportVersion.objects.filter(pk=version_id, status=ReportStatus.WAITING)
-        .select_related("network", "study")
-        .first()
+    claimed = ReportVersion.objects.filter(pk=version_id, status=ReportStatus.WAITING).update(
+        status=ReportStatus.RUNNING, progress=1
     )
-    if version is None:
+    if not claimed:  # deleted meanwhile, or another worker has it
         return
-    ReportVersion.objects.filter(pk=version.pk).update(status=ReportStatus.RUNNING, progress=1)
+    version = ReportVersion.objects.select_related("network", "study").get(pk=version_id)
     try:
         html = render.render_html(version, _progress(version))
         _progress(version)(92, "PDF")

@@ -449,3 +449,13 @@ def test_the_period_limits_exercises_and_sessions(personas: Personas) -> None:
     html = services.read_html(ReportVersion.objects.get(pk=version.pk))
     assert "Nieuwe oefening" in html and "Oude oefening" not in html
     assert "Synthese van Nieuwe focusgroep" in html and "Oude focusgroep" not in html
+
+
+def test_a_version_is_rendered_once_and_a_deleted_one_not_at_all(personas: Personas) -> None:
+    version = finished_version(personas.network)
+    before = version.html.name
+    services.run(version.pk)  # already done: a second delivery of the task changes nothing
+    version.refresh_from_db()
+    assert version.html.name == before
+    services.run(version.pk + 1000)  # deleted before the worker got to it
+    assert ReportVersion.objects.count() == 1
