@@ -459,3 +459,26 @@ def test_a_version_is_rendered_once_and_a_deleted_one_not_at_all(personas: Perso
     assert version.html.name == before
     services.run(version.pk + 1000)  # deleted before the worker got to it
     assert ReportVersion.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes its connection
+def test_the_real_worker_renders_a_queued_version(personas: Personas, settings: Any) -> None:
+    """Through the database queue: waiting until the worker runs, then ready with its files."""
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = client_for(personas.coordinator)
+    client.post(
+        reverse("reports:network", args=[personas.network.slug]),
+        {"sections": ["profile"], "language": "nl"},
+    )
+    version = ReportVersion.objects.get()
+    assert version.status == ReportStatus.WAITING
+    waiting = client.get(version.get_absolute_url(), headers={"HX-Request": "true"})
+    assert b"hx-trigger" in waiting.content
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    version.refresh_from_db()
+    assert version.status == ReportStatus.DONE, version.error
+    ready = client.get(version.get_absolute_url(), headers={"HX-Request": "true"})
+    assert b"hx-trigger" not in ready.content and version.pdf_url().encode() in ready.content
+    assert "Netwerkprofiel" in services.read_html(version)
