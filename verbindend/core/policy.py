@@ -54,6 +54,11 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
     "historyline.draw": frozenset({C, F, MB}),
     "historyline.run": frozenset({C, F}),
     "historyline.export": frozenset({C, F, CASE_RESEARCHER}),
+    # Reports are the network's shared record: everyone who reads its results reads them;
+    # those who run the network's work make them; the coordinator clears old versions.
+    "reports.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
+    "reports.create": frozenset({C, F}),
+    "reports.delete": frozenset({C}),
 }
 STUDY_RULES: dict[str, frozenset[str]] = {
     "study.view": frozenset({R, SO}),
@@ -73,6 +78,9 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "analysis.view": frozenset({R, SO}),
     "analysis.code": frozenset({R}),
     "codebook.change": frozenset({R}),
+    "reports.view": frozenset({R, SO}),
+    "reports.create": frozenset({R}),
+    "reports.delete": frozenset({R}),
 }
 
 
