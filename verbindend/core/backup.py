@@ -22,6 +22,7 @@ inside one transaction: on any mismatch or error nothing in the target changes.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 import os
@@ -385,18 +386,28 @@ def prune_backups(
 # Restore
 
 
-def _open(path: Path) -> tarfile.TarFile:
+def _open(path: Path) -> tuple[gzip.GzipFile, tarfile.TarFile]:
+    """The archive as a stream; gzip checks its CRC and length once it is read to the end."""
     if not path.is_file():
         raise BackupError("missing", f"{path} does not exist or is not a file.")
+    raw = gzip.open(path, "rb")  # noqa: SIM115 — returned; the caller closes both
     try:
-        return tarfile.open(path, "r|gz")
+        return raw, tarfile.open(fileobj=raw, mode="r|")
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
+        raw.close()
         raise BackupError("not_an_archive", f"{path} is not a Verbindend backup.") from error
+
+
+def _read_to_end(raw: IO[bytes]) -> None:
+    """Reading past the tar's end makes gzip verify the whole file (a truncation shows here)."""
+    while raw.read(_CHUNK):
+        pass
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
     """The manifest alone (the first member), for checks and for the command's prompt."""
-    with _open(path) as tar:
+    raw, tar = _open(path)
+    with raw, tar:
         return _read_manifest(tar, path)
 
 
@@ -531,7 +542,8 @@ def restore_backup(
     summary = Summary(path=path)
     staging = media_root / f"{_STAGING_PREFIXES[0]}{secrets.token_hex(6)}"
     try:
-        with _open(path) as tar:
+        raw, tar = _open(path)
+        with raw, tar:
             manifest = _read_manifest(tar, path)
             check_migration_state(manifest, using=using)
             tables: dict[str, dict[str, Any]] = manifest["tables"]
@@ -576,6 +588,7 @@ def restore_backup(
                         seen_files[name] = _stage_file(tar, member, staging / name)
                     else:
                         raise BackupError("unexpected", f"Unexpected member {member.name!r}.")
+                _read_to_end(raw)
                 missing = sorted(set(tables) - set(seen_tables))
                 if missing:
                     raise BackupError(
@@ -591,12 +604,12 @@ def restore_backup(
     except BackupError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    except (tarfile.TarError, EOFError, zlib.error) as error:
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BackupError(
             "damaged", f"{path} is damaged or incomplete ({error}); nothing was changed."
         ) from error
-    except (DatabaseError, DeserializationError, ValueError, KeyError, TypeError) as error:
+    except (DatabaseError, DeserializationError, ValueError, KeyError, TypeError, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BackupError(
             "load_failed", f"The backup could not be loaded ({error}); nothing was changed."
