@@ -398,7 +398,7 @@ def _open(path: Path) -> tuple[gzip.GzipFile, tarfile.TarFile]:
         raise BackupError("not_an_archive", f"{path} is not a Verbindend backup.") from error
 
 
-def _read_to_end(raw: IO[bytes]) -> None:
+def _read_to_end(raw: gzip.GzipFile) -> None:
     """Reading past the tar's end makes gzip verify the whole file (a truncation shows here)."""
     while raw.read(_CHUNK):
         pass
