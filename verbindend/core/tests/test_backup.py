@@ -9,12 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import subprocess
+import sys
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -319,3 +323,42 @@ def test_keep_days_zero_keeps_every_backup(tmp_path: Path) -> None:
     old.write_bytes(b"x")
     assert backup.prune_backups(tmp_path, keep_days=0) == []
     assert old.exists()
+
+
+def test_scheduled_backup_writes_to_backup_dir_and_ages_out_old_ones(
+    personas: Personas, media: Path, tmp_path: Path, settings: Any
+) -> None:
+    from verbindend.core.tasks import scheduled_backup
+
+    folder = tmp_path / "scheduled"
+    folder.mkdir()
+    old = backup.default_path(folder, now=timezone.now() - dt.timedelta(days=40))
+    old.write_bytes(b"x")
+    settings.BACKUP_DIR = folder
+    settings.BACKUP_KEEP_DAYS = 30
+
+    result = scheduled_backup.enqueue()
+
+    made = Path(result.return_value)
+    assert made.parent == folder
+    assert backup.read_manifest(made)["files"]
+    assert not old.exists()
+
+
+def test_backup_schedule_puts_the_backup_on_the_scheduler() -> None:
+    code = (
+        "import django; django.setup(); import verbindend.core.tasks; "
+        "from crontask import scheduler; "
+        "print([str(job.trigger) for job in scheduler.get_jobs()])"
+    )
+    env = {**os.environ, "BACKUP_SCHEDULE": "30 2 * * *"}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "verbindend.settings")
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "hour='2', minute='30'" in done.stdout
