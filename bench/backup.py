@@ -2,7 +2,8 @@
 
 Baselines in the same run and process: Django's own ``dumpdata --format jsonl`` of the same data,
 and ``flush`` + ``loaddata`` of that dump (no files, no manifest, no checks). The restore replaces
-the same database (``--replace``), so both load into emptied tables.
+the same database (``--replace``), so both load into emptied tables. Then each runs once more
+under tracemalloc for its peak Python memory (compare the smoke and full sizes: it stays flat).
 """
 
 from __future__ import annotations
@@ -10,12 +11,23 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 from bench._common import emit, fresh_database, setup_django, size
 
 EXTRA_PEOPLE = size(50_000, 500)
+
+
+def peak_mb(work: Callable[[], object]) -> float:
+    """Peak Python memory while the work runs: flat means it does not grow with the rows."""
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
 
 
 def timed(work: Callable[[], object]) -> float:
@@ -79,6 +91,8 @@ def main() -> None:
             call_command("loaddata", str(dump), verbosity=0)
 
         loaddata_s = timed(flush_and_load)
+        backup_mb = peak_mb(lambda: backup.create_backup(work / "traced.tar.gz"))
+        restore_mb = peak_mb(lambda: backup.restore_backup(archive, replace=True))
         emit(
             {
                 "bench": "backup",
@@ -91,6 +105,8 @@ def main() -> None:
                 "baseline_flush_loaddata_s": round(loaddata_s, 2),
                 "backup_vs_dumpdata": round(backup_s / dumpdata_s, 2),
                 "restore_vs_loaddata": round(restore_s / loaddata_s, 2),
+                "backup_peak_python_mb": round(backup_mb, 1),
+                "restore_peak_python_mb": round(restore_mb, 1),
             }
         )
 
