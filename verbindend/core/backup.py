@@ -44,6 +44,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.management.color import no_style
 from django.core.serializers import jsonl
 from django.core.serializers.base import DeserializationError
@@ -497,7 +498,8 @@ def _load_table(
 ) -> None:
     """Insert the rows as they are (raw: no auto_now, no signals), in batches."""
     connection = connections[using]
-    fields = list(model._meta.local_concrete_fields)
+    # Generated columns are computed by the database; everything else is written as it was.
+    fields = [f for f in model._meta.local_concrete_fields if not getattr(f, "generated", False)]
     # The insert that Model.save_base(raw=True) (loaddata) does, for a batch of rows at once.
     insert = model._base_manager.using(using)._insert  # type: ignore[attr-defined]
     batch_size = max(1, min(_BATCH, connection.ops.bulk_batch_size(fields, [None] * _BATCH)))
@@ -609,7 +611,15 @@ def restore_backup(
         raise BackupError(
             "damaged", f"{path} is damaged or incomplete ({error}); nothing was changed."
         ) from error
-    except (DatabaseError, DeserializationError, ValueError, KeyError, TypeError, OSError) as error:
+    except (
+        DatabaseError,
+        DeserializationError,
+        FieldDoesNotExist,
+        ValueError,
+        KeyError,
+        TypeError,
+        OSError,
+    ) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BackupError(
             "load_failed", f"The backup could not be loaded ({error}); nothing was changed."

@@ -362,3 +362,32 @@ def test_backup_schedule_puts_the_backup_on_the_scheduler() -> None:
         check=True,
     )
     assert "hour='2', minute='30'" in done.stdout
+
+
+def test_restore_of_rows_that_break_a_foreign_key_changes_nothing(
+    archive: Path, media: Path, tmp_path: Path
+) -> None:
+    member = "data/networks.person.jsonl"
+    with tarfile.open(archive, "r:gz") as tar:
+        handle = tar.extractfile(member)
+        assert handle is not None
+        rows = [json.loads(line) for line in handle]
+    rows[0]["fields"]["network"] = 987654321  # a network that does not exist
+    lines = [json.dumps(row, ensure_ascii=False, separators=(",", ": ")) for row in rows]
+    total = backup.TableSum()
+    for line in lines:
+        total.add(line)
+
+    def consistent(manifest: dict[str, Any]) -> None:
+        manifest["tables"]["networks.person"]["checksum"] = total.checksum
+
+    content = "".join(line + "\n" for line in lines).encode()
+    bad = rewrite(
+        archive, tmp_path / "fk.tar.gz", manifest=consistent, data={member: lambda _: content}
+    )
+    change_something(media)
+    before = state(media)
+    with pytest.raises(backup.BackupError, match="nothing was changed") as caught:
+        backup.restore_backup(bad, replace=True)
+    assert caught.value.code == "load_failed"
+    assert state(media) == before
