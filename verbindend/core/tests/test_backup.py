@@ -22,6 +22,9 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 
 from verbindend.core import backup
 from verbindend.networks.models import Network, Organisation
@@ -391,3 +394,29 @@ def test_restore_of_rows_that_break_a_foreign_key_changes_nothing(
         backup.restore_backup(bad, replace=True)
     assert caught.value.code == "load_failed"
     assert state(media) == before
+
+
+@settings_(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(position=st.floats(min_value=0, max_value=1), flip=st.integers(min_value=1, max_value=255))
+def test_a_damaged_byte_anywhere_restores_all_or_changes_nothing(
+    archive: Path, media: Path, tmp_path: Path, position: float, flip: int
+) -> None:
+    backup.restore_backup(archive, replace=True)
+    good = state(media)
+    content = bytearray(archive.read_bytes())
+    at = min(len(content) - 1, int(position * len(content)))
+    content[at] ^= flip
+    bad = tmp_path / "flipped.tar.gz"
+    bad.write_bytes(bytes(content))
+    change_something(media)
+    before = state(media)
+    try:
+        backup.restore_backup(bad, replace=True)
+    except backup.BackupError:
+        assert state(media) == before
+    else:  # a byte the content does not depend on (e.g. the gzip header's time stamp)
+        assert state(media) == good
