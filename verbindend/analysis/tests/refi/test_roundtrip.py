@@ -1,0 +1,152 @@
+"""Export → validate against both schemas → import into an empty instance → export again: the
+same sources, codes, codings (exact code-point ranges), notes, cases, variables and users."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from verbindend.accounts.models import User
+from verbindend.analysis.models import Code, Coding, ExchangeId, Memo
+from verbindend.analysis.refi import export, importer, validation
+from verbindend.analysis.tests.conftest import TEXT
+from verbindend.analysis.tests.refi.conftest import Coded
+from verbindend.analysis.tests.refi.snapshot import snapshot
+from verbindend.studies.models import Document, Respondent, Study
+
+
+def qdpx(study: Study) -> bytes:
+    return b"".join(export.project_chunks(study))
+
+
+def qdc(study: Study) -> bytes:
+    return b"".join(export.codebook_chunks(study))
+
+
+def test_the_export_is_valid_against_both_schemas(coded: Coded, schemas: Path) -> None:
+    study = coded.w.p.study
+    assert validation.errors(validation.project_xml(qdpx(study)), "project", schemas) == []
+    assert validation.errors(qdc(study), "codebook", schemas) == []
+
+
+def test_the_export_carries_everything_with_exact_ranges(coded: Coded) -> None:
+    shot = snapshot(qdpx(coded.w.p.study))
+    fragments = sorted(s[3] for s in shot["selections"].values())
+    assert fragments == sorted(["Één", "😀", "🇧🇪", "Spin\u0308al", "één ☕"])
+    emoji = TEXT.index("😀")
+    assert any(s[1:3] == (emoji, emoji + 1) for s in shot["selections"].values())
+    names = {c[0] for c in shot["codes"].values()}
+    assert "Vertrouwen 🤝 één taal" in names and "Act together" in names
+    child = shot["codes"][str(coded.child.uuid)]
+    assert child[1:4] == (
+        "#aa3300",
+        "Waar mensen op elkaar rekenen — “echt”.",
+        str(coded.w.code.uuid),
+    )
+    assert child[4] == [str(coded.memos[1].uuid)]
+    assert {n[0] for n in shot["notes"].values()} == {
+        "Over het gesprek 😀",
+        "Definitie bijstellen?",
+        "Mooi voorbeeld\nmet twee lijnen",
+    }
+    (case,) = shot["cases"].values()
+    assert case[0] == "Ann Noord"
+    assert case[1] == {
+        "network": "Netwerk Noord",
+        "organisation": "Organisatie Één",
+        "lead_role": "trekker",
+        "engagement": "volunteer",
+        "tenure": "long_standing",
+        "gender": "vrouw",
+        "involved_since": "2019-09-01",
+    }
+    assert len(case[2]) == 1
+    assert len(shot["users"]) >= 2
+
+
+def test_guids_stay_the_same_on_the_next_export(coded: Coded) -> None:
+    first = snapshot(qdpx(coded.w.p.study))
+    second = snapshot(qdpx(coded.w.p.study))
+    assert first == second
+
+
+def _empty_the_instance(study: Study) -> None:
+    """Remove the study and everything the import could find again, as in a fresh instance."""
+    coders = set(Coding.objects.filter(study=study).values_list("coder_id", flat=True))
+    coders |= set(Memo.objects.filter(study=study).values_list("author_id", flat=True))
+    Code.objects.filter(study=study).update(parent=None)  # parent is PROTECT
+    study.delete()
+    ExchangeId.objects.all().delete()
+    User.objects.filter(pk__in=coders).delete()
+
+
+def test_round_trip_into_an_empty_instance_keeps_everything(coded: Coded, schemas: Path) -> None:
+    study = coded.w.p.study
+    exported = qdpx(study)
+    assert validation.errors(validation.project_xml(exported), "project", schemas) == []
+    before = snapshot(exported)
+    _empty_the_instance(study)
+    assert not Code.objects.filter(uuid=coded.child.uuid).exists()
+
+    plan = importer.read(io.BytesIO(exported), "studie.qdpx")
+    assert plan.ok, plan.problems
+    assert plan.skipped == []
+    report = importer.apply(plan)
+    again = qdpx(report.study)
+    assert validation.errors(validation.project_xml(again), "project", schemas) == []
+    assert snapshot(again) == before
+    assert report.created["codings"] == 5 and report.created["sources"] == 2
+    assert all(
+        not u.is_active and not u.has_usable_password()
+        for u in User.objects.filter(username__startswith="refi-")
+    )
+
+
+def test_re_import_into_the_same_study_adds_nothing(coded: Coded) -> None:
+    study = coded.w.p.study
+    exported = qdpx(study)
+    counts = (
+        Document.objects.count(),
+        Code.objects.count(),
+        Coding.objects.count(),
+        Memo.objects.count(),
+        Respondent.objects.count(),
+        User.objects.count(),
+    )
+    report = importer.apply(importer.read(io.BytesIO(exported), "x.qdpx"), study=study)
+    assert sum(report.created.values()) == 0
+    assert (
+        Document.objects.count(),
+        Code.objects.count(),
+        Coding.objects.count(),
+        Memo.objects.count(),
+        Respondent.objects.count(),
+        User.objects.count(),
+    ) == counts
+    assert snapshot(qdpx(study)) == snapshot(exported)
+
+
+def test_import_into_another_study_copies_with_its_own_identity(coded: Coded) -> None:
+    exported = qdpx(coded.w.p.study)
+    other = coded.w.p.other_study
+    report = importer.apply(importer.read(io.BytesIO(exported), "x.qdpx"), study=other)
+    assert report.created["codings"] == 5
+    assert Coding.objects.filter(study=other).count() == 5
+    copied = snapshot(qdpx(other))
+    assert sorted(s[3] for s in copied["selections"].values()) == sorted(
+        s[3] for s in snapshot(exported)["selections"].values()
+    )
+    again = importer.apply(importer.read(io.BytesIO(exported), "x.qdpx"), study=other)
+    assert sum(again.created.values()) == 0  # found again through the remembered GUIDs
+
+
+def test_the_sources_are_utf8_files_referenced_as_internal(coded: Coded) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(qdpx(coded.w.p.study)))
+    root = etree.fromstring(archive.read("project.qde"))
+    for source in root.iter("{urn:QDA-XML:project:1.0}TextSource"):
+        path = source.get("plainTextPath")
+        assert path == f"internal://{source.get('guid')}.txt"
+        assert archive.read("sources/" + path.removeprefix("internal://")).decode("utf-8")
