@@ -8,6 +8,7 @@ need none, and that closes external entities (XXE) and entity expansion (billion
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 from typing import IO
 
@@ -35,6 +36,11 @@ def refuse(message: str) -> Refused:
 
 def parse_xml(data: bytes, what: str) -> etree._Element:
     """Parse XML without DTDs, entities, network access or huge trees."""
+    head = data[:8192]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise refuse(
+            _("%(what)s declares a DTD or entities, which are not accepted.") % {"what": what}
+        )
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -104,8 +110,13 @@ class Package:
 
     def read(self, name: str) -> bytes:
         info = self.entries[name]
-        with self.zip.open(info) as handle:
-            data = handle.read(info.file_size + 1)
+        try:
+            with self.zip.open(info) as handle:
+                data = handle.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+            raise refuse(
+                _("An entry of the archive is damaged: %(name)s") % {"name": name}
+            ) from None
         if len(data) > info.file_size:
             raise refuse(
                 _("An entry of the archive is larger than it says: %(name)s") % {"name": name}
