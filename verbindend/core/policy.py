@@ -73,6 +73,9 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "analysis.view": frozenset({R, SO}),
     "analysis.code": frozenset({R}),
     "codebook.change": frozenset({R}),
+    # REFI-QDA: a project file holds whole transcripts (personal data), so researchers only
+    "exchange.export": frozenset({R}),
+    "exchange.import": frozenset({R}),
 }
 
 

@@ -409,6 +409,10 @@ def codebook_chunks(study: Study) -> Iterator[bytes]:
         raise DomainError(
             "refi.empty_codebook", _("The codebook is empty: there is nothing to export.")
         )
+    return _codebook(data, roots)
+
+
+def _codebook(data: _Study, roots: list[Code]) -> Iterator[bytes]:
     sink = _Sink()
     with etree.xmlfile(sink, encoding="utf-8") as xf:  # type: ignore[arg-type]
         xf.write_declaration()
