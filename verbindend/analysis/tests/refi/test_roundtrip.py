@@ -150,3 +150,17 @@ def test_the_sources_are_utf8_files_referenced_as_internal(coded: Coded) -> None
         path = source.get("plainTextPath")
         assert path == f"internal://{source.get('guid')}.txt"
         assert archive.read("sources/" + path.removeprefix("internal://")).decode("utf-8")
+
+
+def test_the_demo_study_exports_everything_the_exchange_shows(db: None, schemas: Path) -> None:
+    from verbindend.core import demo
+
+    demo.load_demo()
+    study = Study.objects.get(slug=demo.DEMO_STUDY_SLUG)
+    exported = qdpx(study)
+    assert validation.errors(validation.project_xml(exported), "project", schemas) == []
+    assert validation.errors(qdc(study), "codebook", schemas) == []
+    shot = snapshot(exported)
+    assert "„hartelijk” 😀" in {s[3] for s in shot["selections"].values()}
+    assert len(shot["notes"]) == 3 and len(shot["users"]) == 2
+    assert any(c[1].get("lead_role") for c in shot["cases"].values())
