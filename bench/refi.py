@@ -76,7 +76,7 @@ def main() -> None:
         services.seed_codebook(study=study, with_findings=True)
         codes = list(Code.objects.filter(study=study))
         seen = set()
-        rows = []
+        rows: list[tuple[Document, Code, User, int]] = []
         while len(rows) < coding_count:
             document = documents[len(rows) % doc_count]
             start = rng.randrange(0, document.length - 200)

@@ -610,7 +610,7 @@ def _variable_key(name: str) -> str | None:
         if wanted in {key, variable.label.lower(), key.replace("_", " ")}:
             return key
         if key in PERSON_FIELDS:
-            label = Person._meta.get_field(key).verbose_name
+            label = getattr(Person._meta.get_field(key), "verbose_name", key)
             with translation.override("nl"):
                 dutch = str(label).lower()
             with translation.override("en"):

@@ -36,10 +36,13 @@ def _study(request: HttpRequest, slug: str, action: str) -> Study:
 async def _async(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
     """Hand a sync stream to the ASGI server piece by piece (a sync iterator would be read
     into memory whole); each piece is made in the request's thread, where its cursor lives."""
-    step = sync_to_async(next, thread_sensitive=True)
-    end = object()
-    while (chunk := await step(chunks, end)) is not end:
-        yield cast(bytes, chunk)
+
+    def step() -> bytes | None:
+        return next(chunks, None)
+
+    following = sync_to_async(step, thread_sensitive=True)
+    while (chunk := await following()) is not None:
+        yield chunk
 
 
 def _download(chunks: Iterator[bytes], filename: str, content_type: str) -> StreamingHttpResponse:
