@@ -394,6 +394,8 @@ class _Reader:
         path = element.get("plainTextPath") or ""
         if path.startswith("internal://") and self.package is not None:
             name = "sources/" + path.removeprefix("internal://")
+            if name not in self.package.entries:  # a few tools put the texts at the top
+                name = path.removeprefix("internal://")
             if name in self.package.entries:
                 try:
                     return self.package.read(name).decode("utf-8-sig")
@@ -842,6 +844,14 @@ class _Writer:
         for item in self.plan.sources.values():
             if item.guid in existing:
                 self.documents[item.guid] = existing[item.guid]
+                if existing[item.guid].text != item.text:
+                    self.report.skipped.append(
+                        _(
+                            "“%(title)s” is in the study with another text; the study's text "
+                            "was kept."
+                        )
+                        % {"title": existing[item.guid].title}
+                    )
                 continue
             values = self.values(item.values)
             kind = values.get("document_kind", "")

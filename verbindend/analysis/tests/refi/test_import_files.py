@@ -169,3 +169,23 @@ def test_atlas_style(personas: Personas) -> None:
     }
     assert Memo.objects.get(study=study).code.name == "Accenten"  # type: ignore[union-attr]
     assert report.created["codings"] == 4
+
+
+def test_texts_at_the_top_of_the_archive_are_found_too(personas: Personas) -> None:
+    buffer = io.BytesIO()
+    folder = FILES / "sources_folder"
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.write(folder / "project.qde", "project.qde")
+        for path in (folder / "sources").iterdir():
+            archive.write(path, path.name)
+    plan = importer.read(io.BytesIO(buffer.getvalue()), "top.qdpx")
+    assert plan.ok, plan.problems
+    assert len(plan.sources) == 2
+
+
+def test_a_known_document_with_another_text_keeps_the_studys_text(personas: Personas) -> None:
+    run("no_users.qde", study=personas.study)
+    data = (FILES / "no_users.qde").read_bytes().replace(b"zonder gebruikers", b"zonder iemand!!")
+    report = importer.apply(importer.read(io.BytesIO(data), "x.qde"), study=personas.study)
+    assert Document.objects.get(study=personas.study).text.endswith("zonder gebruikers.")
+    assert any("another text" in line for line in report.skipped)
