@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import cast
 
@@ -14,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,6 +29,7 @@ from verbindend.studies.models import Study
 
 SUFFIXES = (".qdpx", ".qde", ".qdc")
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
+PENDING_FOR = timedelta(days=1)
 
 
 def _study(request: HttpRequest, slug: str, action: str) -> Study:
@@ -78,6 +81,20 @@ def _pending(study: Study, token: str, suffix: str) -> str:
     return f"refi/pending/{study.pk}/{token}{suffix}"
 
 
+def _forget_old_uploads(study: Study) -> None:
+    """Uploads whose preview was never confirmed are deleted after a day."""
+    folder = f"refi/pending/{study.pk}"
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    limit = timezone.now() - PENDING_FOR
+    for name in files:
+        path = f"{folder}/{name}"
+        if default_storage.get_modified_time(path) < limit:
+            default_storage.delete(path)
+
+
 def _read(study: Study, token: str, suffix: str) -> importer.Plan:
     with default_storage.open(_pending(study, token, suffix), "rb") as handle:
         return importer.read(handle, f"upload{suffix}")
@@ -95,6 +112,7 @@ def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
         raise DomainError("refi.suffix", _("Choose a .qdpx, .qde or .qdc file."))
     if (upload.size or 0) > LIMITS.max_upload:
         raise DomainError("refi.too_large", _("The file is too large."))
+    _forget_old_uploads(study)
     token = secrets.token_hex(16)
     default_storage.save(_pending(study, token, suffix), upload)
     try:

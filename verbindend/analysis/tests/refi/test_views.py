@@ -216,3 +216,18 @@ def test_an_empty_study_exports_a_valid_project(coded: Coded, schemas: Path) -> 
     body = b"".join(response)
     assert validation.errors(validation.project_xml(body), "project", schemas) == []
     assert io.BytesIO(body).getbuffer().nbytes > 0
+
+
+def test_an_unconfirmed_upload_is_deleted_after_a_day(coded: Coded) -> None:
+    import os
+    import time
+
+    old = _pending(coded)
+    name = f"refi/pending/{coded.w.p.study.pk}/{old['token']}.qde"
+    day_ago = time.time() - 2 * 24 * 3600
+    os.utime(default_storage.path(name), (day_ago, day_ago))
+    researcher(coded).post(
+        reverse("analysis:import_preview", args=[coded.w.p.study.slug]),
+        {"file": SimpleUploadedFile("x.qde", INLINE)},
+    )
+    assert not default_storage.exists(name)
