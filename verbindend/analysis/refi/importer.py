@@ -436,6 +436,7 @@ class _Reader:
             if sel_guid is None:
                 continue
             if start is None or end is None or not (0 <= start <= end <= len(raw)):
+                # a coding of this selection is refused with it; its code reference is moot
                 plan.problems.append(
                     _(
                         "A selection in “%(what)s” lies outside its text "

@@ -18,14 +18,18 @@ from lxml import etree
 from verbindend.analysis.refi.spec import LIMITS, Limits
 from verbindend.core.errors import DomainError
 
+SHOWN = 20  # problems named in the message; all of them are in ``Refused.problems``
+
 
 class Refused(DomainError):
     """The file cannot be imported; ``problems`` lists every reason found."""
 
     def __init__(self, problems: list[str]) -> None:
+        shown = " · ".join(problems[:SHOWN])
+        if len(problems) > SHOWN:
+            shown += " · " + _("and %(n)s more") % {"n": len(problems) - SHOWN}
         super().__init__(
-            "refi.refused",
-            _("Nothing was imported: %(problems)s") % {"problems": " · ".join(problems)},
+            "refi.refused", _("Nothing was imported: %(problems)s") % {"problems": shown}
         )
         self.problems = problems
 

@@ -245,3 +245,19 @@ def test_a_coding_outside_a_known_document_rolls_everything_back(personas: Perso
 def test_any_bytes_are_refused_or_read_never_crash(data: bytes) -> None:
     with contextlib.suppress(DomainError):
         importer.read(io.BytesIO(data), "random.qdpx")
+
+
+def test_many_problems_are_summed_up_in_the_message(personas: Personas) -> None:
+    selections = "".join(
+        f'<PlainTextSelection guid="e7000000-0000-4000-8000-{n:012d}" startPosition="0" '
+        f'endPosition="999"/>'
+        for n in range(30)
+    )
+    source = (
+        '<TextSource guid="d7000000-0000-4000-8000-000000000001" name="T">'
+        f"<PlainTextContent>kort</PlainTextContent>{selections}</TextSource>"
+    )
+    with pytest.raises(Refused) as caught:
+        importer.apply(importer.read(io.BytesIO(project(source)), "x.qde"), study=personas.study)
+    assert len(caught.value.problems) == 30
+    assert "and 10 more" in str(caught.value.message)
