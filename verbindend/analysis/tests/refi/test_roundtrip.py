@@ -7,6 +7,8 @@ import io
 import zipfile
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from verbindend.accounts.models import User
@@ -164,3 +166,63 @@ def test_the_demo_study_exports_everything_the_exchange_shows(db: None, schemas:
     assert "„hartelijk” 😀" in {s[3] for s in shot["selections"].values()}
     assert len(shot["notes"]) == 3 and len(shot["users"]) == 2
     assert any(c[1].get("lead_role") for c in shot["cases"].values())
+
+
+def test_markup_and_control_characters_in_names_and_memos_stay_valid(
+    coded: Coded, schemas: Path
+) -> None:
+    from verbindend.analysis import services
+
+    study = coded.w.p.study
+    hostile = "A <b>&amp;</b> \"quoted\" 'x' ]]> \x0bline\nnext\ttab"
+    code = services.add_code(study=study, name=hostile, definition=hostile)
+    services.add_memo(study=study, author=coded.w.p.researcher, text=hostile, code=code)
+    exported = qdpx(study)
+    assert validation.errors(validation.project_xml(exported), "project", schemas) == []
+    assert validation.errors(qdc(study), "codebook", schemas) == []
+    shot = snapshot(exported)
+    clean = hostile.replace("\x0b", "")
+    assert shot["codes"][str(code.uuid)][0] == clean[:200]
+    assert clean in {n[0] for n in shot["notes"].values()}
+
+
+PIECES = [*"aé ü\n—“”ß\t", "😀", "🇧🇪", "e\u0301", "n\u0308", "👩\u200d👩\u200d👧"]
+TEXTS = st.lists(st.sampled_from(PIECES), min_size=1, max_size=40).map("".join)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=TEXTS, spans=st.lists(st.tuples(st.integers(0, 80), st.integers(1, 20)), max_size=6))
+def test_any_text_and_spans_come_back_exactly(coded: Coded, text: str, spans: list) -> None:
+    from verbindend.analysis import services
+    from verbindend.studies import services as study_services
+    from verbindend.studies.models import DocumentKind
+
+    study = coded.w.p.study
+    document = study_services.add_material(
+        study=study, kind=DocumentKind.OTHER, title="Willekeurig", text=text
+    )
+    made = []
+    for start, length in spans:
+        if document.length and start < document.length:
+            end = min(document.length, start + length)
+            coding = services.apply_code(
+                document=document,
+                code=coded.child,
+                coder=coded.w.p.researcher,
+                start=start,
+                end=end,
+            )
+            made.append(coding.fragment)
+    plan = importer.read(io.BytesIO(qdpx(study)), "x.qdpx")
+    assert plan.ok, plan.problems
+    report = importer.apply(plan)
+    copy = Document.objects.get(study=report.study, title="Willekeurig")
+    assert copy.text == document.text
+    assert sorted(c.fragment for c in Coding.objects.filter(document=copy)) == sorted(set(made))
+    document.delete()
+    Code.objects.filter(study=report.study).update(parent=None)
+    report.study.delete()
