@@ -81,6 +81,9 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "reports.view": frozenset({R, SO}),
     "reports.create": frozenset({R}),
     "reports.delete": frozenset({R}),
+    # REFI-QDA: a project file holds whole transcripts (personal data), so researchers only
+    "exchange.export": frozenset({R}),
+    "exchange.import": frozenset({R}),
 }
 
 
