@@ -50,7 +50,7 @@ class Code(models.Model):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # only when the whole study goes: delete_code lifts sub-codes
         related_name="children",
         verbose_name=_("parent code"),
     )
