@@ -3,7 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from verbindend.privacy.models import ConsentRecord
+from verbindend.privacy.models import (
+    AuditAction,
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentText,
+    RetentionPolicy,
+)
 
 
 class ConsentForm(forms.ModelForm):
@@ -16,3 +22,55 @@ class ConsentForm(forms.ModelForm):
                 "Which version of the consent text the person agreed to, e.g. 2026.1."
             ),
         }
+
+
+class TypedConfirmationForm(forms.Form):
+    """Irreversible work asks the person to type a word they can only know by reading."""
+
+    confirmation = forms.CharField(label=_("Type to confirm"), max_length=300)
+
+    def __init__(self, *args: object, expected: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.expected = expected
+
+    def clean_confirmation(self) -> str:
+        typed = self.cleaned_data["confirmation"].strip()
+        if typed.casefold() != self.expected.strip().casefold():
+            raise forms.ValidationError(_("What you typed does not match. Nothing was erased."))
+        return typed
+
+
+class GiveConsentForm(forms.Form):
+    """Consent given by the person themselves, to the version of the text they were shown."""
+
+    purpose = forms.ChoiceField(label=_("purpose"), choices=ConsentPurpose.choices)
+    text_version = forms.CharField(max_length=40, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        current = ConsentText.objects.current(str(data.get("purpose", "")))
+        if current is None or current.version != data.get("text_version"):
+            raise forms.ValidationError(
+                _("The consent text has changed since you opened the page. Please read it again.")
+            )
+        data["text"] = current
+        return data
+
+
+class RetentionForm(forms.ModelForm):
+    class Meta:
+        model = RetentionPolicy
+        fields = ["months"]
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("action"), choices=[("", _("all")), *AuditAction.choices], required=False
+    )
+    subject_type = forms.CharField(label=_("what"), max_length=40, required=False)
+    since = forms.DateField(
+        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

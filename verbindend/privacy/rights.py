@@ -178,7 +178,9 @@ def erase_subject(subject: DataSubject, *, by: Any) -> Pseudonym:
         for _label, module in modules():
             module.erase(ready, pseudonym=pseudonym.label)
         sweep(ready, pseudonym=pseudonym.label)
-        for network_id in {p.network_id for p in ready.people()} or {None}:
+        networks = {p.network_id for p in ready.people()}
+        networks |= {p.session.network_id for p in ready.participants() if p.session.network_id}
+        for network_id in networks or {None}:
             AuditEvent.objects.create(
                 actor=by if getattr(by, "is_authenticated", False) else None,
                 action=AuditAction.ERASED,

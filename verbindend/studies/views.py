@@ -21,6 +21,8 @@ from verbindend.accounts import services as account_services
 from verbindend.core import policy
 from verbindend.core.errors import DomainError
 from verbindend.core.roles import StudyRoles
+from verbindend.privacy import audit
+from verbindend.privacy.models import AuditAction
 from verbindend.studies import selection, services
 from verbindend.studies.forms import (
     AddRespondentForm,
@@ -38,6 +40,7 @@ from verbindend.studies.models import (
     BatchStatus,
     Case,
     Document,
+    DocumentKind,
     ImportBatch,
     Interview,
     InterviewStatus,
@@ -240,6 +243,7 @@ def respondent_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         pk=pk,
     )
     form = RespondentForm(request.POST if "save" in request.POST else None, instance=respondent)
+    audit.record(request, AuditAction.VIEWED, respondent)
     interview_form = InterviewForm(request.POST if "interview" in request.POST else None)
     back = redirect("studies:respondent", slug=study.slug, pk=respondent.pk)
     if request.method == "POST":
@@ -426,6 +430,8 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValueError:
         number = 0
     context = _part_context(document, max(0, number))
+    if document.kind == DocumentKind.TRANSCRIPT:
+        audit.record(request, AuditAction.VIEWED, document, detail="transcript")
     return render(
         request,
         "studies/document.html",
