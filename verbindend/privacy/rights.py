@@ -32,10 +32,18 @@ MIN_NAME = 4
 ERASED = "[…]"
 #: Models whose text the sweep leaves alone: they erase their own part with more care
 #: (document text keeps its coding offsets), or they are the pseudonyms themselves.
+#: Other people's own name fields are left alone too: someone else may share the full name.
 SWEEP_SKIP = {
     ("studies", "document", "text"),
     ("privacy", "pseudonym", "label"),
     ("accounts", "user", "password"),
+    ("accounts", "user", "username"),
+    ("accounts", "user", "first_name"),
+    ("accounts", "user", "last_name"),
+    ("accounts", "user", "email"),
+    ("networks", "person", "name"),
+    ("networks", "person", "email"),
+    ("live", "participant", "display_name"),
 }
 
 
@@ -58,7 +66,7 @@ def prepare(subject: DataSubject) -> DataSubject:
         names.add(participant.display_name)
     if user is not None:
         names.update({user.get_full_name(), user.email, user.username})
-    names = {n.strip() for n in names if n and len(n.strip()) >= MIN_NAME}
+    names = {n.strip() for n in names if n and sweepable(n.strip())}
     ready = replace(
         subject,
         names=tuple(sorted(names, key=lambda n: (-len(n), n))),
@@ -76,6 +84,27 @@ def prepare(subject: DataSubject) -> DataSubject:
     return replace(ready, fragments=tuple(sorted(fragments, key=lambda f: (-len(f), f))))
 
 
+def sweepable(name: str) -> bool:
+    """Full names and addresses are swept from every text; a lone first name is not: it would
+    hit every other person who shares it."""
+    return len(name) >= MIN_NAME and (" " in name or "@" in name)
+
+
+def needle_pattern(needles: tuple[str, ...] | list[str]) -> re.Pattern[str] | None:
+    """One case-insensitive pattern for whole-word hits of any needle, longest first."""
+    parts = [re.escape(n) for n in sorted(set(needles), key=lambda n: (-len(n), n)) if n]
+    if not parts:
+        return None
+    # a Dutch or English genitive ("Annas", "Anna's") still counts as the name
+    suffix = r"(?P<suffix>'?s)?"
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")" + suffix + r"(?!\w)", re.IGNORECASE)
+
+
+def substitute(match: re.Match[str], replacement: str) -> str:
+    """The replacement for one hit, keeping a genitive ending."""
+    return replacement + (match.group("suffix") or "")
+
+
 def _new_code() -> str:
     return "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(4))
 
@@ -84,15 +113,11 @@ def pseudonym_for(subject: DataSubject) -> Pseudonym:
     """The subject's stable pseudonym: found through any record it was linked to, else new."""
     people = subject.people()
     participants = subject.participants()
-    found = (
-        Pseudonym.objects.filter(
-            models.Q(person__in=[p.pk for p in people])
-            | models.Q(user=subject.user.pk if subject.user else None)
-            | models.Q(participant__in=[p.pk for p in participants])
-        )
-        .order_by("pk")
-        .first()
-    )
+    links = models.Q(person__in=[p.pk for p in people])
+    links |= models.Q(participant__in=[p.pk for p in participants])
+    if subject.user is not None:
+        links |= models.Q(user=subject.user)
+    found = Pseudonym.objects.filter(links).order_by("pk").first()
     if found is None:
         with translation.override(settings.LANGUAGE_CODE):
             word = _("Participant")
@@ -106,12 +131,16 @@ def pseudonym_for(subject: DataSubject) -> Pseudonym:
                 continue
         else:  # pragma: no cover - 22⁴ codes; only a full table gets here
             raise RuntimeError("no free pseudonym code")
-    links = {"person": people[0] if people else None, "user": subject.user}
-    links["participant"] = participants[0] if participants else None
+    records = {
+        "person": people[0] if people else None,
+        "user": subject.user,
+        "participant": participants[0] if participants else None,
+    }
     changed = False
-    for field, value in links.items():
-        free = not Pseudonym.objects.filter(**{field: value}).exists()
-        if value is not None and getattr(found, f"{field}_id") is None and free:
+    for field, value in records.items():
+        if value is None or getattr(found, f"{field}_id") is not None:
+            continue
+        if not Pseudonym.objects.filter(**{field: value}).exists():
             setattr(found, field, value)
             changed = True
     if changed:
@@ -192,11 +221,9 @@ def erase_subject(subject: DataSubject, *, by: Any) -> Pseudonym:
 
 
 def replace_all(text: str, needles: tuple[str, ...], replacement: str) -> str:
-    """Replace every needle, ignoring case (longest first, so a name beats its first word)."""
-    for needle in needles:
-        if needle:
-            text = re.sub(re.escape(needle), replacement, text, flags=re.IGNORECASE)
-    return text
+    """Replace every whole-word hit of a needle, ignoring case."""
+    pattern = needle_pattern(needles)
+    return pattern.sub(lambda m: substitute(m, replacement), text) if pattern else text
 
 
 def text_fields(model: type[models.Model]) -> list[models.Field]:

@@ -84,8 +84,9 @@ def consent_allows_keeping(person_ids: list[int]) -> set[int]:
 
 
 def _pattern(needles: tuple[str, ...]) -> re.Pattern[str] | None:
-    parts = [re.escape(n) for n in needles if n]
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    from verbindend.privacy.rights import needle_pattern
+
+    return needle_pattern(needles)
 
 
 def redact_document(document: Any, replacements: list[tuple[re.Pattern[str], str]]) -> bool:
@@ -99,10 +100,12 @@ def redact_document(document: Any, replacements: list[tuple[re.Pattern[str], str
 
     text = document.text
     spans: list[tuple[int, int, str]] = []
+    from verbindend.privacy.rights import substitute
+
     for pattern, replacement in replacements:
         for match in pattern.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e, _r in spans):
-                spans.append((match.start(), match.end(), replacement))
+                spans.append((match.start(), match.end(), substitute(match, replacement)))
     if not spans:
         return False
     spans.sort()

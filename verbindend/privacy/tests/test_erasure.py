@@ -155,3 +155,31 @@ def test_export_holds_every_app_part(personas: Personas) -> None:
     assert "analysis" in data["apps"]
     page = rights.export_html(data)
     assert "&lt;" not in NAME and "Griet Vandenbroucke" in page
+
+
+def test_erasure_spares_other_people_who_share_a_name(personas: Personas) -> None:
+    from verbindend.analysis.models import Memo
+    from verbindend.networks.models import Person
+
+    griet = build_griet(personas, consent=False)
+    namesake = Person.objects.create(network=personas.other_network, name=NAME)
+    longer = Person.objects.create(network=personas.network, name=f"{NAME}-Peeters")
+    note = Memo.objects.create(
+        study=personas.study,
+        author=personas.researcher,
+        code=Coding.objects.first().code,  # type: ignore[union-attr]
+        text=f"Griet zei het ook. {NAME}s idee. {NAME}.",
+    )
+    pseudonym = rights.erase_subject(DataSubject(person=griet.person), by=None)
+    assert Person.objects.get(pk=namesake.pk).name == NAME
+    assert Person.objects.get(pk=longer.pk).name == f"{NAME}-Peeters"
+    note.refresh_from_db()
+    assert note.text == f"Griet zei het ook. {pseudonym.label}s idee. {pseudonym.label}."
+
+
+def test_a_person_without_account_never_borrows_someone_elses_pseudonym(
+    personas: Personas,
+) -> None:
+    first = rights.erase_subject(DataSubject(person=personas.person), by=None)
+    second = rights.erase_subject(DataSubject(person=personas.other_person), by=None)
+    assert first.code != second.code
