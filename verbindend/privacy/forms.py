@@ -13,6 +13,33 @@ from verbindend.privacy.models import (
 
 
 class ConsentForm(forms.ModelForm):
+    """Consent a coordinator records (e.g. from a signed paper form), to a published version."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        current = [
+            f"{text.get_purpose_display()}: {text.version}"
+            for purpose in ConsentPurpose.values
+            if (text := ConsentText.objects.current(purpose)) is not None
+        ]
+        if current:
+            self.fields["text_version"].help_text = _(
+                "Which version of the consent text the person agreed to. Current versions: "
+                "%(versions)s."
+            ) % {"versions": "; ".join(current)}
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        purpose, version = data.get("purpose"), data.get("text_version")
+        if purpose and version:
+            known = ConsentText.objects.published().filter(purpose=purpose, version=version)
+            if not known.exists():
+                self.add_error(
+                    "text_version",
+                    _("No published consent text for this purpose has this version."),
+                )
+        return data
+
     class Meta:
         model = ConsentRecord
         fields = ["purpose", "text_version", "given_at"]

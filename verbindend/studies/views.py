@@ -257,6 +257,7 @@ def respondent_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 purpose=request.POST.get("consent", ""),
                 given=request.POST.get("given") == "1",
             )
+            audit.record(request, AuditAction.CONSENT, respondent.person, detail="study")
             messages.success(request, _("The consent was recorded."))
             return back
         if "interview" in request.POST and interview_form.is_valid():
