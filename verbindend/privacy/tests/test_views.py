@@ -286,3 +286,24 @@ def test_a_participant_page_needs_the_token_of_that_session(personas: Personas) 
     coordinator = client_for(personas.coordinator)
     url = reverse("live:my_data_export", args=[session.public_id, "json"])
     assert coordinator.get(url).status_code == 404
+
+
+def test_exports_of_free_text_elsewhere_are_audited(personas: Personas) -> None:
+    from verbindend.historyline.models import Exercise
+
+    session, _someone = _participant(personas)
+    exercise = Exercise.objects.create(
+        network=personas.network,
+        title="Tijdlijn",
+        start_date=timezone.localdate().replace(year=2015),
+    )
+    client = client_for(personas.facilitator)
+    assert client.get(reverse("live:export", args=[session.pk, "csv"])).status_code == 200
+    assert client.get(reverse("historyline:stories", args=[exercise.pk])).status_code == 200
+    assert client.get(reverse("historyline:moments_csv", args=[exercise.pk])).status_code == 200
+    details = set(
+        AuditEvent.objects.filter(action="exported", network=personas.network).values_list(
+            "detail", flat=True
+        )
+    )
+    assert details == {"synthesis.csv", "stories.txt", "moments.csv"}
