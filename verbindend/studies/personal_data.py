@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 
 from verbindend.privacy.personal_data import DataSubject
@@ -139,9 +140,16 @@ def redact_document(document: Any, replacements: list[tuple[re.Pattern[str], str
     return True
 
 
+def _delete_file_after_commit(field_file: Any) -> None:
+    """Files leave only once the erasure is committed: a rolled-back erasure keeps them."""
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def _drop_original(document: Any) -> None:
     if document.original:
-        document.original.delete(save=False)
+        _delete_file_after_commit(document.original)
         type(document).objects.filter(pk=document.pk).update(original="")
 
 
@@ -157,8 +165,7 @@ def erase(subject: DataSubject, *, pseudonym: str) -> None:
     own = Document.objects.filter(respondent__in=respondents)
     for document in own.exclude(respondent__person__in=keep):
         for item in ImportItem.objects.filter(document=document):
-            if item.upload:
-                item.upload.delete(save=False)
+            _delete_file_after_commit(item.upload)
         _drop_original(document)
         document.delete()  # its codings and memos go with it
     for document in own.filter(respondent__person__in=keep):
