@@ -102,7 +102,7 @@ def needle_pattern(needles: tuple[str, ...] | list[str]) -> re.Pattern[str] | No
 
 def substitute(match: re.Match[str], replacement: str) -> str:
     """The replacement for one hit, keeping a genitive ending."""
-    return replacement + (match.group("suffix") or "")
+    return replacement + (match.groupdict().get("suffix") or "")
 
 
 def _new_code() -> str:

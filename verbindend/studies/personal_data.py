@@ -11,10 +11,11 @@ codings. Any other document that names the person, or quotes their free text fro
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from verbindend.privacy.personal_data import DataSubject
 
@@ -90,52 +91,77 @@ def _pattern(needles: tuple[str, ...]) -> re.Pattern[str] | None:
     return needle_pattern(needles)
 
 
-def redact_document(document: Any, replacements: list[tuple[re.Pattern[str], str]]) -> bool:
-    """Rewrite a document's text and move the codings' code-point offsets with it.
+#: Codings are parked this far out while they move, so no two ever meet half-way.
+PARKING = 1_000_000_000
 
-    A coding that lay wholly inside a replaced span keeps the replacement; one that straddles
-    it is stretched or shrunk with it. Returns whether anything changed.
-    """
-    from verbindend.analysis.models import Coding
-    from verbindend.studies.services import paragraph_starts
 
-    text = document.text
-    spans: list[tuple[int, int, str]] = []
+@dataclass(frozen=True)
+class Redaction:
+    """A text with some spans replaced, and how old code-point offsets map into the new text."""
+
+    text: str
+    spans: tuple[tuple[int, int, str], ...]  # (start, end, replacement) in the old text
+
+    def moved(self, offset: int, *, end: bool) -> int:
+        """An old offset in the new text; inside a replaced span it snaps to that span's edge
+        (a start to its beginning, an end to its end), so a coding keeps the replacement."""
+        shift = 0
+        for start, stop, replacement in self.spans:
+            if stop <= offset:
+                shift += len(replacement) - (stop - start)
+            elif start < offset:
+                return start + shift + (len(replacement) if end else 0)
+        return offset + shift
+
+
+def plan_redaction(text: str, replacements: list[tuple[re.Pattern[str], str]]) -> Redaction | None:
+    """Where each pattern hits (first pattern wins an overlap); None when nothing hits."""
     from verbindend.privacy.rights import substitute
 
+    spans: list[tuple[int, int, str]] = []
     for pattern, replacement in replacements:
         for match in pattern.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e, _r in spans):
                 spans.append((match.start(), match.end(), substitute(match, replacement)))
     if not spans:
-        return False
+        return None
     spans.sort()
-
-    def moved(offset: int, *, end: bool) -> int:
-        shift = 0
-        for start, stop, replacement in spans:
-            if stop <= offset:
-                shift += len(replacement) - (stop - start)
-            elif start < offset:  # inside a replaced span: snap to its edge
-                return start + shift + (len(replacement) if end else 0)
-        return offset + shift
-
     pieces, position = [], 0
     for start, stop, replacement in spans:
-        pieces.append(text[position:start])
-        pieces.append(replacement)
+        pieces += [text[position:start], replacement]
         position = stop
     pieces.append(text[position:])
-    new_text = "".join(pieces)
-    for coding in Coding.objects.filter(document=document):
-        start, stop = moved(coding.start, end=False), moved(coding.end, end=True)
-        if stop <= start:
-            coding.delete()
+    return Redaction("".join(pieces), tuple(spans))
+
+
+def redact_document(document: Any, replacements: list[tuple[re.Pattern[str], str]]) -> bool:
+    """Rewrite a document's text and move its codings' offsets with it; True if it changed.
+
+    Two codings that end up on the same span with the same code and coder become one.
+    """
+    from verbindend.analysis.models import Coding
+    from verbindend.studies.services import paragraph_starts
+
+    plan = plan_redaction(document.text, replacements)
+    if plan is None:
+        return False
+    codings = list(Coding.objects.filter(document=document).order_by("pk"))
+    Coding.objects.filter(document=document).update(
+        start=F("start") + PARKING, end=F("end") + PARKING
+    )
+    seen: set[tuple[int, int, int, int]] = set()
+    for coding in codings:
+        start = plan.moved(coding.start, end=False)
+        stop = plan.moved(coding.end, end=True)
+        key = (coding.code_id, coding.coder_id, start, stop)
+        if stop <= start or key in seen:
+            Coding.objects.filter(pk=coding.pk).delete()
             continue
+        seen.add(key)
         Coding.objects.filter(pk=coding.pk).update(start=start, end=stop)
-    document.text = new_text
-    document.length = len(new_text)
-    document.paragraph_starts = paragraph_starts(new_text)
+    document.text = plan.text
+    document.length = len(plan.text)
+    document.paragraph_starts = paragraph_starts(plan.text)
     document.save(update_fields=["text", "length", "paragraph_starts"])
     return True
 
