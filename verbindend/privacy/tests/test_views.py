@@ -307,3 +307,20 @@ def test_exports_of_free_text_elsewhere_are_audited(personas: Personas) -> None:
         )
     )
     assert details == {"synthesis.csv", "stories.txt", "moments.csv"}
+
+
+def test_my_data_speaks_dutch_and_erasure_uses_a_dutch_pseudonym(
+    personas: Personas, settings: object
+) -> None:
+    from verbindend.privacy import rights
+    from verbindend.privacy.personal_data import DataSubject
+
+    personas.member.preferred_language = "nl"
+    personas.member.save()
+    page = client_for(personas.member).get(reverse("privacy:my_data"))
+    assert "Mijn gegevens" in page.content.decode()
+    texts = client_for(personas.member).get(reverse("privacy:consent_texts")).content.decode()
+    assert "Toestemmingsteksten" in texts and "Je doet mee aan de leeractiviteiten" in texts
+    settings.LANGUAGE_CODE = "nl"  # type: ignore[attr-defined]
+    pseudonym = rights.erase_subject(DataSubject(person=personas.person), by=None)
+    assert pseudonym.label.startswith("Deelnemer ")
