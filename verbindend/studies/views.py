@@ -215,6 +215,7 @@ def case_respondents(request: HttpRequest, slug: str, case_pk: int) -> HttpRespo
     )
     coverage = selection.respondent_coverage(respondents)
     consents = services.consents_of(respondents)
+    audit.record(request, AuditAction.VIEWED, case, detail="respondents")
     rows = [
         (row, consents[row.respondent.person_id], number)
         for number, row in enumerate(coverage.rows, start=1)

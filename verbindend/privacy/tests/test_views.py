@@ -324,3 +324,38 @@ def test_my_data_speaks_dutch_and_erasure_uses_a_dutch_pseudonym(
     settings.LANGUAGE_CODE = "nl"  # type: ignore[attr-defined]
     pseudonym = rights.erase_subject(DataSubject(person=personas.person), by=None)
     assert pseudonym.label.startswith("Deelnemer ")
+
+
+def test_researchers_reading_respondents_and_transcripts_are_audited(personas: Personas) -> None:
+    from verbindend.studies.models import Case, Document, DocumentKind, Respondent
+
+    case = Case.objects.get(study=personas.study, network=personas.network)
+    respondent = Respondent.objects.create(study=personas.study, case=case, person=personas.person)
+    transcript = Document.objects.create(
+        study=personas.study,
+        case=case,
+        respondent=respondent,
+        kind=DocumentKind.TRANSCRIPT,
+        title="Interview",
+        text="Tekst",
+        length=5,
+        paragraph_starts=[0],
+    )
+    client = client_for(personas.researcher)
+    assert client.get(reverse("studies:respondents", args=["studie-a", case.pk])).status_code == 200
+    assert (
+        client.get(reverse("studies:respondent", args=["studie-a", respondent.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("studies:document", args=["studie-a", transcript.pk])).status_code == 200
+    )
+    seen = set(
+        AuditEvent.objects.filter(actor=personas.researcher, network=personas.network).values_list(
+            "subject_type", "detail"
+        )
+    )
+    assert seen == {("case", "respondents"), ("respondent", ""), ("document", "transcript")}
+    # the coordinator of the network sees it in the network's log
+    log = client_for(personas.coordinator).get(reverse("privacy:network_audit", args=["noord"]))
+    assert len(log.context["page"].object_list) == 3
