@@ -13,5 +13,6 @@ urlpatterns = [
     path("log/", include("verbindend.learninglog.urls")),
     path("analysis/", include("verbindend.analysis.urls")),
     path("reports/", include("verbindend.reports.urls")),
+    path("privacy/", include("verbindend.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

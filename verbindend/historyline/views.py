@@ -26,6 +26,8 @@ from verbindend.historyline.forms import (
 )
 from verbindend.historyline.models import Exercise, Line, Moment
 from verbindend.networks.models import LeadRole, Network, Person
+from verbindend.privacy import audit
+from verbindend.privacy.models import AuditAction
 from verbindend.studies.models import Case, Study
 
 PAGE_SIZE = 25
@@ -552,6 +554,7 @@ def points_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def moments_csv(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = _exercise(request, pk, "historyline.export")
+    audit.record(request, AuditAction.EXPORTED, exercise, detail="moments.csv")
     return _download(
         export.moments_csv(exercise), "text/csv; charset=utf-8", _filename(exercise, "moments.csv")
     )
@@ -560,6 +563,7 @@ def moments_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def stories(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = _exercise(request, pk, "historyline.export")
+    audit.record(request, AuditAction.EXPORTED, exercise, detail="stories.txt")
     return _download(
         services.stories_text(exercise),
         "text/plain; charset=utf-8",

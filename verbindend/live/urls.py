@@ -1,6 +1,7 @@
 from django.urls import path
 
 from verbindend.live import history, views
+from verbindend.privacy import views as privacy_views
 
 app_name = "live"
 urlpatterns = [
@@ -14,6 +15,14 @@ urlpatterns = [
         history.add_moment,
         name="history_moment",
     ),
+    # the participant's own data, by the token their phone holds (the cookie lives under /live/)
+    path("s/<str:public_id>/me/data/", privacy_views.participant_data, name="my_data"),
+    path(
+        "s/<str:public_id>/me/data.<str:fmt>",
+        privacy_views.participant_export,
+        name="my_data_export",
+    ),
+    path("s/<str:public_id>/me/erase/", privacy_views.participant_erase, name="my_erase"),
     path("network/<slug:slug>/", views.network_sessions, name="network"),
     path("network/<slug:slug>/new/", views.create, name="create"),
     path("study/<slug:slug>/", views.study_sessions, name="study"),

@@ -52,6 +52,8 @@ from verbindend.live.models import (
 )
 from verbindend.method import content
 from verbindend.networks.models import Network, Organisation
+from verbindend.privacy import audit
+from verbindend.privacy.models import AuditAction
 from verbindend.studies.models import Study
 
 COOKIE_AGE = 12 * 3600
@@ -498,6 +500,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         )
     else:
         raise Http404
+    audit.record(request, AuditAction.EXPORTED, session, detail=f"synthesis.{fmt}")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

@@ -37,7 +37,9 @@ from verbindend.networks.models import (
     Person,
     Phase,
 )
+from verbindend.privacy import audit
 from verbindend.privacy.forms import ConsentForm
+from verbindend.privacy.models import AuditAction
 from verbindend.studies.models import Case
 
 PAGE_SIZE = 50
@@ -212,6 +214,7 @@ def person_list(request: HttpRequest, slug: str) -> HttpResponse:
     if query:
         people = people.filter(name__icontains=query)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(request, AuditAction.VIEWED, network, detail="people list")
     return render(
         request,
         "networks/people.html",
@@ -244,6 +247,7 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request.user, Person.objects.filter(network=network), "people.change", pk=pk
     )
     form = PersonForm(request.POST or None, instance=person, network=network)
+    audit.record(request, AuditAction.VIEWED, person)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The changes were saved."))

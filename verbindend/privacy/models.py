@@ -1,7 +1,9 @@
-"""Consent per purpose, recorded with the version of the text that was agreed to."""
+"""People's data rights: consent per purpose and its texts, pseudonyms, the audit log, retention."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +45,175 @@ class ConsentRecord(models.Model):
     @property
     def network(self) -> models.Model:
         return self.person.network
+
+
+class ConsentTextQuerySet(models.QuerySet["ConsentText"]):
+    def published(self) -> ConsentTextQuerySet:
+        from django.utils import timezone
+
+        return self.filter(published_on__lte=timezone.localdate())
+
+    def current(self, purpose: str) -> ConsentText | None:
+        """The newest published version of a purpose's text: the one shown when consent is given."""
+        return self.published().filter(purpose=purpose).order_by("-published_on", "-pk").first()
+
+
+class ConsentText(models.Model):
+    """One version of the text a person agrees to for one purpose, in Dutch and English.
+
+    Versions are never edited once people agreed to them: a change is a new version, so every
+    consent record keeps pointing at the words that were actually shown.
+    """
+
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    version = models.CharField(_("version"), max_length=40)
+    text_nl = models.TextField(_("text (Dutch)"), max_length=5000)
+    text_en = models.TextField(_("text (English)"), max_length=5000)
+    published_on = models.DateField(_("published on"))
+
+    objects = ConsentTextQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["purpose", "-published_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "version"], name="unique_consent_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.version}"
+
+    def text(self, language: str | None = None) -> str:
+        from django.utils.translation import get_language
+
+        return (
+            self.text_en if (language or get_language() or "nl").startswith("en") else self.text_nl
+        )
+
+
+class Pseudonym(models.Model):
+    """The stable stand-in for an erased person: the same person always gets the same label.
+
+    Linked to whichever of the person record, the account and the live participant were erased,
+    so a later erasure of a linked record reuses the label instead of inventing a second one.
+    """
+
+    code = models.CharField(max_length=8, unique=True)
+    label = models.CharField(max_length=40)
+    person = models.OneToOneField(
+        "networks.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    participant = models.OneToOneField(
+        "live.Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pseudonym")
+        verbose_name_plural = _("pseudonyms")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AuditAction(models.TextChoices):
+    VIEWED = "viewed", _("Viewed")
+    EXPORTED = "exported", _("Exported")
+    ERASED = "erased", _("Erased")
+    CONSENT = "consent", _("Consent changed")
+    PURGED = "purged", _("Purged by retention")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def visible_to(self, user: object) -> AuditEventQuerySet:
+        """Site admins see everything; coordinators see their networks' events."""
+        from verbindend.core.roles import NetworkRoles
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_superuser", False):
+            return self.all()
+        return self.filter(
+            network__roles__user=user, network__roles__role=NetworkRoles.COORDINATOR
+        ).distinct()
+
+
+class AuditEvent(models.Model):
+    """Who viewed, exported, erased or changed consent on whose data, and when.
+
+    It names the subject by type and id only (never by name or address) and keeps no IP
+    address, so the log itself holds no one's personal data beyond the actor's account.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    subject_type = models.CharField(_("what"), max_length=40)
+    subject_id = models.CharField(_("which"), max_length=64, blank=True)
+    detail = models.CharField(_("detail"), max_length=120, blank=True)
+    network = models.ForeignKey(
+        "networks.Network",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("network"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["network", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}#{self.subject_id}"
+
+
+DEFAULT_RETENTION_MONTHS = 24
+
+
+class RetentionPolicy(models.Model):
+    """How long a network keeps data of people who left, closed sessions and the audit log."""
+
+    network = models.OneToOneField(
+        "networks.Network", on_delete=models.CASCADE, related_name="retention"
+    )
+    months = models.PositiveSmallIntegerField(
+        _("keep for (months)"),
+        default=DEFAULT_RETENTION_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_(
+            "After this many months, people who left are erased, free text of closed live "
+            "sessions is removed and old audit events are deleted."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+
+    def __str__(self) -> str:
+        return f"{self.network} · {self.months}"
+
+    @property
+    def policy_scope(self) -> models.Model:
+        return self.network

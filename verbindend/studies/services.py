@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from verbindend.core.errors import DomainError
 from verbindend.method import content
-from verbindend.privacy.models import ConsentPurpose, ConsentRecord
+from verbindend.privacy.models import ConsentPurpose, ConsentRecord, ConsentText
 from verbindend.studies import extract
 from verbindend.studies.models import (
     BatchStatus,
@@ -113,10 +113,11 @@ def record_consent(*, respondent: Respondent, purpose: str, given: bool) -> None
         raise DomainError("consent.purpose", _("This consent cannot be recorded here."))
     active = ConsentRecord.objects.active().filter(person=respondent.person, purpose=purpose)
     if given and not active.exists():
+        current = ConsentText.objects.current(purpose)
         ConsentRecord.objects.create(
             person=respondent.person,
             purpose=purpose,
-            text_version=CONSENT_TEXT_VERSION,
+            text_version=current.version if current else CONSENT_TEXT_VERSION,
             given_at=timezone.now(),
         )
     elif not given:

@@ -22,6 +22,8 @@ from verbindend.core import policy
 from verbindend.core.db import Lowered
 from verbindend.core.errors import DomainError
 from verbindend.core.roles import StudyRoles
+from verbindend.privacy import audit
+from verbindend.privacy.models import AuditAction
 from verbindend.studies import selection, services
 from verbindend.studies.forms import (
     AddRespondentForm,
@@ -39,6 +41,7 @@ from verbindend.studies.models import (
     BatchStatus,
     Case,
     Document,
+    DocumentKind,
     ImportBatch,
     Interview,
     InterviewStatus,
@@ -213,6 +216,7 @@ def case_respondents(request: HttpRequest, slug: str, case_pk: int) -> HttpRespo
     )
     coverage = selection.respondent_coverage(respondents)
     consents = services.consents_of(respondents)
+    audit.record(request, AuditAction.VIEWED, case, detail="respondents")
     rows = [
         (row, consents[row.respondent.person_id], number)
         for number, row in enumerate(coverage.rows, start=1)
@@ -241,6 +245,7 @@ def respondent_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         pk=pk,
     )
     form = RespondentForm(request.POST if "save" in request.POST else None, instance=respondent)
+    audit.record(request, AuditAction.VIEWED, respondent)
     interview_form = InterviewForm(request.POST if "interview" in request.POST else None)
     back = redirect("studies:respondent", slug=study.slug, pk=respondent.pk)
     if request.method == "POST":
@@ -254,6 +259,7 @@ def respondent_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 purpose=request.POST.get("consent", ""),
                 given=request.POST.get("given") == "1",
             )
+            audit.record(request, AuditAction.CONSENT, respondent.person, detail="study")
             messages.success(request, _("The consent was recorded."))
             return back
         if "interview" in request.POST and interview_form.is_valid():
@@ -427,6 +433,8 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValueError:
         number = 0
     context = _part_context(document, max(0, number))
+    if document.kind == DocumentKind.TRANSCRIPT:
+        audit.record(request, AuditAction.VIEWED, document, detail="transcript")
     return render(
         request,
         "studies/document.html",

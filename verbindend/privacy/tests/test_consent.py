@@ -60,3 +60,18 @@ def test_members_and_other_networks_cannot_touch_consent(personas: Personas) -> 
         assert client.post(url).status_code == status
     record.refresh_from_db()
     assert record.withdrawn_at is None
+
+
+def test_coordinator_records_only_a_published_version(personas: Personas) -> None:
+    client = Client()
+    client.force_login(personas.coordinator)
+    page = client.get(reverse("networks:person_edit", args=["noord", personas.person.pk]))
+    assert b"Current versions" in page.content and b"2026.1" in page.content
+    post_consent(
+        client, personas, purpose="quoting", text_version="1999.9", given_at="2026-11-01T10:00"
+    )
+    assert not ConsentRecord.objects.exists()
+    post_consent(
+        client, personas, purpose="quoting", text_version="2026.1", given_at="2026-11-01T10:00"
+    )
+    assert ConsentRecord.objects.get().text_version == "2026.1"
