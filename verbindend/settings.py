@@ -192,6 +192,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 2000)
+# suggested codes: add word embeddings to the lemmas when the `embeddings` extra is installed
+SUGGEST_EMBEDDINGS = envbool("SUGGEST_EMBEDDINGS", default=True)
 
 _EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

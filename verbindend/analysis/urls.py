@@ -1,6 +1,7 @@
 from django.urls import path
 
 from verbindend.analysis import views
+from verbindend.analysis.suggest import views as suggest_views
 
 app_name = "analysis"
 urlpatterns = [
@@ -21,4 +22,23 @@ urlpatterns = [
     path("<slug:slug>/frequencies/", views.frequencies, name="frequencies"),
     path("<slug:slug>/agreement/", views.agreement, name="agreement"),
     path("<slug:slug>/matrix/<slug:kind>/", views.matrix, name="matrix"),
+    path(
+        "<slug:slug>/documents/<int:pk>/suggestions/",
+        suggest_views.document_suggestions,
+        name="suggestions",
+    ),
+    path(
+        "<slug:slug>/documents/<int:pk>/suggestions/accept/",
+        suggest_views.accept_all,
+        name="suggestions_accept",
+    ),
+    path(
+        "<slug:slug>/documents/<int:pk>/suggestions/undo/",
+        suggest_views.undo,
+        name="suggestions_undo",
+    ),
+    path("<slug:slug>/suggestions/<uuid:uuid>/accept/", suggest_views.accept, name="accept"),
+    path("<slug:slug>/suggestions/<uuid:uuid>/reject/", suggest_views.reject, name="reject"),
+    path("<slug:slug>/suggestions/model/", suggest_views.model, name="suggest_model"),
+    path("<slug:slug>/suggestions/model/train/", suggest_views.retrain, name="suggest_train"),
 ]

@@ -9,6 +9,7 @@ backend can replace it when an optional package that ships its own weights is in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -50,33 +51,57 @@ class LemmaTfidf:
         return normalize(sparse.hstack([words, chars], format="csr"))
 
 
-class Embeddings:
-    """Dense vectors from an installed static-embedding model (the ``embeddings`` extra)."""
+class WithEmbeddings:
+    """Lemma TF-IDF joined with dense vectors of an installed static-embedding model."""
 
-    name = "embeddings"
+    name = "tfidf+embeddings"
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, weight: float = 0.6) -> None:
         self.model = model
+        self.weight = weight
+        self.tfidf = LemmaTfidf()
 
     def fit(self, lemma_texts: Sequence[str], *, raw: Sequence[str]) -> None:
-        return None
+        self.tfidf.fit(lemma_texts, raw=raw)
 
     def transform(self, lemma_texts: Sequence[str], *, raw: Sequence[str]) -> Any:
-        vectors = np.asarray(self.model.embed(list(raw)), dtype=np.float64)
-        return normalize(vectors)
+        dense = normalize(np.asarray(self.model.embed(list(raw)), dtype=np.float64))
+        words = self.tfidf.transform(lemma_texts, raw=raw)
+        return normalize(sparse.hstack([words, sparse.csr_matrix(dense * self.weight)], "csr"))
+
+    def __getstate__(self) -> dict[str, Any]:  # the model is loaded again, never pickled
+        return {"weight": self.weight, "tfidf": self.tfidf}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.weight = state["weight"]
+        self.tfidf = state["tfidf"]
+        self.model = embedding_model()
+        if self.model is None:
+            raise RuntimeError("the embeddings extra is no longer installed: retrain the model")
 
 
 def embedding_model() -> Any | None:
-    """The bundled model of the optional embeddings package, or None when it is not installed."""
+    """The bundled model of the optional ``wordllama`` package, or None when not installed.
+
+    Its wheel carries the weights and the tokenizer; pointing its cache at the package's own
+    folder makes it load them from there instead of trying to download.
+    """
     try:
-        from wordllama import WordLlama
+        import wordllama
     except ImportError:
         return None
     try:
-        return WordLlama.load()  # weights ship inside the wheel; no download
+        return wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent)
     except Exception:
         return None
 
 
 def default_backend() -> Backend:
+    """TF-IDF of the lemmas, joined with embeddings when enabled and installed."""
+    from django.conf import settings
+
+    if getattr(settings, "SUGGEST_EMBEDDINGS", True):
+        model = embedding_model()
+        if model is not None:
+            return WithEmbeddings(model)
     return LemmaTfidf()

@@ -132,7 +132,7 @@ class Engine:
             order = np.argsort(-proba, axis=1)
             for i in np.flatnonzero(known):
                 results[i][name] = [
-                    Scored(classes[j], name, float(proba[i, j]), sources[j]) for j in order[i]
+                    Scored(str(classes[j]), name, float(proba[i, j]), sources[j]) for j in order[i]
                 ]
         return results
 

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from sklearn.model_selection import train_test_split
 
 from verbindend.analysis import services as analysis_services
 from verbindend.analysis.models import (
@@ -92,15 +91,22 @@ def _quality(
         }
         for s in specs
     }
-    # only codes with at least two codings can be both trained on and tested on
-    usable = [(t, k) for t, k in examples if counts[k] >= 2 and k in group_of]
-    if len({k for _t, k in usable}) < 2 or len(usable) < 8:
+    # per code with at least two codings, every fourth one (at least one) is held out
+    by_code: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for item in examples:
+        by_code[item[1]].append(item)
+    train: list[tuple[str, str]] = []
+    test: list[tuple[str, str]] = []
+    for key, items in by_code.items():
+        if counts[key] < 2 or key not in group_of:
+            train.extend(items)
+            continue
+        held = max(1, round(len(items) * HOLD_OUT))
+        test.extend(items[-held:])
+        train.extend(items[:-held])
+    if not test:
         return quality
-    train, test = train_test_split(
-        usable, test_size=HOLD_OUT, random_state=7, stratify=[k for _t, k in usable]
-    )
-    rest = [(t, k) for t, k in examples if counts[k] < 2]
-    engine = Engine(specs).fit([*train, *rest])
+    engine = Engine(specs).fit(train)
     scored = engine.score([t for t, _k in test])
     hits: dict[str, int] = defaultdict(int)
     predicted: dict[str, int] = defaultdict(int)
@@ -203,13 +209,14 @@ def engine_for(study: Study) -> Engine:
         .first()
     )
     if row is not None and row.engine_version == ENGINE_VERSION:
-        key: tuple[int, Any] = (study.pk, row.trained_at)
+        key: tuple[int, Any] = (study.pk, (row.pk, row.trained_at))
         if key not in _cache:
             blob = SuggestionModel.objects.values_list("blob", flat=True).get(pk=row.pk)
             _cache.clear()
             _cache[key] = pickle.loads(bytes(blob or b""))  # noqa: S301 — written by train() above
         return _cache[key]
-    signature = tuple(Code.objects.filter(study=study).values_list("pk", "parent_id", "name"))
+    codebook = Code.objects.filter(study=study)
+    signature = tuple(codebook.values_list("uuid", "parent_id", "name", "definition"))
     key = (study.pk, ("framework", hash(signature)))  # the codebook as it is now
     if key not in _cache:
         _cache.clear()
