@@ -173,7 +173,13 @@ def main() -> None:
     segments = size(10_000, 400)
     with fresh_database() as url:
         setup_django(url)
-        result = {"eval_items": len(items), "eval_sha256": digest}
+        from verbindend.analysis.suggest.backends import default_backend
+
+        result = {
+            "eval_items": len(items),
+            "eval_sha256": digest,
+            "backend": default_backend().name,
+        }
         result.update(quality(items))
         result.update(speed(items, segments))
     emit(result)
