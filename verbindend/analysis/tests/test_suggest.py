@@ -344,3 +344,38 @@ def test_training_and_suggesting_work_offline(
     _code(interview, "samen de jobbeurs", "principle.p1", personas.researcher)
     services.train(personas.study)
     assert services.suggest_for_document(interview) > 0
+
+
+def test_without_the_embeddings_extra_the_lemmas_carry_the_similarity(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    from verbindend.analysis.suggest import backends
+
+    real_import = builtins.__import__
+
+    def without_wordllama(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "wordllama":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_wordllama)
+    assert backends.embedding_model() is None
+    assert backends.default_backend().name == "tfidf"
+    settings.SUGGEST_EMBEDDINGS = False
+    assert backends.default_backend().name == "tfidf"
+
+
+def test_with_the_embeddings_extra_installed_it_loads_offline_and_scores(
+    no_network: None,
+) -> None:
+    """Runs only where the optional ``embeddings`` extra is installed."""
+    pytest.importorskip("wordllama")
+    from verbindend.analysis.suggest import backends
+
+    model = backends.embedding_model()
+    assert model is not None  # from the weights inside the wheel, with the network blocked
+    engine = Engine(principle_specs(), backend=backends.WithEmbeddings(model)).fit([])
+    best = engine.best(["How do we welcome new members into the network?"], "principle")
+    assert best[0] in {"p1", "p2", "p3", "p4", "p5"}
