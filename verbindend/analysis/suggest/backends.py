@@ -9,6 +9,7 @@ backend can replace it when an optional package that ships its own weights is in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,6 +29,26 @@ class Backend(Protocol):
         ...
 
 
+@lru_cache(maxsize=200_000)
+def _word_grams(word: str) -> tuple[str, ...]:
+    """scikit-learn's ``char_wb`` 3–5-grams of one word, computed once per distinct word."""
+    padded = f" {word} "
+    grams: list[str] = []
+    for n in range(3, 6):
+        offset = 0
+        grams.append(padded[offset : offset + n])
+        while offset + n < len(padded):
+            offset += 1
+            grams.append(padded[offset : offset + n])
+        if offset == 0:  # a short word counts once
+            break
+    return tuple(grams)
+
+
+def char_grams(lemma_text: str) -> list[str]:
+    return [g for word in lemma_text.split() for g in _word_grams(word)]
+
+
 class LemmaTfidf:
     """Word and character n-grams of the lemmas, each TF-IDF weighted, joined, unit length."""
 
@@ -36,7 +57,8 @@ class LemmaTfidf:
     def __init__(self, char_weight: float = 0.6) -> None:
         self.char_weight = char_weight
         self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+")  # noqa: S106
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        # the same features as analyzer="char_wb", ngram_range=(3, 5), with a cache per word
+        self.chars = TfidfVectorizer(analyzer=char_grams, sublinear_tf=True)
         self._fitted = False
 
     def fit(self, lemma_texts: Sequence[str], *, raw: Sequence[str]) -> None:

@@ -227,21 +227,12 @@ def engine_for(study: Study) -> Engine:
 # -- suggesting ------------------------------------------------------------------------------
 
 
-def _coded_spans(document: Document) -> list[tuple[int, int]]:
-    return sorted(Coding.objects.filter(document=document).values_list("start", "end"))
-
-
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and e > start for s, e in spans)
 
 
 def threshold(group_size: int) -> float:
     return max(MIN_CONFIDENCE, CHANCE_FACTOR / max(1, group_size))
-
-
-def uncoded_segments(document: Document, unit: str = "sentence") -> list[segment.Segment]:
-    spans = _coded_spans(document)
-    return [s for s in segment.split(document.text, unit) if not _overlaps(spans, s.start, s.end)]
 
 
 def propose(engine: Engine, texts: list[str]) -> list[list[tuple[str, float, str]]]:
@@ -264,19 +255,45 @@ def suggest_for_document(
 
     A code already suggested for a span (open, accepted or rejected) is not suggested again.
     """
-    study = document.study
-    engine = engine or engine_for(study)
-    segments = uncoded_segments(document, unit)
-    if not segments:
+    return suggest_for_documents([document], unit=unit, engine=engine)
+
+
+@transaction.atomic
+def suggest_for_documents(
+    documents: list[Document], *, unit: str = "sentence", engine: Engine | None = None
+) -> int:
+    """The same for several documents of one study at once: one scoring pass, one write."""
+    if not documents:
         return 0
-    codes = dict(Code.objects.filter(study=study).values_list("uuid", "pk"))
-    by_key = {str(k): v for k, v in codes.items()}
-    known = set(Suggestion.objects.filter(document=document).values_list("code_id", "start", "end"))
+    study = documents[0].study
+    if any(d.study_id != study.pk for d in documents):
+        raise DomainError("analysis.document", _("That document belongs to another study."))
+    engine = engine or engine_for(study)
+    by_key = {str(k): v for k, v in Code.objects.filter(study=study).values_list("uuid", "pk")}
+    ids = [d.pk for d in documents]
+    coded: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for document_id, start, end in Coding.objects.filter(document_id__in=ids).values_list(
+        "document_id", "start", "end"
+    ):
+        coded[document_id].append((start, end))
+    known = set(
+        Suggestion.objects.filter(document_id__in=ids).values_list(
+            "document_id", "code_id", "start", "end"
+        )
+    )
+    pieces = [
+        (document, piece)
+        for document in documents
+        for piece in segment.split(document.text, unit)
+        if not _overlaps(coded[document.pk], piece.start, piece.end)
+    ]
     new = []
-    for seg, picks in zip(segments, propose(engine, [s.text for s in segments]), strict=True):
+    for (document, seg), picks in zip(
+        pieces, propose(engine, [p.text for _d, p in pieces]), strict=True
+    ):
         for key, confidence, source in picks:
             code_id = by_key.get(key)
-            if code_id is None or (code_id, seg.start, seg.end) in known:
+            if code_id is None or (document.pk, code_id, seg.start, seg.end) in known:
                 continue
             new.append(
                 Suggestion(
