@@ -92,7 +92,7 @@ class Engine:
             if len(keys) == 1:
                 self._groups[group] = _Group(keys, single=x[idx])
                 continue
-            model = LogisticRegression(C=C, solver="saga", max_iter=MAX_ITER)
+            model = LogisticRegression(C=C, solver="saga", max_iter=MAX_ITER, random_state=0)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 model.fit(x[idx], labels, sample_weight=[weights[i] for i in idx])
