@@ -197,6 +197,8 @@ BACKUP_KEEP_DAYS = envint("BACKUP_KEEP_DAYS", 30)
 BACKUP_SCHEDULE = env("BACKUP_SCHEDULE")
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 2000)
+# suggested codes: add word embeddings to the lemmas when the `embeddings` extra is installed
+SUGGEST_EMBEDDINGS = envbool("SUGGEST_EMBEDDINGS", default=True)
 
 _EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

@@ -263,3 +263,125 @@ class ExchangeId(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.local_key} = {self.guid}"
+
+
+# -- suggested codes -------------------------------------------------------------------------
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SuggestionQuerySet(models.QuerySet["Suggestion"]):
+    def visible_to(self, user: User) -> SuggestionQuerySet:
+        return self.filter(study__in=_visible_studies(user))
+
+    def pending(self) -> SuggestionQuerySet:
+        return self.filter(status=SuggestionStatus.PENDING)
+
+
+class Suggestion(models.Model):
+    """A code proposed for one segment of a document, until a researcher decides.
+
+    Accepting makes a coding by the person who accepted; rejecting keeps the row, so the same
+    code is never offered again for the same span.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    study = models.ForeignKey("studies.Study", on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(
+        "studies.Document", on_delete=models.CASCADE, related_name="suggestions"
+    )
+    code = models.ForeignKey(Code, on_delete=models.CASCADE, related_name="suggestions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    confidence = models.FloatField()
+    source = models.CharField(max_length=20, default="framework")
+    status = models.CharField(
+        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    coding = models.ForeignKey(
+        Coding, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: accepted together in one bulk accept, so that it can be undone together
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["document", "start", "-confidence", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "code", "start", "end"], name="unique_suggestion"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="suggestion_span"
+            ),
+        ]
+        indexes = [models.Index(fields=["document", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.start}–{self.end} · {self.confidence:.2f}"
+
+
+class ModelStatus(models.TextChoices):
+    NONE = "none", _("Not trained yet")
+    QUEUED = "queued", _("Waiting to train")
+    TRAINING = "training", _("Training")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Training failed")
+
+
+class SuggestionModelQuerySet(models.QuerySet["SuggestionModel"]):
+    def visible_to(self, user: User) -> SuggestionModelQuerySet:
+        return self.filter(study__in=_visible_studies(user))
+
+
+class SuggestionModel(models.Model):
+    """A study's current suggestion model: its training state, its quality, its parameters.
+
+    ``quality`` holds, per code UUID, precision, recall and support on held-out codings, the
+    number of examples, and whether that is too few to judge. ``blob`` is the trained engine,
+    written and read only by this application.
+    """
+
+    study = models.OneToOneField(
+        "studies.Study", on_delete=models.CASCADE, related_name="suggestion_model"
+    )
+    status = models.CharField(max_length=10, choices=ModelStatus.choices, default=ModelStatus.NONE)
+    progress = models.PositiveSmallIntegerField(default=0)
+    trained_at = models.DateTimeField(null=True, blank=True)
+    codings_at_training = models.PositiveIntegerField(default=0)
+    examples = models.PositiveIntegerField(default=0)
+    quality = models.JSONField(default=dict, blank=True)
+    backend = models.CharField(max_length=30, blank=True)
+    engine_version = models.PositiveSmallIntegerField(default=0)
+    blob = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SuggestionModelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suggestion model")
+        verbose_name_plural = _("suggestion models")
+
+    def __str__(self) -> str:
+        return f"{self.study} · {self.status}"
+
+    @property
+    def busy(self) -> bool:
+        return self.status in {ModelStatus.QUEUED, ModelStatus.TRAINING}

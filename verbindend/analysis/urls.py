@@ -2,6 +2,7 @@ from django.urls import path
 
 from verbindend.analysis import views
 from verbindend.analysis.refi import views as refi
+from verbindend.analysis.suggest import views as suggest_views
 
 app_name = "analysis"
 urlpatterns = [
@@ -28,4 +29,23 @@ urlpatterns = [
     path("<slug:slug>/exchange/codebook.qdc", refi.export_codebook, name="export_qdc"),
     path("<slug:slug>/exchange/import/", refi.import_preview, name="import_preview"),
     path("<slug:slug>/exchange/import/confirm/", refi.import_confirm, name="import_confirm"),
+    path(
+        "<slug:slug>/documents/<int:pk>/suggestions/",
+        suggest_views.document_suggestions,
+        name="suggestions",
+    ),
+    path(
+        "<slug:slug>/documents/<int:pk>/suggestions/accept/",
+        suggest_views.accept_all,
+        name="suggestions_accept",
+    ),
+    path(
+        "<slug:slug>/documents/<int:pk>/suggestions/undo/",
+        suggest_views.undo,
+        name="suggestions_undo",
+    ),
+    path("<slug:slug>/suggestions/<uuid:uuid>/accept/", suggest_views.accept, name="accept"),
+    path("<slug:slug>/suggestions/<uuid:uuid>/reject/", suggest_views.reject, name="reject"),
+    path("<slug:slug>/suggestions/model/", suggest_views.model, name="suggest_model"),
+    path("<slug:slug>/suggestions/model/train/", suggest_views.retrain, name="suggest_train"),
 ]

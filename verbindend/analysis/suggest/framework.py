@@ -1,0 +1,77 @@
+"""The framework prior's material: what the method (and the researcher) says each code means.
+
+For a code seeded from the method this is the node's title, summary and explanation, and its
+children's texts (a principle's reflection questions and suggested exercise), in Dutch and in
+English, cut into sentences. A researcher's own code contributes its name and definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from verbindend.analysis.suggest.engine import CodeSpec
+from verbindend.analysis.suggest.segment import sentences
+from verbindend.method import content
+
+if TYPE_CHECKING:
+    from verbindend.analysis.models import Code
+
+LANGUAGES = ("nl", "en")
+FIELDS = ("title", "label", "summary", "body", "question", "text")
+OWN_GROUP = "own"  # top-level codes of the researcher's own, suggested side by side
+
+
+def _texts(node: content.Node) -> Iterable[str]:
+    for name in FIELDS:
+        if node.has(name):
+            for lang in LANGUAGES:
+                yield node.text(name, lang)
+
+
+def method_material(key: str) -> tuple[str, ...]:
+    """Sentences about one method node and its children, both languages."""
+    if not content.exists(key):
+        return ()
+    node = content.get(key)
+    out: list[str] = []
+    for block in [*_texts(node), *(t for child in node.children() for t in _texts(child))]:
+        out.extend(s.text for s in sentences(block)) if len(block) > 80 else out.append(block)
+    return tuple(dict.fromkeys(s.strip() for s in out if s.strip()))
+
+
+def code_material(code: Code) -> tuple[str, ...]:
+    own = [code.name] if code.name else []
+    if code.definition:
+        own.extend(s.text for s in sentences(code.definition))
+    material = method_material(code.method_key) if code.method_key else ()
+    return tuple(dict.fromkeys([*own, *material]))
+
+
+def specs(codes: Iterable[Code]) -> list[CodeSpec]:
+    """The codes that can be suggested, each with its group (its top-level ancestor).
+
+    A top-level code that has sub-codes is a heading (e.g. "Design principles"), not suggested
+    itself; top-level codes without sub-codes form one group of their own.
+    """
+    codes = list(codes)
+    by_pk = {c.pk: c for c in codes}
+    parents = {c.parent_id for c in codes if c.parent_id}
+    out = []
+    for code in codes:
+        if code.parent_id is None and code.pk in parents:
+            continue
+        root = code
+        while root.parent_id is not None and root.parent_id in by_pk:
+            root = by_pk[root.parent_id]
+        group = OWN_GROUP if root.pk == code.pk else (root.method_key or str(root.uuid))
+        out.append(CodeSpec(str(code.uuid), group, code_material(code)))
+    return out
+
+
+def principle_specs() -> list[CodeSpec]:
+    """The five design principles as the seeded codebook has them (for the benchmark)."""
+    return [
+        CodeSpec(node.key.split(".")[-1], "principle", method_material(node.key))
+        for node in content.of_kind("principle")
+    ]
