@@ -54,6 +54,10 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
     "historyline.draw": frozenset({C, F, MB}),
     "historyline.run": frozenset({C, F}),
     "historyline.export": frozenset({C, F, CASE_RESEARCHER}),
+    "learninglog.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
+    "learninglog.add": frozenset({C, F, MB}),  # members also edit the entries they wrote
+    "learninglog.manage": frozenset({C, F}),  # goals, carriers and every entry
+    "learninglog.export": frozenset({C, F, CASE_RESEARCHER}),
 }
 STUDY_RULES: dict[str, frozenset[str]] = {
     "study.view": frozenset({R, SO}),
