@@ -17,6 +17,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -126,7 +127,7 @@ def build(carriers: Sequence[Carrier]) -> CarrierMap:
     return CarrierMap(types=types, carriers=tuple(rows))
 
 
-def for_network(network: object) -> CarrierMap:
+def for_network(network: Any) -> CarrierMap:
     return build(list(Carrier.objects.filter(network=network).select_related("person")))
 
 

@@ -42,7 +42,7 @@ def _keys_field(label: Any) -> forms.MultipleChoiceField:
     )
 
 
-class EntryForm(forms.ModelForm):  # type: ignore[type-arg]
+class EntryForm(forms.ModelForm):
     levels = _keys_field(_("Levels it touched"))
     knowledge_types = _keys_field(_("Knowledge types"))
     principles = _keys_field(_("Principles"))
@@ -94,7 +94,7 @@ class EntryForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields[name].help_text = node.text("question")
 
 
-class GoalForm(forms.ModelForm):  # type: ignore[type-arg]
+class GoalForm(forms.ModelForm):
     principles = _keys_field(_("Principles it serves"))
 
     class Meta:
@@ -119,7 +119,7 @@ class RevisitForm(forms.Form):
     )
 
 
-class CarrierForm(forms.ModelForm):  # type: ignore[type-arg]
+class CarrierForm(forms.ModelForm):
     knowledge_types = _keys_field(_("Knowledge types it carries"))
 
     class Meta:
@@ -138,7 +138,9 @@ class CarrierForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("person") and data.get("kind") != CarrierKind.PERSON:
-            self.add_error("person", _("Only a carrier of kind “person” can be linked to a person."))
+            self.add_error(
+                "person", _("Only a carrier of kind “person” can be linked to a person.")
+            )
         if not data.get("knowledge_types"):
             self.add_error("knowledge_types", _("Choose at least one type of knowledge."))
         return data

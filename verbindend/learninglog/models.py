@@ -136,7 +136,7 @@ class EntryStatus(models.TextChoices):
 
 class EntryQuerySet(_NetworkScoped):
     def reached_at_least(self, n: int) -> EntryQuerySet:
-        return self.filter(reached__gte=n)  # type: ignore[no-any-return]
+        return self.filter(reached__gte=n)
 
 
 class Entry(models.Model):
@@ -218,6 +218,13 @@ class Entry(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.reached = self.compute_reached()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "reached" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "reached"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("learninglog:entry", args=[self.pk])
 
@@ -232,13 +239,6 @@ class Entry(models.Model):
                 break
             reached += 1
         return reached
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.reached = self.compute_reached()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "reached" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "reached"]
-        super().save(*args, **kwargs)
 
 
 class CarrierKind(models.TextChoices):

@@ -140,9 +140,7 @@ def _first_line(text: str) -> str:
 
 
 def _keys(values: list[Any], kind: str) -> list[str]:
-    return [
-        str(v) for v in values if content.exists(str(v)) and content.get(str(v)).kind == kind
-    ]
+    return [str(v) for v in values if content.exists(str(v)) and content.get(str(v)).kind == kind]
 
 
 def _create_once(user: Any, lookup: dict[str, Any], fields: dict[str, Any]) -> tuple[Entry, bool]:
@@ -195,7 +193,7 @@ def entry_from_contribution(*, contribution: Contribution, user: User) -> tuple[
         ):
             organisations = [participant.organisation]
     tags = list(contribution.tags or [])
-    fields = {
+    fields: dict[str, Any] = {
         "network": network,
         "title": _first_line(text),
         "change": text,
@@ -231,7 +229,7 @@ def entry_from_moment(*, moment: Moment, user: User) -> tuple[Entry, bool]:
     ):
         if answer.strip():
             parts.append(f"{label}: {answer.strip()}")
-    fields = {
+    fields: dict[str, Any] = {
         "network": network,
         "title": _first_line(moment.title) or _("History-line moment"),
         "change": "\n\n".join(p.strip() for p in parts if p.strip()),

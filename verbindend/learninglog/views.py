@@ -164,9 +164,7 @@ def entries_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _entry_form(request: HttpRequest, scope: Network, entry: Entry | None) -> HttpResponse:
     may_link = policy.can(request.user, "people.view", scope)
-    form = EntryForm(
-        request.POST or None, instance=entry, network=scope, may_link_people=may_link
-    )
+    form = EntryForm(request.POST or None, instance=entry, network=scope, may_link_people=may_link)
     if request.method == "POST" and form.is_valid():
         saved = services.save_entry(entry=form.save(commit=False), network=scope, user=request.user)
         form.save_m2m()
@@ -275,6 +273,7 @@ def goals(request: HttpRequest, slug: str) -> HttpResponse:
             anchored_count=Count("entries", filter=Q(entries__reached=4), distinct=True),
         )
         .prefetch_related("revisits")
+        .order_by("status", "title", "pk")
     )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {**_base(request, scope), "page": page}
