@@ -151,6 +151,7 @@ class _Node:
 @dataclass(frozen=True)
 class _TypeNode:
     label: str
+    risk_text: str
     risk_label: str
     risk_class: str
     y: int
@@ -176,6 +177,7 @@ def svg(carrier_map: CarrierMap, *, title: str) -> str:
     types = [
         _TypeNode(
             label=row.title,
+            risk_text=_("Risk: %(risk)s") % {"risk": row.risk_label.lower()},
             risk_label=row.risk_label,
             risk_class=row.risk_class,
             y=TOP + offset + i * (TYPE_H + GAP),
@@ -217,6 +219,14 @@ def svg(carrier_map: CarrierMap, *, title: str) -> str:
             "type_h": TYPE_H,
             "legend_y": height - 30,
             "empty": carrier_map.empty,
+            "labels": {
+                "carriers": _("Carriers"),
+                "types": _("Knowledge types and the risk of losing them"),
+                "empty": _("No carriers yet."),
+                "person": kind_labels[CarrierKind.PERSON],
+                "system": kind_labels[CarrierKind.SYSTEM],
+                "organisational": kind_labels[CarrierKind.ORGANISATIONAL],
+            },
         },
     )
 

@@ -191,3 +191,16 @@ class TestEntryTitles(TestCase):
             assert Entry.objects.filter(network=p.network, title=title.strip()).exists()
         else:
             assert 'class="errorlist' in response.content.decode()
+
+
+def test_the_log_speaks_dutch(world: World) -> None:
+    world.p.member.preferred_language = "nl"
+    world.p.member.save()
+    html = client_for(world.p.member).get(log_url(world)).content.decode()
+    assert "Leerlogboek" in html
+    assert "Individuen leren" in html  # the condition's title from the method content
+    assert "Deel het geleerde" in html  # the next step, our own content
+    svg = client_for(world.p.member).get(
+        reverse("learninglog:carriers_svg", args=[world.p.network.slug])
+    )
+    assert "Risico: hoog" in svg.content.decode()
