@@ -35,6 +35,8 @@ RISK_LABELS = {
     MISSING: gettext_lazy("Not carried"),
 }
 RISK_CLASSES = {0: "none", LOW: "low", MEDIUM: "medium", HIGH: "high", MISSING: "missing"}
+#: A carrier's leaving risk: MISSING means some knowledge would be gone with it.
+LEAVING_LABELS = {**RISK_LABELS, MISSING: gettext_lazy("Knowledge lost")}
 
 
 def knowledge_keys() -> list[str]:
@@ -78,7 +80,7 @@ class CarrierRow:
 
     @property
     def risk_label(self) -> str:
-        return str(RISK_LABELS[self.leaving_risk])
+        return str(LEAVING_LABELS[self.leaving_risk])
 
     @property
     def risk_class(self) -> str:
@@ -221,7 +223,7 @@ def svg(carrier_map: CarrierMap, *, title: str) -> str:
             "empty": carrier_map.empty,
             "labels": {
                 "carriers": _("Carriers"),
-                "types": _("Knowledge types and the risk of losing them"),
+                "types": _("Knowledge types"),
                 "empty": _("No carriers yet."),
                 "person": kind_labels[CarrierKind.PERSON],
                 "system": kind_labels[CarrierKind.SYSTEM],

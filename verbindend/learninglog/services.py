@@ -162,9 +162,35 @@ def _create_once(user: Any, lookup: dict[str, Any], fields: dict[str, Any]) -> t
     return entry, True
 
 
+def contribution_label(contribution: Contribution) -> str:
+    from verbindend.live.synthesis import step_prompt
+
+    label = _("Live session “%(session)s”: %(prompt)s") % {
+        "session": contribution.session.title,
+        "prompt": step_prompt(contribution.step),
+    }
+    return label[:300]
+
+
+def moment_label(moment: Moment) -> str:
+    label = _("History line “%(exercise)s”, %(who)s") % {
+        "exercise": moment.line.exercise.title,
+        "who": moment.line,
+    }
+    return label[:300]
+
+
+def source_title(entry: Entry) -> str:
+    """The source in the reader's language while it exists; the stored label once it is gone."""
+    if entry.source_contribution is not None:
+        return contribution_label(entry.source_contribution)
+    if entry.source_moment is not None:
+        return moment_label(entry.source_moment)
+    return entry.source_label
+
+
 def entry_from_contribution(*, contribution: Contribution, user: User) -> tuple[Entry, bool]:
     """A draft entry pre-filled from a live-session contribution, linked back to it."""
-    from verbindend.live.synthesis import step_prompt
     from verbindend.networks.models import Person
 
     session = contribution.session
@@ -201,12 +227,10 @@ def entry_from_contribution(*, contribution: Contribution, user: User) -> tuple[
         "levels": _keys(tags, "level"),
         "knowledge_types": _keys(tags, "knowledge_type"),
         "principles": _keys(tags, "principle"),
-        "source_label": _("Live session “%(session)s”: %(prompt)s")
-        % {"session": session.title, "prompt": step_prompt(contribution.step)},
+        "source_label": contribution_label(contribution),
         "people": people,
         "organisations": organisations,
     }
-    fields["source_label"] = fields["source_label"][:300]
     return _create_once(user, {"source_contribution": contribution}, fields)
 
 
@@ -237,9 +261,7 @@ def entry_from_moment(*, moment: Moment, user: User) -> tuple[Entry, bool]:
         "levels": _keys([moment.level], "level"),
         "knowledge_types": _keys([moment.knowledge], "knowledge_type"),
         "principles": _keys([moment.principle], "principle"),
-        "source_label": (
-            _("History line “%(exercise)s”, %(who)s") % {"exercise": exercise.title, "who": line}
-        )[:300],
+        "source_label": moment_label(moment),
         "people": [line.person] if line.person and line.person.network_id == network.pk else [],
         "organisations": (
             [line.organisation]

@@ -190,7 +190,18 @@ def _entry(request: HttpRequest, pk: int, action: str) -> Entry:
 
 @require_GET
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _entry(request, pk, "learninglog.view")
+    item = policy.fetch(
+        request.user,
+        Entry.objects.select_related(
+            "network",
+            "goal",
+            "source_contribution__session",
+            "source_contribution__step",
+            "source_moment__line__exercise",
+        ),
+        "learninglog.view",
+        pk=pk,
+    )
     context = {
         **_base(request, item.network),
         "entry": item,
@@ -199,6 +210,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         "gap": services.gap_warning(item),
         "can_edit": services.can_edit(request.user, item),
         "source_url": services.source_url(item, request.user),
+        "source_title": services.source_title(item),
         "people": item.people.all() if policy.can(request.user, "people.view", item) else None,
         "organisations": item.organisations.all(),
     }

@@ -93,7 +93,7 @@ def test_the_csv_export_lists_every_carrier_and_defuses_formulas(world: World) -
     names = {row[0] for row in rows[1:]}
     assert names == {"Ann Noord", "'=HYPERLINK(1)"}
     ann = next(row for row in rows if row[0] == "Ann Noord")
-    assert ann[3] == "Social knowledge" and ann[4] == "Not carried"
+    assert ann[3] == "Social knowledge" and ann[4] == "Knowledge lost"
 
 
 def test_bad_carrier_input_is_refused_and_changes_nothing(world: World) -> None:
