@@ -125,3 +125,15 @@ def test_buttons_appear_beside_contributions_and_moments_for_those_who_may_log(
     history.add_moment(line=line, on=date(2021, 2, 10), kind="peak", title="Ook een piek")
     assert "to-log-moment" in client_for(world.p.member).get(together).content.decode()
     assert "to-log-moment" not in client_for(world.p.observer).get(together).content.decode()
+
+
+def test_the_console_offers_the_button_beside_each_answer(world: World) -> None:
+    live.start(session=world.session)
+    world.session.refresh_from_db()
+    make_contribution(world.session, "Nog een antwoord", step=world.session.current_step)
+    html = (
+        client_for(world.p.facilitator)
+        .get(reverse("live:console", args=[world.session.pk]))
+        .content.decode()
+    )
+    assert 'data-testid="to-log-contribution"' in html
