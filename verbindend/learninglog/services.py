@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,8 +109,10 @@ def gap_warning(entry: Entry) -> int | None:
 
 def condition_counts(entries: Any) -> list[tuple[str, int]]:
     """How many of these entries reached each condition (reaching 3 also counts for 1 and 2)."""
-    values = list(entries.values_list("reached", flat=True))
-    return [(key, sum(1 for v in values if v >= i + 1)) for i, key in enumerate(CONDITIONS)]
+    found = entries.order_by().aggregate(
+        **{f"c{i}": Count("pk", filter=Q(reached__gt=i)) for i in range(len(CONDITIONS))}
+    )
+    return [(key, found[f"c{i}"] or 0) for i, key in enumerate(CONDITIONS)]
 
 
 # -- entries ------------------------------------------------------------------------------------
