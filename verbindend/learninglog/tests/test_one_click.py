@@ -137,3 +137,16 @@ def test_the_console_offers_the_button_beside_each_answer(world: World) -> None:
         .content.decode()
     )
     assert 'data-testid="to-log-contribution"' in html
+
+
+def test_the_drawing_page_offers_the_button_beside_ones_own_moments(world: World) -> None:
+    from datetime import date
+
+    from verbindend.historyline import services as history
+
+    exercise = world.moment.line.exercise
+    key = history.participant_key_for(exercise=exercise, user=world.p.member)
+    line, _ = history.save_line(exercise=exercise, participant_key=key, points=[[0, 40], [500, 70]])
+    history.add_moment(line=line, on=date(2021, 5, 1), kind="peak", title="Mijn piek")
+    url = reverse("historyline:detail", args=[exercise.pk])
+    assert "to-log-moment" in client_for(world.p.member).get(url).content.decode()
