@@ -250,17 +250,17 @@ def csv_text(carrier_map: CarrierMap) -> str:
     for row in carrier_map.carriers:
         writer.writerow(
             [
-                _safe_cell(row.carrier.name),
+                safe_cell(row.carrier.name),
                 kind_labels[row.carrier.kind],
                 "; ".join(row.types),
                 "; ".join(row.sole_for),
                 row.risk_label,
-                _safe_cell(row.carrier.description),
+                safe_cell(row.carrier.description),
             ]
         )
     return out.getvalue()
 
 
-def _safe_cell(value: str) -> str:
+def safe_cell(value: str) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas: quote them."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -27,7 +27,11 @@ def learning_goals(request: ReportRequest) -> dict[str, Any]:
             "revisits"
         ):
             revisits = [r for r in goal.revisits.all() if request.covers(r.on)]
-            entries = [e for e in goal.entries.all() if request.covers(e.happened_on)]
+            entries = [
+                e
+                for e in goal.entries.filter(status=EntryStatus.RECORDED)
+                if request.covers(e.happened_on)
+            ]
             goals.append(
                 {
                     "title": goal.title,

@@ -19,7 +19,6 @@ from verbindend.core import policy
 from verbindend.core.errors import DomainError
 from verbindend.learninglog.models import (
     CONDITIONS,
-    EVIDENCE_FIELDS,
     Carrier,
     Entry,
     EntryStatus,
@@ -323,7 +322,3 @@ def save_carrier(*, carrier: Carrier, network: Any) -> Carrier:
     carrier.full_clean()
     carrier.save()
     return carrier
-
-
-def evidence_fields() -> tuple[str, ...]:
-    return EVIDENCE_FIELDS

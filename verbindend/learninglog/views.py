@@ -68,9 +68,8 @@ def _csv(text: str, filename: str) -> HttpResponse:
 
 def _filtered(network: Network, form: FilterForm) -> QuerySet[Entry]:
     entries = Entry.objects.filter(network=network)
-    if not form.is_valid():
-        return entries
-    data = form.cleaned_data
+    form.is_valid()  # a bad value drops only its own filter
+    data = getattr(form, "cleaned_data", {})
     if data.get("goal"):
         entries = entries.filter(goal_id=data["goal"])
     if data.get("reached"):
@@ -148,15 +147,15 @@ def entries_csv(request: HttpRequest, slug: str) -> HttpResponse:
         writer.writerow(
             [
                 entry.happened_on.isoformat(),
-                carriers._safe_cell(entry.title),
+                carriers.safe_cell(entry.title),
                 entry.get_status_display(),
-                carriers._safe_cell(entry.goal.title) if entry.goal else "",
+                carriers.safe_cell(entry.goal.title) if entry.goal else "",
                 titles(entry.levels),
                 titles(entry.knowledge_types),
                 entry.reached,
-                *(carriers._safe_cell(text) for text in entry.evidence()),
+                *(carriers.safe_cell(text) for text in entry.evidence()),
                 titles(entry.anchor_places),
-                carriers._safe_cell(entry.source_label),
+                carriers.safe_cell(entry.source_label),
             ]
         )
     return _csv(out.getvalue(), f"learning-log-{scope.slug}.csv")

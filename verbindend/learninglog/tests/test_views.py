@@ -60,6 +60,7 @@ def test_filters_narrow_the_list_and_bad_values_are_ignored(world: World) -> Non
     assert titles(start="2024-03-02") == {"Gedeelde agenda"}
     assert titles(end="2024-03-01") == {"We doen nu samen intakes"}
     assert titles(goal="drop table", reached="x", start="not a date") == both
+    assert titles(reached=1, start="not a date") == {"We doen nu samen intakes"}
     assert titles(goal=world.far_goal.pk) == both  # another network's goal is no choice
 
 
