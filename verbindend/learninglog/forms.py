@@ -81,6 +81,7 @@ class EntryForm(forms.ModelForm):
         self.fields["principles"].choices = content_choices("principle")  # type: ignore[attr-defined]
         self.fields["anchor_places"].choices = anchor_choices()  # type: ignore[attr-defined]
         self.fields["goal"].queryset = LearningGoal.objects.filter(network=network)  # type: ignore[attr-defined]
+        self.fields["goal"].empty_label = _("No particular goal")  # type: ignore[attr-defined]
         self.fields["organisations"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             memberships__network=network
         ).distinct()
