@@ -50,7 +50,7 @@ format: setup ## format the code
 
 messages: setup ## extract translatable strings into each app's catalogue
 	@for app in $$(find verbindend -mindepth 1 -maxdepth 1 -type d -exec test -d {}/locale \; -print); do \
-		(cd $$app && ../../$(PY) ../../manage.py makemessages -l nl -l en --no-obsolete -v 0); done
+		(cd $$app && ../../$(PY) ../../manage.py makemessages -l nl -l en -e html,txt,py,svg --no-obsolete -v 0); done
 	@scripts/setup.sh
 
 bench: setup ## every benchmark at full size (JSON on the last line of each)

@@ -73,6 +73,15 @@ def test_a_focus_group_runs_live_from_join_to_export(
 
     # A fourth answer after the reveal appears on the wall live, as text.
     expect(phones[0][0].locator("#step[data-revealed='1']")).to_have_count(1)
+    # Half-typed text survives the next state change (the facilitator's timer) on the phone,
+    # which counts the timer down.
+    phones[0][0].locator("textarea[name=text]").fill("Nog een")
+    page.fill("#minutes", "2")
+    page.click("form:has(#minutes) button[type=submit]")
+    expect(phones[0][0].locator(".phone-timer [data-left]")).to_have_text(
+        re.compile(r"^[12]:\d\d$")
+    )
+    expect(phones[0][0].locator("textarea[name=text]")).to_have_value("Nog een")
     phones[0][0].locator("textarea[name=text]").fill("Nog een idee")
     phones[0][0].click("form.answer button[type=submit]")
     expect(cards).to_have_count(4)

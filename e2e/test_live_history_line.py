@@ -111,3 +111,43 @@ def test_two_phones_draw_and_the_wall_shows_both_lines(
         assert not errors, errors
         phone.context.close()
     wall.close()
+
+
+def test_an_unsaved_drawing_survives_a_reveal_and_is_saved_before_the_step_moves_on(
+    page: Page, browser: Browser, app: App
+) -> None:
+    log_in(page, app, "facilitator@verbindend.demo")
+    page.goto(app.base_url + "/live/network/werkwinkel-gent/")
+    page.click("button[data-template=interview]")
+    page.click("text=Open the console")
+    code = page.locator("[data-testid=join-code]").inner_text().strip()
+    phone, errors = join(browser, app, code, "Mira")
+    page.click("button[value=start]")
+    for _ in range(2):
+        page.click("button[value=next]")
+    expect(phone.locator("[data-historyline][data-mounted]")).to_have_count(1)
+    page.wait_for_timeout(2000)  # the phone's spread refresh has landed
+
+    touch_drag(phone, phone.locator(".hl-svg"), phase=0.5)
+    drawn = phone.locator(".hl-ink").get_attribute("points") or ""
+    assert len(drawn.split()) > 15
+    expect(phone.locator("[data-historyline]")).to_have_attribute("data-dirty", "1")
+
+    # The facilitator reveals the results: the phone's step is refreshed, the drawing stays.
+    phone.evaluate("document.getElementById('step').dataset.before = 'reveal'")
+    page.click("button[value=reveal]")
+    expect(phone.locator("#step[data-before]")).to_have_count(0, timeout=10_000)
+    expect(phone.locator("[data-historyline][data-mounted]")).to_have_count(1)
+    expect(phone.locator("[data-historyline]")).to_have_attribute("data-dirty", "1")
+    assert phone.locator(".hl-ink").get_attribute("points") == drawn
+
+    # The facilitator goes back a step: the phone saves the line before the step goes away.
+    page.click("button[value=back]")
+    expect(phone.locator("[data-historyline]")).to_have_count(0, timeout=10_000)
+    page.click("button[value=next]")
+    expect(phone.locator("[data-historyline][data-mounted]")).to_have_count(1, timeout=10_000)
+    expect(phone.locator("[data-historyline]")).not_to_have_attribute("data-dirty", "1")
+    saved = phone.locator(".hl-ink").get_attribute("points") or ""
+    assert len(saved.split()) > 15
+    assert not errors, errors
+    phone.context.close()

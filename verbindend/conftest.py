@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -27,6 +28,20 @@ def _fast_password_hashing(settings: object) -> None:
 def _tasks_run_at_once(settings: object) -> None:
     """Background jobs run inside the test; one test runs the real database worker."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Counters kept in the cache (throttles) must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: object, tmp_path: Path) -> None:
+    """Uploaded files go to a temporary folder, so tests can see what was left behind."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

@@ -190,6 +190,11 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# `manage.py backup` writes time-stamped archives here and removes those older than the retention.
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP_DAYS = envint("BACKUP_KEEP_DAYS", 30)
+# A crontab line (e.g. "30 2 * * *") for backups by the scheduler; empty: none scheduled.
+BACKUP_SCHEDULE = env("BACKUP_SCHEDULE")
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 2000)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from verbindend.accounts.models import User
 from verbindend.accounts.services import grant_study_role
 from verbindend.analysis import services
-from verbindend.analysis.models import Memo
+from verbindend.analysis.models import Code, Coding, Memo
 from verbindend.core.demo import DEMO_PASSWORD
 from verbindend.core.roles import StudyRoles
 from verbindend.networks.models import Network
-from verbindend.studies.models import Document, Study, StudyRole
+from verbindend.studies.models import Document, DocumentKind, Study, StudyRole
 
 SECOND_CODER = "coder@verbindend.demo"
 
@@ -100,3 +100,53 @@ def extend_demo(*, network: Network, study: Study) -> None:
     )
     if not Memo.objects.filter(study=study, document=transcript).exists():
         services.add_memo(study=study, author=first.user, text=note, document=transcript)
+    _exchange_material(study, first.user, second)
+
+
+#: a short note with accents and emoji, so an export to other tools shows that ranges are exact
+CAFE_NOTE = (
+    "Notitie na het café-overleg ☕ van 3 maart: één vast aanspreekpunt per organisatie werkt. "
+    "De nieuwe partners vonden het onthaal „hartelijk” 😀 — dat willen we behouden."
+)
+CAFE_CODES = [
+    ("één vast aanspreekpunt per organisatie werkt", "condition.anchored"),
+    ("„hartelijk” 😀", "principle.p3"),
+]
+
+
+def _exchange_material(study: Study, first: User, second: User) -> None:
+    """A researcher's own code, memos on a code and on a coding, and a note with emoji."""
+    from verbindend.studies import services as study_services
+
+    transcript = Document.objects.get(study=study, origin_ref="demo:transcript")
+    note = study_services.add_material(
+        study=study,
+        kind=DocumentKind.OTHER,
+        title="Notitie café-overleg ☕",
+        text=CAFE_NOTE,
+        case=transcript.case,
+        origin_ref="demo:cafe-note",
+        language="nl",
+    )
+    own = Code.objects.filter(study=study, name="Vertrouwen 🤝 tussen partners").first()
+    if own is None:
+        own = services.add_code(
+            study=study,
+            name="Vertrouwen 🤝 tussen partners",
+            colour="#b35900",
+            definition="Waar partners op elkaar rekenen, ook als het moeilijk wordt.",
+        )
+    _code(note, first, [*CAFE_CODES, ("„hartelijk” 😀", str(own.uuid))])
+    _code(note, second, [("één vast aanspreekpunt", "condition.anchored")])
+    if not Memo.objects.filter(study=study, code=own).exists():
+        services.add_memo(
+            study=study,
+            author=second,
+            text="Is dit een aparte code, of hoort het bij P3 (identiteit)?",
+            code=own,
+        )
+    coding = Coding.objects.filter(document=note, code=own).first()
+    if coding is not None and not Memo.objects.filter(coding=coding).exists():
+        services.add_memo(
+            study=study, author=first, text="Mooi citaat voor het rapport 👍", coding=coding
+        )

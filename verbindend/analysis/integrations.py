@@ -41,7 +41,15 @@ def fragments_for_principle(network: Any, principle_key: str, user: Any) -> list
     ]
 
 
+def _follow_replaced_text(sender: Any, document: Any, old_text: str, **kwargs: Any) -> None:
+    from verbindend.analysis.realign import realign
+
+    realign(document=document, old_text=old_text)
+
+
 def connect() -> None:
     from verbindend.scan import links
+    from verbindend.studies.signals import text_replaced
 
     links.register("analysis", fragments_for_principle, per_viewer=True)
+    text_replaced.connect(_follow_replaced_text, dispatch_uid="analysis.realign")

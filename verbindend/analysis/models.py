@@ -50,7 +50,7 @@ class Code(models.Model):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # only when the whole study goes: delete_code lifts sub-codes
         related_name="children",
         verbose_name=_("parent code"),
     )
@@ -201,3 +201,65 @@ class Memo(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def edited(self) -> bool:
+        """Rewritten after it was first saved (a second's grace for the first save)."""
+        return (self.updated_at - self.created_at).total_seconds() > 1
+
+
+class ExchangeKind(models.TextChoices):
+    USER = "user", _("user")
+    DOCUMENT = "document", _("document")
+    RESPONDENT = "respondent", _("respondent")
+    VARIABLE = "variable", _("variable")
+    CODE = "code", _("code")
+    CODING = "coding", _("coding")
+    MEMO = "memo", _("memo")
+
+
+class ExchangeId(models.Model):
+    """The REFI-QDA GUID of a local object, so the next export (or a re-import) keeps identity.
+
+    Documents, respondents, variables and users have no UUID of their own, so their GUID lives
+    here. Codes, codings and memos use their own ``uuid``; they get a row here only when an
+    imported GUID was already taken elsewhere. ``local_key`` is the object's primary key (or a
+    variable's name); users are shared by all studies, so their rows have no study.
+    """
+
+    kind = models.CharField(max_length=20, choices=ExchangeKind.choices)
+    study = models.ForeignKey(
+        "studies.Study", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    local_key = models.CharField(max_length=64)
+    guid = models.UUIDField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange identifier")
+        verbose_name_plural = _("exchange identifiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "study", "local_key"],
+                condition=models.Q(study__isnull=False),
+                name="unique_exchange_local",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "study", "guid"],
+                condition=models.Q(study__isnull=False),
+                name="unique_exchange_guid",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "local_key"],
+                condition=models.Q(study__isnull=True),
+                name="unique_exchange_shared_local",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "guid"],
+                condition=models.Q(study__isnull=True),
+                name="unique_exchange_shared_guid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.local_key} = {self.guid}"

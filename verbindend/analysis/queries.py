@@ -216,9 +216,17 @@ def code_by_attribute(study: Study, attribute: str) -> dict[tuple[int, str], int
 MIN_GROUP = 5
 
 
+def min_group(study: Study) -> int:
+    """The smallest group shown: MIN_GROUP, or more when a case's network set a higher k."""
+    from verbindend.studies.models import CaseStatus
+
+    ks = study.cases.filter(status=CaseStatus.AGREED).values_list("network__k_threshold", flat=True)
+    return max([MIN_GROUP, *ks])
+
+
 def hidden_groups(study: Study, attribute: str) -> set[str]:
-    """Attribute values with fewer than MIN_GROUP respondents, plus the next smallest group when
-    only one is small (so it cannot be found by subtracting the others from a code's total)."""
+    """Attribute values with fewer than ``min_group`` respondents, plus the next smallest group
+    when only one is small (so it cannot be found by subtracting the others from a total)."""
     from verbindend.studies.models import Document
 
     sizes = dict(
@@ -228,7 +236,8 @@ def hidden_groups(study: Study, attribute: str) -> set[str]:
         .order_by()
     )
     sizes = {value: n for value, n in sizes.items() if value}
-    small = {value for value, n in sizes.items() if n < MIN_GROUP}
+    k = min_group(study)
+    small = {value for value, n in sizes.items() if n < k}
     rest = sorted((n, value) for value, n in sizes.items() if value not in small)
     if len(small) == 1 and rest:
         small.add(rest[0][1])

@@ -297,6 +297,16 @@ def add_memo(
     )
 
 
+def edit_memo(*, memo: Memo, user: User, text: str) -> Memo:
+    """A memo is its author's thinking: only they (or a site administrator) rewrite it."""
+    if memo.author_id != user.pk and not user.is_superuser:
+        raise DomainError("analysis.memo_author", _("Only its author edits a memo."), status=403)
+    memo.text = text.strip()
+    memo.full_clean()
+    memo.save(update_fields=["text", "updated_at"])
+    return memo
+
+
 def delete_memo(*, memo: Memo, user: User) -> None:
     if memo.author_id != user.pk and not user.is_superuser:
         raise DomainError("analysis.memo_author", _("Only its author deletes a memo."), status=403)

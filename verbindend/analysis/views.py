@@ -339,6 +339,22 @@ def _uuid(value: str) -> str:
 
 
 @require_POST
+def memo_edit(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
+    study = _study(request, slug, "analysis.code")
+    memo = get_object_or_404(Memo.objects.filter(study=study), uuid=uuid)
+    form = MemoForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(
+            "analysis.memo", _("Write something in the memo (at most 20,000 characters).")
+        )
+    services.edit_memo(memo=memo, user=_user(request), text=form.cleaned_data["text"])
+    messages.success(request, _("The memo was saved."))
+    back = request.POST.get("back") or ""
+    target = back if _safe(back) else reverse("analysis:codebook", args=[study.slug])
+    return redirect(target + "#memos")
+
+
+@require_POST
 def memo_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
     study = _study(request, slug, "analysis.code")
     memo = get_object_or_404(Memo.objects.filter(study=study), uuid=uuid)
@@ -377,7 +393,7 @@ def fragments(request: HttpRequest, slug: str) -> HttpResponse:
         raise DomainError(
             "analysis.small_group",
             _("This group has fewer than %(k)s respondents, so it is not shown on its own.")
-            % {"k": queries.MIN_GROUP},
+            % {"k": queries.min_group(study)},
         )
     qs = queries.fragments(
         study,
@@ -491,7 +507,7 @@ def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
             "kinds": MATRICES,
             "attribute": attribute,
             "attributes": queries.ATTRIBUTES,
-            "min_group": queries.MIN_GROUP,
+            "min_group": queries.min_group(study),
             "matrix": result,
             "rows": [
                 (row, [(key, n, links.get((row.code.pk, key))) for key, n in cells])

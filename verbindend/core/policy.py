@@ -58,6 +58,11 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
     "learninglog.add": frozenset({C, F, MB}),  # members also edit the entries they wrote
     "learninglog.manage": frozenset({C, F}),  # goals, carriers and every entry
     "learninglog.export": frozenset({C, F, CASE_RESEARCHER}),
+    # Reports are the network's shared record: everyone who reads its results reads them;
+    # those who run the network's work make them; the coordinator clears old versions.
+    "reports.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
+    "reports.create": frozenset({C, F}),
+    "reports.delete": frozenset({C}),
 }
 STUDY_RULES: dict[str, frozenset[str]] = {
     "study.view": frozenset({R, SO}),
@@ -77,6 +82,12 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "analysis.view": frozenset({R, SO}),
     "analysis.code": frozenset({R}),
     "codebook.change": frozenset({R}),
+    "reports.view": frozenset({R, SO}),
+    "reports.create": frozenset({R}),
+    "reports.delete": frozenset({R}),
+    # REFI-QDA: a project file holds whole transcripts (personal data), so researchers only
+    "exchange.export": frozenset({R}),
+    "exchange.import": frozenset({R}),
 }
 
 

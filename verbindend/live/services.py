@@ -6,12 +6,11 @@ import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from verbindend.core import policy
+from verbindend.core import policy, throttle
 from verbindend.core.errors import DomainError
 from verbindend.live import blueprints, engine, history
 from verbindend.live.models import (
@@ -31,8 +30,6 @@ from verbindend.method import content
 if TYPE_CHECKING:
     from verbindend.accounts.models import User
 
-JOIN_FAILURES_ALLOWED = 10
-JOIN_FAILURE_WINDOW = 600  # seconds
 TAG_PREFIXES = ("level.", "condition.", "knowledge.", "principle.")
 
 
@@ -276,13 +273,7 @@ def normalise_code(code: str) -> str:
 
 def find_by_code(*, code: str, address: str) -> LiveSession:
     """The open session with this code; wrong codes count against the address."""
-    key = f"live:join-failures:{address}"
-    if (cache.get(key) or 0) >= JOIN_FAILURES_ALLOWED:
-        raise DomainError(
-            "live.throttled",
-            _("Too many wrong codes from this connection. Wait a few minutes and try again."),
-            status=429,
-        )
+    throttle.check("live", address)
     code = normalise_code(code)
     session = (
         LiveSession.objects.filter(join_code=code).first()
@@ -290,10 +281,7 @@ def find_by_code(*, code: str, address: str) -> LiveSession:
         else None
     )
     if session is None or session.state == State.CLOSED:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, JOIN_FAILURE_WINDOW)
+        throttle.fail("live", address)
         if session is not None:
             raise DomainError("live.closed", _("This session has ended; its code no longer works."))
         raise DomainError("live.wrong_code", _("There is no open session with this code."))

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts.models import User
-from verbindend.core import policy
+from verbindend.core import policy, throttle
 from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
 from verbindend.live import blueprints, engine, history, services, synthesis
@@ -505,10 +505,6 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # -- participants (public) --------------------------------------------------------------------
 
 
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
@@ -516,7 +512,7 @@ def join(request: HttpRequest) -> HttpResponse:
     if not code:
         return render(request, "live/join.html", {"code_form": CodeForm()})
     try:
-        session = services.find_by_code(code=code, address=_address(request))
+        session = services.find_by_code(code=code, address=throttle.client_address(request))
     except DomainError as error:
         return render(
             request,

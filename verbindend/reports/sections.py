@@ -32,6 +32,14 @@ class ReportRequest:
     end: date | None = None
     language: str = "nl"
     sections: tuple[str, ...] = field(default_factory=tuple)  # empty: every section
+    study: Any = None  # set instead of ``network`` for a study report (reports.study_sections)
+
+    @property
+    def scope(self) -> Any:
+        return self.network if self.network is not None else self.study
+
+    def wants(self, key: str) -> bool:
+        return not self.sections or key in self.sections
 
     def covers(self, day: date | None) -> bool:
         if day is None:

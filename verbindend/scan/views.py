@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import policy
+from verbindend.core import policy, throttle
 from verbindend.core.errors import DomainError
 from verbindend.method import content
 from verbindend.networks.models import Network
@@ -331,6 +331,17 @@ def _cookie_name(round_: Round) -> str:
 
 
 def _respondent(request: HttpRequest, kind: str, key: str) -> Respondent:
+    """Who answers: by personal link or shared code; wrong ones count against the address."""
+    address = throttle.client_address(request)
+    throttle.check("scans", address)
+    try:
+        return _find_respondent(request, kind, key)
+    except DomainError:
+        throttle.fail("scans", address)
+        raise
+
+
+def _find_respondent(request: HttpRequest, kind: str, key: str) -> Respondent:
     forged = DomainError("scans.forged", _("This answer link is not valid."), status=404)
     if kind == "i":
         invitation = (

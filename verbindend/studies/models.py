@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -393,6 +394,10 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("studies:document", args=[self.study.slug, self.pk])
+
+    @property
+    def original_filename(self) -> str:
+        return PurePosixPath(self.original.name or "").name
 
 
 class BatchStatus(models.TextChoices):

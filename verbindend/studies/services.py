@@ -34,6 +34,7 @@ from verbindend.studies.models import (
     StepPlan,
     Study,
 )
+from verbindend.studies.signals import text_replaced
 
 if TYPE_CHECKING:
     from verbindend.accounts.models import User
@@ -193,9 +194,13 @@ def add_material(
     if origin_ref:
         existing = Document.objects.filter(study=study, origin_ref=origin_ref).first()
         if existing is not None:
-            for name, value in fields.items():
-                setattr(existing, name, value)
-            existing.save()
+            old_text = existing.text
+            with transaction.atomic():
+                for name, value in fields.items():
+                    setattr(existing, name, value)
+                existing.save()
+                if old_text != text:
+                    text_replaced.send(sender=Document, document=existing, old_text=old_text)
             return existing
     try:
         with transaction.atomic():

@@ -24,5 +24,10 @@ urlpatterns = [
         views.document_part,
         name="document_part",
     ),
+    path(
+        "<slug:slug>/material/<int:pk>/original/",
+        views.document_original,
+        name="document_original",
+    ),
     path("<slug:slug>/search/", views.search, name="search"),
 ]

@@ -10,15 +10,16 @@ from django.core.exceptions import TooManyFilesSent
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Value
-from django.db.models.functions import Greatest, Lower, StrIndex, Substr
+from django.db.models.functions import Greatest, StrIndex, Substr
 from django.forms import modelformset_factory
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts import services as account_services
 from verbindend.core import policy
+from verbindend.core.db import Lowered
 from verbindend.core.errors import DomainError
 from verbindend.core.roles import StudyRoles
 from verbindend.studies import selection, services
@@ -439,6 +440,22 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_GET
+def document_original(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """The file a document was extracted from; originals may name people, so researchers only."""
+    study = _study(request, slug, "material.change")
+    document = policy.fetch(
+        request.user, Document.objects.filter(study=study).defer("text"), "material.change", pk=pk
+    )
+    if not document.original:
+        raise Http404
+    try:
+        handle = document.original.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=document.original_filename)
+
+
+@require_GET
 def document_part(request: HttpRequest, slug: str, pk: int, part: int) -> HttpResponse:
     study = _study(request, slug, "material.view")
     document = _document(request, study, pk)
@@ -464,8 +481,9 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
         hits = (
-            Document.objects.filter(study=study, text__icontains=query)
-            .annotate(position=StrIndex(Lower("text"), Lower(Value(query))))
+            Document.objects.filter(study=study)
+            .annotate(position=StrIndex(Lowered("text"), Lowered(Value(query))))
+            .filter(position__gt=0)
             .annotate(
                 snippet=Substr(
                     "text", Greatest(F("position") - SNIPPET_BEFORE, Value(1)), SNIPPET_LENGTH

@@ -17,7 +17,7 @@ def test_demo_codings_are_there_once_with_two_coders() -> None:
     first = Coding.objects.filter(study=study).count()
     demo.load_demo()
     assert Coding.objects.filter(study=study).count() == first >= 30
-    assert Memo.objects.filter(study=study).count() == 1
+    assert Memo.objects.filter(study=study).count() == 3
     coders = queries.coders(study)
     assert len(coders) == 2
     _per_code, overall = queries.agreement_between(study, coders[0].pk, coders[1].pk)

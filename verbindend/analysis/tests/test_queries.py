@@ -180,3 +180,11 @@ def test_small_groups_of_respondents_are_left_out_of_the_attribute_matrix(world:
     assert queries.hidden_groups(world.p.study, "lead_role") == set()
     page = client.get(matrix, {"attribute": "lead_role"}).content.decode()
     assert str(LeadRole.FOLLOWER.label) in page and str(LeadRole.TREKKER.label) in page
+    # a case's network that asks for a higher k raises the threshold for the whole study
+    network = world.p.study.cases.get().network
+    network.k_threshold = 6
+    network.save(update_fields=["k_threshold"])
+    assert queries.min_group(world.p.study) == 6
+    assert queries.hidden_groups(world.p.study, "lead_role") == {trekker, follower}
+    page = client.get(matrix, {"attribute": "lead_role"}).content.decode()
+    assert str(LeadRole.FOLLOWER.label) not in page

@@ -294,3 +294,16 @@ def test_only_the_author_deletes_a_memo(world: World) -> None:
         services.delete_memo(memo=memo, user=world.second_coder)
     services.delete_memo(memo=memo, user=world.p.researcher)
     assert not Memo.objects.exists()
+
+
+def test_a_study_with_a_code_tree_and_codings_can_be_deleted_whole(world: World) -> None:
+    study = world.p.study
+    parent = services.add_code(study=study, name="Ouder")
+    child = services.add_code(study=study, name="Kind", parent=parent)
+    services.apply_code(
+        document=world.document, code=child, coder=world.p.researcher, start=0, end=3
+    )
+    assert Code.objects.filter(study=study, parent__isnull=False).exists()
+    study.delete()
+    assert not Code.objects.filter(pk__in=[parent.pk, child.pk]).exists()
+    assert not Coding.objects.filter(code=child).exists()

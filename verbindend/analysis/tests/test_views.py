@@ -120,6 +120,13 @@ ROWS = [
         "post",
         lambda f: {"target": "coding", "ref": f.coding.uuid, "text": "Memo"},
     ),
+    Row(
+        "memo edit",
+        url("memo_edit", lambda f: f.memo.uuid),
+        RESEARCHER,
+        "post",
+        lambda f: {"text": "Herschreven"},
+    ),
     Row("memo delete", url("memo_delete", lambda f: f.memo.uuid), RESEARCHER, "post", lambda f: {}),
     Row("fragments", q(url("fragments"), "code={f.w.code.uuid}&case={f.w.case.pk}"), READERS),
     Row("frequencies", url("frequencies"), READERS),
@@ -303,6 +310,24 @@ def test_another_researchers_memo_cannot_be_deleted(fx: Fixture) -> None:
     client.force_login(fx.w.second_coder)
     response = client.post(reverse("analysis:memo_delete", args=[fx.w.p.study.slug, fx.memo.uuid]))
     assert response.status_code == 403 and Memo.objects.filter(pk=fx.memo.pk).exists()
+
+
+def test_its_author_rewrites_a_memo_and_nobody_else_does(fx: Fixture) -> None:
+    target = reverse("analysis:memo_edit", args=[fx.w.p.study.slug, fx.memo.uuid])
+    page = reverse("analysis:coding", args=[fx.w.p.study.slug, fx.coding.uuid])
+    author = Client()
+    author.force_login(fx.memo.author)
+    response = author.post(target, {"text": "Nieuwe <b>gedachte</b> ✍️", "back": page})
+    assert response.status_code == 302 and response["Location"] == page + "#memos"
+    fx.memo.refresh_from_db()
+    assert fx.memo.text == "Nieuwe <b>gedachte</b> ✍️"
+    for bad in ({"text": ""}, {"text": "x" * 20001}, {}):
+        assert author.post(target, bad).status_code == 400
+    other = Client()
+    other.force_login(fx.w.second_coder)
+    assert other.post(target, {"text": "overschreven"}).status_code == 403
+    fx.memo.refresh_from_db()
+    assert fx.memo.text == "Nieuwe <b>gedachte</b> ✍️"
 
 
 def test_memo_delete_does_not_redirect_elsewhere(fx: Fixture) -> None:

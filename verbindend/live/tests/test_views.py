@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from verbindend.core import throttle
 from verbindend.live import engine, services
 from verbindend.live.models import Contribution, LiveSession, State, StepKind, Theme
 from verbindend.testing.personas import PERSONAS
@@ -220,7 +221,7 @@ def test_a_wrong_code_and_a_closed_code_say_so(room: Room) -> None:
 def test_guessing_codes_is_throttled_per_address_but_joining_is_not(room: Room) -> None:
     cache.clear()
     client = Client(REMOTE_ADDR="10.0.0.9")
-    for _ in range(services.JOIN_FAILURES_ALLOWED):
+    for _ in range(throttle.FAILURES_ALLOWED):
         assert client.post(reverse("live:join"), {"code": "XXXXXX"}).status_code == 400
     blocked = client.post(reverse("live:join"), {"code": room.session.join_code})
     assert blocked.status_code == 429
@@ -439,3 +440,15 @@ def test_the_synthesis_is_saved(room: Room) -> None:
     observer = Client()
     observer.force_login(room.p.observer)
     assert observer.post(url, {"notes": "x"}).status_code == 403
+
+
+def test_the_phone_shows_the_facilitators_timer_while_the_session_runs(room: Room) -> None:
+    step_url = reverse("live:phone_step", args=[room.session.public_id])
+    assert b"phone-timer" not in room.phone().get(step_url).content
+    services.set_timer(session=room.session, minutes=3)
+    room.session.refresh_from_db()
+    page = room.phone().get(step_url).content.decode()
+    assert f'data-ends="{room.session.timer_ends_at.isoformat()}"' in page
+    assert 'role="timer"' in page
+    services.close(session=room.session)
+    assert b"phone-timer" not in room.phone().get(step_url).content

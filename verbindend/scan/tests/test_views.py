@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.signing import get_cookie_signer
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from verbindend.core import throttle
 from verbindend.scan import links
 from verbindend.scan.models import Answer, Response, Round, ScanInvitation
 from verbindend.scan.tests.builders import make_round, many, organisation, respond
@@ -503,3 +505,18 @@ def test_the_round_page_draws_the_trend(personas: Personas) -> None:
     html = client_for(personas.member).get(new.get_absolute_url()).content.decode()
     assert 'class="trend-chart"' in html and "Vorig jaar" in html
     assert html.count("<circle") == 4  # two rounds × two principles
+
+
+def test_guessing_share_codes_and_links_is_throttled_per_address(open_round: Round) -> None:
+    cache.clear()
+    guesser = Client(REMOTE_ADDR="10.0.0.7")
+    for attempt in range(throttle.FAILURES_ALLOWED):
+        kind = "c" if attempt % 2 else "i"
+        assert guesser.get(reverse("scan:start", args=[kind, f"GUESS{attempt}"])).status_code == 404
+    blocked = guesser.get(reverse("scan:start", args=["c", open_round.code]))
+    assert blocked.status_code == 429 and b"scans.throttled" in blocked.content
+    # another address, and the right code, still get in; answering never counts as a failure
+    member = Client(REMOTE_ADDR="10.0.0.8")
+    for _ in range(throttle.FAILURES_ALLOWED + 2):
+        assert member.get(reverse("scan:start", args=["c", open_round.code])).status_code == 200
+    cache.clear()

@@ -1,15 +1,7 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings: object, tmp_path: Path) -> None:
-    """Uploaded originals go to a temporary folder, so tests can see what was left behind."""
-    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -52,6 +54,7 @@ def world(personas: Personas) -> World:
     document = services.add_material(
         study=personas.study, kind=DocumentKind.TRANSCRIPT, title="Gesprek", text="Eén\nTwee"
     )
+    services.store_original(document=document, filename="gesprek.txt", data="Eén\nTwee".encode())
     batch = ImportBatch.objects.create(study=personas.study, kind="other")
     return World(personas, case, respondent, document, batch)
 
@@ -97,6 +100,7 @@ ROWS = [
     Row("document", url("document", lambda w: w.document.pk), READERS),
     Row("document part", url("document_part", lambda w: w.document.pk, lambda w: 0), READERS),
     Row("search", url("search"), READERS),
+    Row("original file", url("document_original", lambda w: w.document.pk), RESEARCHER),
 ]
 
 
@@ -391,6 +395,11 @@ def test_search_finds_snippets_across_the_study(world: World) -> None:
     start = lines.text.index("Tweede")
     hit = lines.text.index("zoekwoord")
     assert f"?at={hit}#at-{start}".encode() in found.content
+    # letters beyond ASCII match in either case, on SQLite as on PostgreSQL
+    services.add_material(study=p.study, kind="other", title="Hoofdletters", text="ÉÉN ÉLAN Ōmi")
+    for query in ("één élan", "ōMI"):
+        hits = client.get(reverse("studies:search", args=[p.study.slug]), {"q": query})
+        assert b"Hoofdletters" in hits.content, query
 
 
 def test_the_committee_reads_a_transcript_without_the_respondents_name(world: World) -> None:
@@ -447,3 +456,36 @@ def test_too_many_files_at_once_get_a_clear_message(world: World, settings: obje
     assert response.status_code == 400
     assert b"At most 2 files" in response.content
     assert not ImportBatch.objects.exclude(pk=world.batch.pk).exists()
+
+
+def test_the_original_downloads_as_it_was_and_goes_with_its_document(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    client = Client()
+    client.force_login(world.p.researcher)
+    page = client.get(reverse("studies:document", args=[world.p.study.slug, world.document.pk]))
+    link = reverse("studies:document_original", args=[world.p.study.slug, world.document.pk])
+    assert link.encode() in page.content
+    response = client.get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == "Eén\nTwee".encode()
+    assert 'filename="gesprek' in response["Content-Disposition"]
+    # the guidance committee reads the text but neither downloads nor sees the link
+    observer = Client()
+    observer.force_login(world.p.study_observer)
+    assert link.encode() not in observer.get(world.document.get_absolute_url()).content
+    stored = Path(world.document.original.path)
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        world.document.delete()
+        assert stored.exists()  # the file goes only once the deletion is committed
+    assert not stored.exists()
+    assert client.get(link).status_code == 404
+
+
+def test_a_document_without_original_has_nothing_to_download(world: World) -> None:
+    bare = services.add_material(study=world.p.study, kind=DocumentKind.OTHER, title="x", text="y")
+    client = Client()
+    client.force_login(world.p.researcher)
+    url_ = reverse("studies:document_original", args=[world.p.study.slug, bare.pk])
+    assert client.get(url_).status_code == 404

@@ -124,11 +124,18 @@ export function mount(root) {
     marks.replaceChildren(...nodes);
   }
 
+  // Unsaved work is mirrored on the element, so a page that swaps in a fresh copy of this step
+  // (the live phone, when the facilitator reveals or locks) can hand the drawing over.
+  function markDirty() {
+    root.dataset.dirty = "1";
+    root.dataset.points = JSON.stringify(line);
+    say(label("Unsaved"));
+  }
+
   function change(next) {
     history.push(line);
     line = next;
-    root.dataset.dirty = "1";
-    say(label("Unsaved"));
+    markDirty();
     render();
   }
 
@@ -168,8 +175,7 @@ export function mount(root) {
   root.querySelector("[data-action=undo]").addEventListener("click", () => {
     if (!history.length) return;
     line = history.pop();
-    root.dataset.dirty = "1";
-    say(label("Unsaved"));
+    markDirty();
     render();
     fillTable();
   });
@@ -179,6 +185,8 @@ export function mount(root) {
     fillTable();
   });
   root.querySelector("[data-action=save]").addEventListener("click", () => save());
+  // A page that is about to take this step away asks for the unsaved line to be saved first.
+  root.addEventListener("historyline:save-now", () => save());
   markButton.addEventListener("click", () => {
     marking = !marking;
     markButton.setAttribute("aria-pressed", String(marking));
@@ -211,6 +219,7 @@ export function mount(root) {
       history.push(line);
       line = data.points;
       delete root.dataset.dirty;
+      root.dataset.points = JSON.stringify(line);
       render();
       fillTable();
       say([label("Saved"), ...data.notices].join(" "));
@@ -321,6 +330,7 @@ export function mount(root) {
     await save(points);
   });
 
+  if (root.dataset.dirty) say(label("Unsaved")); // a drawing handed over unsaved
   render();
 }
 

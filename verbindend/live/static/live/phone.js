@@ -136,9 +136,48 @@ async function refreshStep() {
   const fresh = doc.getElementById("step");
   const old = document.getElementById("step");
   if (fresh && old) {
+    if (fresh.dataset.step === old.dataset.step) keepWork(old, fresh);
+    else await saveDrawings(old);
     old.replaceWith(fresh);
     current = fresh.dataset.step;
   }
+}
+
+// The same step came back (revealed, locked, …): carry over what the person was typing, ticking
+// or drawing, so a facilitator's click never wipes unsent work.
+function keepWork(old, fresh) {
+  for (const field of old.querySelectorAll("form.answer textarea, form.answer input, form.answer select")) {
+    if (!field.name || field.type === "hidden") continue;
+    for (const twin of fresh.querySelectorAll("form.answer [name]")) {
+      if (twin.name !== field.name || twin.type !== field.type) continue;
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (twin.value === field.value) twin.checked = field.checked;
+      } else {
+        twin.value = field.value;
+      }
+    }
+  }
+  const drawn = old.querySelector("[data-historyline][data-dirty]");
+  const twin = fresh.querySelector("[data-historyline]");
+  if (drawn && twin) {
+    twin.dataset.points = drawn.dataset.points;
+    twin.dataset.dirty = "1";
+  }
+}
+
+// The step is going away: save unsaved drawings first (each waits at most a few seconds).
+function saveDrawings(old) {
+  const dirty = [...old.querySelectorAll("[data-historyline][data-dirty]")];
+  return Promise.all(
+    dirty.map(
+      (el) =>
+        new Promise((resolve) => {
+          el.addEventListener("historyline:saved", resolve, { once: true });
+          setTimeout(resolve, 4000);
+          el.dispatchEvent(new CustomEvent("historyline:save-now"));
+        }),
+    ),
+  );
 }
 
 function listen() {
@@ -146,7 +185,7 @@ function listen() {
   source.onmessage = (event) => {
     const data = JSON.parse(event.data);
     if (data.type !== "state") return;
-    const key = JSON.stringify([data.state, data.step, data.revealed, data.locked]);
+    const key = JSON.stringify([data.state, data.step, data.revealed, data.locked, data.timer_ends_at]);
     if (key === lastState) return;
     const first = lastState === "";
     lastState = key;
@@ -159,6 +198,17 @@ function listen() {
   };
 }
 
+// The facilitator's timer, counted down on the phone from the end time the server gave.
+function tick() {
+  const timer = document.querySelector(".phone-timer[data-ends]");
+  if (!timer) return;
+  const left = Math.max(0, Math.round((Date.parse(timer.dataset.ends) - Date.now()) / 1000));
+  timer.querySelector("[data-left]").textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+  timer.classList.toggle("is-over", left === 0);
+}
+
+setInterval(tick, 1000);
+tick();
 window.addEventListener("online", flush);
 listen();
 flush();

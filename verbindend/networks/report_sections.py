@@ -1,0 +1,96 @@
+"""The network report's profile section: the network, its organisations and its composition.
+
+People are never listed by name here: members and observers read reports, and may not see the
+people list. The composition is counted per attribute with the network's small-group rule.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from verbindend.networks.models import (
+    Engagement,
+    LeadRole,
+    OrganisationMembership,
+    Person,
+    Sector,
+    Tenure,
+)
+from verbindend.reports.sections import ReportRequest, ReportSection
+
+ATTRIBUTES = (
+    ("lead_role", _("Trekker or follower"), LeadRole),
+    ("engagement", _("Professional or volunteer"), Engagement),
+    ("tenure", _("Newcomer or long-standing"), Tenure),
+)
+
+
+def small_groups_hidden(counts: dict[str, int], k: int) -> list[tuple[str, int | None]]:
+    """Counts per stated value; a group under k is hidden, and so is the next smallest while
+    the hidden people (small groups plus those who stated nothing) number between 1 and k − 1,
+    so nobody can be counted by subtracting the shown groups from the total."""
+    stated = {value: n for value, n in counts.items() if value}
+    shown = {value for value, n in stated.items() if n >= k}
+    total = sum(counts.values())
+    while shown:
+        hidden = total - sum(stated[value] for value in shown)
+        if not 0 < hidden < k:
+            break
+        shown.discard(min(shown, key=lambda value: (stated[value], value)))
+    return [(value, n if value in shown else None) for value, n in sorted(stated.items())]
+
+
+def build(request: ReportRequest) -> dict[str, Any]:
+    network = request.network
+    k = max(5, network.k_threshold)
+    memberships = OrganisationMembership.objects.filter(network=network).select_related(
+        "organisation"
+    )
+    if request.end:
+        memberships = memberships.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=request.end))
+    if request.start:
+        memberships = memberships.filter(Q(left_on__isnull=True) | Q(left_on__gte=request.start))
+    rows = list(memberships)
+    sectors = dict(Sector.choices)
+    by_sector = Counter(m.organisation.sector for m in rows)
+    people = Person.objects.filter(network=network)
+    composition = []
+    for field, label, choices in ATTRIBUTES:
+        counts = Counter(people.values_list(field, flat=True))
+        names = dict(choices.choices)
+        composition.append(
+            {
+                "label": label,
+                "groups": [
+                    (str(names.get(value, value)), n)
+                    for value, n in small_groups_hidden(dict(counts), k)
+                ],
+            }
+        )
+    return {
+        "network": network,
+        "memberships": rows,
+        "organisation_count": len({m.organisation_id for m in rows}),
+        "sectors": [
+            (str(sectors.get(value, value)) if value else None, n)
+            for value, n in sorted(by_sector.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        "people": people.count(),
+        "composition": composition,
+        "k": k,
+    }
+
+
+SECTIONS = [
+    ReportSection(
+        key="profile",
+        title=_("Network profile"),
+        order=10,
+        template="reports/sections/profile.html",
+        build=build,
+    )
+]

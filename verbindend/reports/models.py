@@ -1,0 +1,141 @@
+"""Kept versions of rendered reports: what was asked, how far rendering got, and the files."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from verbindend.accounts.models import User
+
+
+class ReportKind(models.TextChoices):
+    NETWORK = "network", _("Network learning report")
+    STUDY = "study", _("Study report")
+
+
+class ReportStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    RUNNING = "running", _("Rendering")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportLanguage(models.TextChoices):
+    NL = "nl", "Nederlands"
+    EN = "en", "English"
+
+
+class ReportVersionQuerySet(models.QuerySet["ReportVersion"]):
+    def visible_to(self, user: User) -> ReportVersionQuerySet:
+        """Versions of the networks and studies the user may see (the policy decides the rest)."""
+        from verbindend.networks.models import Network
+        from verbindend.studies.models import Study
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(network__in=Network.objects.visible_to(user))
+            | Q(study__in=Study.objects.visible_to(user))
+        )
+
+    def finished(self) -> ReportVersionQuerySet:
+        return self.filter(status=ReportStatus.DONE)
+
+
+def _path(instance: ReportVersion, filename: str) -> str:
+    scope = (
+        f"network-{instance.network_id}" if instance.network_id else f"study-{instance.study_id}"
+    )
+    return f"reports/{scope}/{instance.pk}/{filename}"
+
+
+class ReportVersion(models.Model):
+    """One rendering of a report; every version is kept until someone deletes it."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    network = models.ForeignKey(
+        "networks.Network",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="report_versions",
+    )
+    study = models.ForeignKey(
+        "studies.Study",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="report_versions",
+    )
+    start = models.DateField(_("from"), null=True, blank=True)
+    end = models.DateField(_("to"), null=True, blank=True)
+    sections = models.JSONField(_("sections"), default=list)
+    language = models.CharField(
+        _("language"), max_length=5, choices=ReportLanguage.choices, default=ReportLanguage.NL
+    )
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.WAITING
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    html = models.FileField(upload_to=_path, blank=True, max_length=300)
+    pdf = models.FileField(upload_to=_path, blank=True, max_length=300)
+    pages = models.PositiveIntegerField(default=0)
+    redacted = models.BooleanField(default=False)
+
+    objects = ReportVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(network__isnull=False, study__isnull=True)
+                | Q(network__isnull=True, study__isnull=False),
+                name="report_version_one_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.scope} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return self._url("version")
+
+    @property
+    def scope(self) -> Any:
+        return self.network or self.study
+
+    @property
+    def policy_scope(self) -> Any:
+        return self.scope
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {ReportStatus.DONE, ReportStatus.FAILED}
+
+    def _url(self, name: str) -> str:
+        scope = "network" if self.network_id else "study"
+        return reverse(f"reports:{scope}_{name}", args=[self.scope.slug, self.pk])
+
+    def html_url(self) -> str:
+        return self._url("html")
+
+    def pdf_url(self) -> str:
+        return self._url("pdf")
+
+    def delete_url(self) -> str:
+        return self._url("delete")
