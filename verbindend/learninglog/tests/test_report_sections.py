@@ -63,3 +63,21 @@ def test_an_empty_network_renders_empty_states(personas: Personas) -> None:
     assert "not set learning goals" in texts[0]
     assert "No changes were recorded" in texts[1]
     assert "not mapped its knowledge carriers" in texts[2]
+
+
+def test_the_network_report_renders_the_learning_log_sections(
+    demo_network: Network, personas: Personas
+) -> None:
+    from verbindend.reports import services as reports
+
+    version = reports.request_report(
+        scope=demo_network,
+        by=personas.coordinator,
+        sections=["learning_goals", "learning_log", "knowledge_carriers"],
+        language="nl",
+    )
+    version.refresh_from_db()
+    html = reports.read_html(version)
+    assert "Leerdoelen" in html and "Kennisdragers" in html
+    assert "Individuen leren" in html
+    assert 'id="carriers-t"' in html
