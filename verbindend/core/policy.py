@@ -58,6 +58,10 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
     "historyline.draw": frozenset({C, F, MB}),
     "historyline.run": frozenset({C, F}),
     "historyline.export": frozenset({C, F, CASE_RESEARCHER}),
+    "learninglog.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
+    "learninglog.add": frozenset({C, F, MB}),  # members also edit the entries they wrote
+    "learninglog.manage": frozenset({C, F}),  # goals, carriers and every entry
+    "learninglog.export": frozenset({C, F, CASE_RESEARCHER}),
     # Reports are the network's shared record: everyone who reads its results reads them;
     # those who run the network's work make them; the coordinator clears old versions.
     "reports.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class LearninglogConfig(AppConfig):
     name = "verbindend.learninglog"
     label = "learninglog"
+
+    def ready(self) -> None:
+        from verbindend.learninglog import integrations
+
+        integrations.connect()
