@@ -16,6 +16,7 @@ from verbindend.analysis import services as analysis
 from verbindend.analysis.models import Memo
 from verbindend.core.roles import NetworkRoles, StudyRoles
 from verbindend.historyline.models import Exercise, Line, Moment
+from verbindend.learninglog.models import Carrier, CarrierKind, Entry
 from verbindend.live import synthesis
 from verbindend.live.models import Contribution, LiveSession, Participant, State, Step
 from verbindend.networks.models import Person
@@ -39,7 +40,17 @@ INTERVIEW_NOTES = "Zij brengt de notulen van 2019 mee"
 PLACE = "Café De Zwaan in Oudenaarde"
 # What she said in her interview: kept under the pseudonym only with consent.
 SAID = "Ik merk dat we nu samen plannen in plaats van elk apart"
-FREE_TEXTS = [CONTRIBUTION, STORY, COMMENT, MEMO, RESPONDENT_NOTES, INTERVIEW_NOTES, PLACE]
+LOG_CHANGE = "Sinds de crisis bellen we elkaar eerst voor we een dossier doorsturen"
+FREE_TEXTS = [
+    CONTRIBUTION,
+    STORY,
+    COMMENT,
+    MEMO,
+    RESPONDENT_NOTES,
+    INTERVIEW_NOTES,
+    PLACE,
+    LOG_CHANGE,
+]
 
 
 @pytest.fixture(autouse=True)
@@ -190,6 +201,24 @@ def build_griet(p: Personas, *, consent: bool) -> Griet:
     Memo.objects.create(
         study=p.study, author=p.researcher, document=transcript, text=f"{NAME} twijfelde hier."
     )
+    # learning log: a change she was involved in, told in her words, and her as a knowledge carrier
+    entry = Entry.objects.create(
+        network=p.network,
+        title="Samen plannen",
+        change=LOG_CHANGE,
+        involved=NAME,
+        evidence_learned=LOG_CHANGE,
+        created_by=user,
+    )
+    entry.people.add(person)
+    Carrier.objects.create(
+        network=p.network,
+        kind=CarrierKind.PERSON,
+        name=NAME,
+        person=person,
+        knowledge_types=["knowledge.social"],
+    )
+
     # an admin's log line and an audit event
     LogEntry.objects.create(
         user=p.admin,

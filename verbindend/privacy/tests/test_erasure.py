@@ -13,12 +13,14 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from pypdf import PdfReader
 
 from verbindend.analysis.models import Coding
 from verbindend.privacy import rights
 from verbindend.privacy.models import Pseudonym
 from verbindend.privacy.personal_data import DataSubject
 from verbindend.privacy.tests.conftest import EMAIL, FREE_TEXTS, NAME, SAID, build_griet
+from verbindend.reports.services import request_report
 from verbindend.scan import results
 from verbindend.studies.models import Document
 from verbindend.testing.personas import Personas
@@ -46,15 +48,18 @@ def every_text_value() -> list[tuple[str, str]]:
     return found
 
 
+def readable(path: Path) -> str:
+    """A file's text as a reader sees it: a PDF's extracted text, anything else decoded."""
+    if path.suffix == ".pdf":
+        return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return path.read_bytes().decode("utf-8", "replace")
+
+
 def every_file() -> list[tuple[str, str]]:
     root = Path(settings.MEDIA_ROOT)
     if not root.exists():
         return []
-    return [
-        (str(path), path.read_bytes().decode("utf-8", "replace"))
-        for path in root.rglob("*")
-        if path.is_file()
-    ]
+    return [(str(path), readable(path)) for path in root.rglob("*") if path.is_file()]
 
 
 def numbers(result: results.RoundResult) -> Any:
@@ -75,6 +80,15 @@ def test_erasure_leaves_no_trace_but_the_pseudonym(
 ) -> None:
     griet = build_griet(personas, consent=consent)
     before = numbers(results.compute(griet.round))
+    # a kept network report that names her (the knowledge-carrier map lists her)
+    report = request_report(
+        scope=personas.network,
+        by=personas.coordinator,
+        sections=["knowledge_carriers", "learning_log"],
+        language="nl",
+    )
+    report.refresh_from_db()
+    assert report.pdf and hits([("report.pdf", readable(Path(report.pdf.path)))], NAME)
     everything = every_text_value() + every_file()
     for needle in [NAME, EMAIL, SAID, *FREE_TEXTS]:
         assert hits(everything, needle), f"the test data lacks {needle!r}"
