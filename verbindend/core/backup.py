@@ -460,12 +460,34 @@ def check_migration_state(manifest: dict[str, Any], *, using: str) -> None:
 
 def target_is_empty(*, using: str, media_root: Path) -> bool:
     """True for a freshly migrated database (only rows `migrate` made) and no uploaded files."""
+    return not present_rows(using=using) and next(_media_files(media_root), None) is None
+
+
+def present_rows(*, using: str) -> dict[str, set[str]]:
+    """The serialized rows the target already holds, per table, beside content types and
+    permissions. A freshly migrated database may hold rows its data migrations seeded (the first
+    consent texts); a restore accepts them only if the archive holds the very same rows, so that
+    nothing the target had is lost."""
+    found: dict[str, set[str]] = {}
     for model in backed_up_models():
-        if model in _CREATED_BY_MIGRATE:
+        if model in _CREATED_BY_MIGRATE or not model._base_manager.using(using).exists():
             continue
-        if model._base_manager.using(using).exists():
-            return False
-    return next(_media_files(media_root), None) is None
+        lines: set[str] = set()
+        found[model._meta.label_lower] = lines
+        serialize_rows(model, using=using, on_line=lines.add)
+    return found
+
+
+class _RecordingSum(TableSum):
+    """A table's sum that also keeps its lines, to compare with rows the target held."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: set[str] = set()
+
+    def add(self, line: str) -> None:
+        super().add(line)
+        self.lines.add(line)
 
 
 def _media_name(name: str) -> str:
@@ -558,12 +580,14 @@ def restore_backup(
                     + ", ".join(differ[:10])
                     + ". Restore with the same Verbindend version and apps.",
                 )
-            if not replace and not target_is_empty(using=using, media_root=media_root):
-                raise BackupError(
-                    "not_empty",
-                    "The target already holds data (database or MEDIA_ROOT); "
-                    "use --replace to overwrite it.",
-                )
+            not_empty = BackupError(
+                "not_empty",
+                "The target already holds data (database or MEDIA_ROOT); "
+                "use --replace to overwrite it.",
+            )
+            held = {} if replace else present_rows(using=using)
+            if not replace and next(_media_files(media_root), None) is not None:
+                raise not_empty
             expected_files = {entry["name"]: entry for entry in manifest["files"]}
             seen_tables: dict[str, TableSum] = {}
             seen_files: dict[str, tuple[int, str]] = {}
@@ -577,8 +601,12 @@ def restore_backup(
                             raise BackupError("unexpected", f"Unexpected member {member.name!r}.")
                         handle = tar.extractfile(member)
                         assert handle is not None
-                        seen_tables[label] = total = TableSum()
+                        seen_tables[label] = total = (
+                            _RecordingSum() if label in held else TableSum()
+                        )
                         _load_table(model, handle, using=using, total=total)
+                        if label in held and not held[label] <= getattr(total, "lines", set()):
+                            raise not_empty
                         _check_sum(label, total, tables[label], "in the archive")
                         summary.rows += total.rows
                     elif member.name.startswith(MEDIA_DIR):
@@ -591,6 +619,8 @@ def restore_backup(
                     else:
                         raise BackupError("unexpected", f"Unexpected member {member.name!r}.")
                 _read_to_end(raw)
+                if set(held) - set(seen_tables):
+                    raise not_empty
                 missing = sorted(set(tables) - set(seen_tables))
                 if missing:
                     raise BackupError(

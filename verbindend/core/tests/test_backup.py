@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tarfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from hypothesis import strategies as st
 
 from verbindend.core import backup
 from verbindend.networks.models import Network, Organisation
+from verbindend.privacy.models import ConsentText
 from verbindend.testing.personas import Personas
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -135,6 +137,26 @@ def test_restore_refuses_a_target_with_data_unless_replace(archive: Path, media:
     with pytest.raises(CommandError, match="--replace"):
         call_command("restore", str(archive))
     assert state(media) == before
+
+
+def test_rows_the_archive_holds_too_do_not_block_a_restore_but_any_other_row_does(
+    archive: Path, media: Path
+) -> None:
+    """A freshly migrated target holds rows its data migrations seeded; nothing is lost by
+    restoring over rows the archive holds as well, while a row it lacks makes restore refuse."""
+    for path in [p for p in media.rglob("*") if p.is_file()]:
+        path.unlink()
+    ConsentText.objects.create(
+        purpose="research", version="lokaal", text_nl="x", text_en="x", published_on=date.today()
+    )
+    before = state(media)
+    with pytest.raises(backup.BackupError) as caught:
+        backup.restore_backup(archive)
+    assert caught.value.code == "not_empty"
+    assert state(media) == before
+    ConsentText.objects.filter(version="lokaal").delete()
+    backup.restore_backup(archive)  # the same rows as the archive: nothing to lose
+    assert (media / "leeg.bin").exists()
 
 
 def test_restore_command_asks_before_replacing(
