@@ -124,3 +124,16 @@ def server(
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def timed_gets(url: str, cookie: str, count: int) -> list[float]:
+    """Milliseconds of ``count`` logged-in GETs of ``url`` (a loopback address only)."""
+    out = []
+    for _ in range(count):
+        request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
+        began = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+            assert response.status == 200
+        out.append((time.perf_counter() - began) * 1000)
+    return out

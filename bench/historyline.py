@@ -9,10 +9,18 @@ from __future__ import annotations
 import math
 import random
 import time
-import urllib.request
 from datetime import date, timedelta
 
-from bench._common import emit, fresh_database, median, percentile, server, setup_django, size
+from bench._common import (
+    emit,
+    fresh_database,
+    median,
+    percentile,
+    server,
+    setup_django,
+    size,
+    timed_gets,
+)
 
 LINES = size(50, 5)
 REQUESTS = size(30, 3)
@@ -70,18 +78,6 @@ def build() -> tuple[int, str]:
     return exercise.pk, client.cookies["sessionid"].value
 
 
-def timed(url: str, cookie: str, count: int) -> list[float]:
-    out = []
-    for _ in range(count):
-        request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
-        began = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=30) as response:  # loopback only
-            response.read()
-            assert response.status == 200
-        out.append((time.perf_counter() - began) * 1000)
-    return out
-
-
 def main() -> None:
     with fresh_database() as url:
         setup_django(url)
@@ -96,11 +92,11 @@ def main() -> None:
             together.overlay(exercise).svg(title="bench")
             in_process.append((time.perf_counter() - began) * 1000)
         with server(url) as base:
-            timed(f"{base}/history-lines/{pk}/overlay.svg", cookie, 2)  # warm up
-            overlay = timed(f"{base}/history-lines/{pk}/overlay.svg", cookie, REQUESTS)
-            page = timed(f"{base}/history-lines/{pk}/together/", cookie, REQUESTS)
-            csv = timed(f"{base}/history-lines/{pk}/points.csv", cookie, REQUESTS)
-            health = timed(f"{base}/healthz", cookie, REQUESTS)
+            timed_gets(f"{base}/history-lines/{pk}/overlay.svg", cookie, 2)  # warm up
+            overlay = timed_gets(f"{base}/history-lines/{pk}/overlay.svg", cookie, REQUESTS)
+            page = timed_gets(f"{base}/history-lines/{pk}/together/", cookie, REQUESTS)
+            csv = timed_gets(f"{base}/history-lines/{pk}/points.csv", cookie, REQUESTS)
+            health = timed_gets(f"{base}/healthz", cookie, REQUESTS)
         shared = len(together.overlay(exercise).shared)
     emit(
         {

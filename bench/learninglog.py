@@ -8,11 +8,18 @@ CSV export (the same rows read and written out, no counting, no page).
 from __future__ import annotations
 
 import random
-import time
-import urllib.request
 from datetime import date, timedelta
 
-from bench._common import emit, fresh_database, median, percentile, server, setup_django, size
+from bench._common import (
+    emit,
+    fresh_database,
+    median,
+    percentile,
+    server,
+    setup_django,
+    size,
+    timed_gets,
+)
 
 ENTRIES = size(5000, 100)
 CARRIERS = size(60, 6)
@@ -71,30 +78,18 @@ def build() -> str:
     return client.cookies["sessionid"].value
 
 
-def timed(url: str, cookie: str, count: int) -> list[float]:
-    out = []
-    for _ in range(count):
-        request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
-        began = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=60) as response:  # loopback only
-            response.read()
-            assert response.status == 200
-        out.append((time.perf_counter() - began) * 1000)
-    return out
-
-
 def main() -> None:
     with fresh_database() as url:
         setup_django(url)
         cookie = build()
         with server(url) as base:
             log = f"{base}/log/network/{SLUG}/"
-            timed(log, cookie, 2)  # warm up
-            overview = timed(log, cookie, REQUESTS)
-            filtered = timed(f"{log}?level=level.network&reached=2&page=3", cookie, REQUESTS)
-            carriers = timed(f"{log}carriers/", cookie, REQUESTS)
-            csv = timed(f"{log}entries.csv", cookie, REQUESTS)
-            health = timed(f"{base}/healthz", cookie, REQUESTS)
+            timed_gets(log, cookie, 2)  # warm up
+            overview = timed_gets(log, cookie, REQUESTS)
+            filtered = timed_gets(f"{log}?level=level.network&reached=2&page=3", cookie, REQUESTS)
+            carriers = timed_gets(f"{log}carriers/", cookie, REQUESTS)
+            csv = timed_gets(f"{log}entries.csv", cookie, REQUESTS)
+            health = timed_gets(f"{base}/healthz", cookie, REQUESTS)
     emit(
         {
             "bench": "learninglog",

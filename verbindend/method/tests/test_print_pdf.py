@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pypdf
@@ -15,6 +14,7 @@ from django.urls import reverse
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from verbindend.method import aids, content
+from verbindend.testing.pdf import overflowing, walk
 
 BASE = "http://verbindend.test"
 A4_POINTS = (595.28, 841.89)
@@ -33,12 +33,6 @@ class StaticFetcher(URLFetcher):  # type: ignore[misc]
             body = handle.read()
         kind = "text/css" if url.endswith(".css") else "application/octet-stream"
         return URLFetcherResponse(url, body, {"Content-Type": kind})
-
-
-def walk(box: Any) -> Iterator[Any]:
-    yield box
-    for child in getattr(box, "children", None) or []:
-        yield from walk(child)
 
 
 @pytest.fixture(scope="module", params=["nl", "en"])
@@ -93,19 +87,5 @@ def test_every_visual_aid_is_drawn_with_a_real_size(rendered: tuple[str, Any, by
 
 def test_nothing_overflows_the_page_width(rendered: tuple[str, Any, bytes]) -> None:
     _lang, document, _pdf = rendered
-    checked = 0
-    problems = []
-    for number, page in enumerate(document.pages, 1):
-        page_box = page._page_box
-        right = page_box.content_box_x() + page_box.width
-        for box in walk(page_box):
-            if box is page_box or getattr(box, "position_x", None) is None:
-                continue
-            checked += 1
-            edge = box.border_box_x() + box.border_width()
-            if edge > right + 0.5:
-                tag = getattr(box, "element_tag", "?")
-                over = edge - right
-                problems.append(f"page {number}: <{tag}> {type(box).__name__} by {over:.1f}px")
-    assert checked > 1000
+    problems = overflowing(document, at_least=1000)
     assert not problems, "\n".join(problems[:20])
