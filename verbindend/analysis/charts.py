@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from html import escape
 from typing import Any
 
@@ -54,6 +55,7 @@ def heat_map(matrix: Matrix, links: dict[tuple[int, Any], str]) -> str:
         "analysis/charts/heatmap.svg",
         {
             "title": matrix.title,
+            "uid": f"heatmap-{uuid.uuid4().hex[:8]}",  # unique when a page holds several maps
             "rows": [(head_h + r * cell + 27, row.code.label) for r, row in enumerate(matrix.rows)],
             "columns": [
                 (label_w + c * cell + 22, label) for c, (_key, label) in enumerate(matrix.columns)
