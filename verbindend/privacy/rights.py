@@ -20,6 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from verbindend.privacy.models import AuditAction, AuditEvent, Pseudonym
 from verbindend.privacy.personal_data import DataSubject, modules
@@ -170,6 +171,51 @@ def export_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
+#: Readable names for the keys of the apps' exports; the JSON keeps the keys themselves.
+LABELS = {
+    "account": gettext_lazy("Account"),
+    "roles": gettext_lazy("Roles"),
+    "invitations": gettext_lazy("Invitations"),
+    "people": gettext_lazy("People records"),
+    "consent": gettext_lazy("Consent"),
+    "access_log": gettext_lazy("Who looked at or exported your data"),
+    "participants": gettext_lazy("Live sessions you joined"),
+    "contributions": gettext_lazy("Your answers in live sessions"),
+    "history_lines": gettext_lazy("History lines"),
+    "moments": gettext_lazy("Moments on your history lines"),
+    "scan_invitations": gettext_lazy("Scan invitations"),
+    "scan_responses": gettext_lazy("Scan responses"),
+    "respondents": gettext_lazy("Taking part in studies"),
+    "interviews": gettext_lazy("Interviews"),
+    "documents": gettext_lazy("Documents"),
+    "codings": gettext_lazy("Codings"),
+    "memos": gettext_lazy("Memos"),
+    "entries": gettext_lazy("Learning log entries"),
+    "carriers": gettext_lazy("Knowledge carriers"),
+    "revisits": gettext_lazy("Notes on learning goals"),
+    "name": gettext_lazy("Name"),
+    "email": gettext_lazy("Email"),
+    "network": gettext_lazy("Network"),
+    "organisation": gettext_lazy("Organisation"),
+    "study": gettext_lazy("Study"),
+    "session": gettext_lazy("Session"),
+    "date": gettext_lazy("Date"),
+    "when": gettext_lazy("When"),
+    "title": gettext_lazy("Title"),
+    "text": gettext_lazy("Text"),
+    "kind": gettext_lazy("Kind"),
+    "role": gettext_lazy("Role"),
+    "status": gettext_lazy("Status"),
+    "purpose": gettext_lazy("Purpose"),
+    "created_at": gettext_lazy("Created"),
+}
+
+
+def label_for(key: str) -> str:
+    """The readable name of an export key: from LABELS, else the key in words."""
+    return str(LABELS[key]) if key in LABELS else key.replace("_", " ").capitalize()
+
+
 def export_html(data: dict[str, Any]) -> str:
     """A readable page of the same data: one heading per app and kind, a table per kind."""
     sections = []
@@ -181,7 +227,13 @@ def export_html(data: dict[str, Any]) -> str:
                 continue
             columns = list(dict.fromkeys(key for row in rows for key in row))
             body = [[_cell(row.get(col)) for col in columns] for row in rows]
-            tables.append({"heading": heading, "columns": columns, "rows": body})
+            tables.append(
+                {
+                    "heading": label_for(heading),
+                    "columns": [label_for(column) for column in columns],
+                    "rows": body,
+                }
+            )
         sections.append({"title": config.verbose_name, "tables": tables})
     return render_to_string(
         "privacy/export.html", {"sections": sections, "generated_at": data["generated_at"]}

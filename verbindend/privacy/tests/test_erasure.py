@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from pypdf import PdfReader
 
 from verbindend.analysis.models import Coding
@@ -173,6 +174,10 @@ def test_export_holds_every_app_part(personas: Personas) -> None:
     assert "analysis" in data["apps"]
     page = rights.export_html(data)
     assert "&lt;" not in NAME and "Griet Vandenbroucke" in page
+    assert "<h3>Consent</h3>" in page and "<th scope=\"col\">Purpose</th>" in page
+    with translation.override("nl"):
+        dutch = rights.export_html(data)
+    assert "<h3>Toestemming</h3>" in dutch and "access_log" not in dutch
 
 
 def test_erasure_spares_other_people_who_share_a_name(personas: Personas) -> None:
