@@ -174,7 +174,7 @@ def test_export_holds_every_app_part(personas: Personas) -> None:
     assert "analysis" in data["apps"]
     page = rights.export_html(data)
     assert "&lt;" not in NAME and "Griet Vandenbroucke" in page
-    assert "<h3>Consent</h3>" in page and "<th scope=\"col\">Purpose</th>" in page
+    assert "<h3>Consent</h3>" in page and '<th scope="col">Purpose</th>' in page
     with translation.override("nl"):
         dutch = rights.export_html(data)
     assert "<h3>Toestemming</h3>" in dutch and "access_log" not in dutch
