@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from verbindend.accounts.models import User
+
+
+#: a version that is still not made this long after it was asked for may be tried again
+STALLED_AFTER = timedelta(minutes=15)
 
 
 class ReportKind(models.TextChoices):
@@ -126,6 +132,15 @@ class ReportVersion(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {ReportStatus.DONE, ReportStatus.FAILED}
+
+    @property
+    def stalled(self) -> bool:
+        """Not finished long after it was asked for: the worker stopped or never ran."""
+        return not self.finished and timezone.now() - self.created_at > STALLED_AFTER
+
+    @property
+    def retry_url(self) -> str:
+        return self._url("retry")
 
     def _url(self, name: str) -> str:
         scope = "network" if self.network_id else "study"

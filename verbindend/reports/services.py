@@ -86,6 +86,24 @@ def run(version_id: int) -> None:
         )
 
 
+def retry(version: ReportVersion) -> ReportVersion:
+    """Queue a failed or stalled version again; its files and choices stay as they were."""
+    if not (version.status == ReportStatus.FAILED or version.stalled):
+        raise DomainError(
+            "reports.not_retryable",
+            _("Only a version that failed or stopped can be tried again."),
+            status=409,
+        )
+    ReportVersion.objects.filter(pk=version.pk).update(
+        status=ReportStatus.WAITING, progress=0, step="", error="", created_at=timezone.now()
+    )
+    from verbindend.reports.tasks import render_version
+
+    render_version.enqueue(version_id=version.pk)
+    version.refresh_from_db()
+    return version
+
+
 def store(version: ReportVersion, *, html: str, pdf: bytes, pages: int) -> None:
     """Replace the version's files (old ones are deleted) and mark it ready."""
     old = [f.name for f in (version.html, version.pdf) if f and f.name]

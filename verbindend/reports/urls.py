@@ -26,6 +26,12 @@ for scope in ("network", "study"):
             name=f"{scope}_pdf",
         ),
         path(
+            f"{scope}/<slug:slug>/<int:pk>/retry/",
+            views.version_retry,
+            {"scope": scope},
+            name=f"{scope}_retry",
+        ),
+        path(
             f"{scope}/<slug:slug>/<int:pk>/delete/",
             views.version_delete,
             {"scope": scope},

@@ -20,7 +20,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.core import policy
 from verbindend.core.errors import DomainError
@@ -103,6 +103,7 @@ def version_page(request: HttpRequest, slug: str, pk: int, scope: str) -> HttpRe
             **_context(scope, version.scope),
             "version": version,
             "can_delete": policy.can(request.user, "reports.delete", version),
+            "can_retry": policy.can(request.user, "reports.create", version),
         },
     )
 
@@ -142,6 +143,14 @@ def version_pdf(request: HttpRequest, slug: str, pk: int, scope: str) -> FileRes
     return FileResponse(
         version.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )
+
+
+@require_POST
+def version_retry(request: HttpRequest, slug: str, pk: int, scope: str) -> HttpResponse:
+    version = _version(request, scope, slug, pk, "reports.create")
+    services.retry(version)
+    messages.success(request, _("The report is being made again."))
+    return redirect(version.get_absolute_url())
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from verbindend.reports.models import ReportVersion
+from verbindend.reports.models import ReportStatus, ReportVersion
 from verbindend.reports.tests.builders import finished_version
 from verbindend.testing.personas import PERSONAS, Personas, expected_status
 
@@ -69,6 +69,7 @@ ROWS = [
         NETWORK_READERS,
         "post",
     ),
+    Row("network retry", page("network", "retry"), NETWORK_MAKERS, NETWORK_READERS, "post"),
     Row("study list", page("study"), STUDY_READERS, STUDY_READERS),
     Row(
         "study make",
@@ -83,11 +84,15 @@ ROWS = [
     Row("study pdf", page("study", "pdf"), STUDY_READERS, STUDY_READERS),
     Row("study delete form", page("study", "delete"), STUDY_MAKERS, STUDY_READERS),
     Row("study delete", page("study", "delete"), STUDY_MAKERS, STUDY_READERS, "post"),
+    Row("study retry", page("study", "retry"), STUDY_MAKERS, STUDY_READERS, "post"),
 ]
 
 
 def version_for(p: Personas, row: Row) -> ReportVersion:
-    return finished_version(p.network if row.name.startswith("network") else p.study)
+    version = finished_version(p.network if row.name.startswith("network") else p.study)
+    if row.name.endswith("retry"):  # only a failed (or stalled) version is tried again
+        ReportVersion.objects.filter(pk=version.pk).update(status=ReportStatus.FAILED)
+    return version
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)

@@ -482,3 +482,38 @@ def test_the_real_worker_renders_a_queued_version(personas: Personas, settings: 
     ready = client.get(version.get_absolute_url(), headers={"HX-Request": "true"})
     assert b"hx-trigger" not in ready.content and version.pdf_url().encode() in ready.content
     assert "Netwerkprofiel" in services.read_html(version)
+
+
+def test_a_failed_or_stalled_version_is_tried_again_and_a_made_one_is_not(
+    personas: Personas,
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from verbindend.reports.models import ReportStatus, ReportVersion
+    from verbindend.reports.tests.builders import finished_version
+
+    client = Client()
+    client.force_login(personas.coordinator)
+    version = finished_version(personas.network)
+    assert client.post(version.retry_url).status_code == 409
+    ReportVersion.objects.filter(pk=version.pk).update(
+        status=ReportStatus.FAILED, error="RuntimeError: boom"
+    )
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert "boom" in page and version.retry_url in page
+    assert client.post(version.retry_url).status_code == 302
+    version.refresh_from_db()
+    assert version.status == ReportStatus.DONE and not version.error
+    # waiting long after it was asked for: the page says so and offers to try again
+    ReportVersion.objects.filter(pk=version.pk).update(
+        status=ReportStatus.WAITING, created_at=timezone.now() - timedelta(hours=1)
+    )
+    version.refresh_from_db()
+    assert version.stalled
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert "worker may not be running" in page and "hx-trigger" not in page
+    assert client.post(version.retry_url).status_code == 302
+    version.refresh_from_db()
+    assert version.status == ReportStatus.DONE
