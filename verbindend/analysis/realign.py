@@ -10,16 +10,18 @@ lost.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from verbindend.analysis.models import Coding, Memo
 
 KEPT_ENOUGH = 0.5  # a coding survives when at least half of its characters are still there
-PARKING = 2_000_000_000  # beyond any document's length, within a positive integer column
+PARKING = 1_000_000_000  # beyond any document's length; parked offsets still fit an integer
 
 
 @dataclass(frozen=True)
@@ -96,34 +98,37 @@ class OffsetMap:
 
 def realign(*, document: Any, old_text: str) -> Realigned:
     """Move every coding of ``document`` from ``old_text`` onto its current text."""
-    new_text = document.text
-    codings = list(Coding.objects.filter(document=document).order_by("pk"))
-    if old_text == new_text or not codings:
+    if old_text == document.text or not Coding.objects.filter(document=document).exists():
         return Realigned(0, 0)
-    offsets = OffsetMap(old_text, new_text)
-    moved = removed = 0
+    return move_codings(document, OffsetMap(old_text, document.text).place)
+
+
+def move_codings(document: Any, place: Callable[[int, int], tuple[int, int] | None]) -> Realigned:
+    """Put each coding of ``document`` where ``place(start, end)`` says; the one place every
+    change of a document's text (re-sent material, erasure's redaction) moves codings.
+
+    A coding placed nowhere (or on an empty span), or on a span its code and coder already
+    have, is removed, and its memos move to the document, so no researcher's note is lost.
+    """
+    moved: dict[int, tuple[int, int]] = {}
+    removed = 0
     with transaction.atomic():
         taken: set[tuple[int, int, int, int]] = set()
-        changed: list[Coding] = []
-        for coding in codings:
-            placed = offsets.place(coding.start, coding.end)
+        for coding in Coding.objects.filter(document=document).order_by("pk"):
+            placed = place(coding.start, coding.end)
             key = (coding.code_id, coding.coder_id, *(placed or (0, 0)))
-            if placed is None or key in taken:
+            if placed is None or placed[1] <= placed[0] or key in taken:
                 Memo.objects.filter(coding=coding).update(coding=None, document=document)
                 coding.delete()
                 removed += 1
                 continue
             taken.add(key)
-            start, end = placed
-            if (start, end) != (coding.start, coding.end):
-                coding.start, coding.end = start, end
-                changed.append(coding)
-        # two steps, so a span that moves onto another's old place never collides on the way:
-        # first out of the way (past any text), then to the new place
-        for index, coding in enumerate(changed):
-            parked = PARKING + 2 * index
-            Coding.objects.filter(pk=coding.pk).update(start=parked, end=parked + 1)
-        for coding in changed:
-            Coding.objects.filter(pk=coding.pk).update(start=coding.start, end=coding.end)
-        moved = len(changed)
-    return Realigned(moved, removed)
+            if placed != (coding.start, coding.end):
+                moved[coding.pk] = placed
+        # out of the way first (past any text), so no span collides on its way to its new place
+        Coding.objects.filter(pk__in=moved).update(
+            start=F("start") + PARKING, end=F("end") + PARKING
+        )
+        for pk, (start, end) in moved.items():
+            Coding.objects.filter(pk=pk).update(start=start, end=end)
+    return Realigned(len(moved), removed)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
 from verbindend.privacy.personal_data import DataSubject
 
@@ -92,7 +92,6 @@ def _pattern(needles: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 #: Codings are parked this far out while they move, so no two ever meet half-way.
-PARKING = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -139,26 +138,15 @@ def redact_document(document: Any, replacements: list[tuple[re.Pattern[str], str
 
     Two codings that end up on the same span with the same code and coder become one.
     """
-    from verbindend.analysis.models import Coding
+    from verbindend.analysis.realign import move_codings
     from verbindend.studies.services import paragraph_starts
 
     plan = plan_redaction(document.text, replacements)
     if plan is None:
         return False
-    codings = list(Coding.objects.filter(document=document).order_by("pk"))
-    Coding.objects.filter(document=document).update(
-        start=F("start") + PARKING, end=F("end") + PARKING
+    move_codings(
+        document, lambda start, end: (plan.moved(start, end=False), plan.moved(end, end=True))
     )
-    seen: set[tuple[int, int, int, int]] = set()
-    for coding in codings:
-        start = plan.moved(coding.start, end=False)
-        stop = plan.moved(coding.end, end=True)
-        key = (coding.code_id, coding.coder_id, start, stop)
-        if stop <= start or key in seen:
-            Coding.objects.filter(pk=coding.pk).delete()
-            continue
-        seen.add(key)
-        Coding.objects.filter(pk=coding.pk).update(start=start, end=stop)
     document.text = plan.text
     document.length = len(plan.text)
     document.paragraph_starts = paragraph_starts(plan.text)
