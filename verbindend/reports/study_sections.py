@@ -2,7 +2,7 @@
 
 Each matrix is built by ``analysis.views.build_matrix``, the function the matrix pages and their
 exports use, so the report shows the same cells, with respondent-attribute groups under
-``analysis.queries.MIN_GROUP`` left out in the same way.
+``analysis.queries.min_group`` left out in the same way.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def by_attribute(request: ReportRequest) -> dict[str, Any]:
             for attribute in queries.ATTRIBUTES
         ],
         "kind": "attribute",
-        "min_group": queries.MIN_GROUP,
+        "min_group": queries.min_group(request.study),
     }
 
 
