@@ -368,6 +368,12 @@ class Document(models.Model):
     text = models.TextField(_("text"))
     length = models.PositiveIntegerField(_("length in characters"), default=0)
     paragraph_starts = models.JSONField(default=list, blank=True, editable=False)
+    #: speaker turns of a transcript: {"speaker", "start", "body", "end", "time"} (code points)
+    turns = models.JSONField(default=list, blank=True, editable=False)
+    #: speaker name → "interviewer" or a respondent's primary key (as text), set once per document
+    speakers = models.JSONField(default=dict, blank=True, editable=False)
+    #: for a web page: when it was fetched (its address is in ``source``)
+    fetched_at = models.DateTimeField(null=True, blank=True, editable=False)
     original = models.FileField(_("original file"), upload_to=original_path, blank=True)
     origin_ref = models.CharField(max_length=200, blank=True, editable=False)
     created_by = models.ForeignKey(

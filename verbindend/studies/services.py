@@ -302,8 +302,9 @@ def import_item(item: ImportItem) -> Document | None:
     try:
         with item.upload.open("rb") as handle:
             data = handle.read()
-        text = extract.extract(data, item.filename, progress)
-        title = item.filename.rsplit(".", 1)[0][:300] or item.filename
+        material = extract.extract_material(data, item.filename, progress)
+        text = material.text
+        title = material.title or item.filename.rsplit(".", 1)[0][:300] or item.filename
         with transaction.atomic():
             document = _new_document(
                 study=batch.study,
@@ -315,6 +316,7 @@ def import_item(item: ImportItem) -> Document | None:
                 date=batch.date,
                 language=batch.language,
                 text=text,
+                turns=material.turns,
                 original=item.upload.name,
                 created_by=batch.created_by,
             )
