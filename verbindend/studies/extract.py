@@ -15,6 +15,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import PurePath
 
 from django.conf import settings
@@ -417,7 +418,7 @@ def reflow(lines: list[Line]) -> str:
         return ""
     gaps = [
         a.y - b.y
-        for a, b in zip(lines, lines[1:], strict=False)
+        for a, b in pairwise(lines)
         if a.page == b.page and abs(a.x - b.x) < 2 and 0 < a.y - b.y < 100
     ]
     usual_gap = statistics.median(gaps) if gaps else 0.0

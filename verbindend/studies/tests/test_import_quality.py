@@ -25,7 +25,8 @@ PAGE = f"""<!doctype html><html lang="nl"><head><meta charset="utf-8">
 <div id="cookie-banner" class="cookie-consent"><p>Wij gebruiken cookies om deze website te
 verbeteren. <button>Alles aanvaarden</button><button>Weigeren</button></p></div>
 <header><nav><ul><li><a href="/">Menu</a></li><li><a href="/">Home</a></li>
-<li><a href="/contact">Contact</a></li><li><a href="/over">Over ons netwerk</a></li></ul></nav></header>
+<li><a href="/contact">Contact</a></li>
+<li><a href="/over">Over ons netwerk</a></li></ul></nav></header>
 <main><article><h1>Samen leren in de buurtcentra</h1>
 <p>{ARTICLE[0]}</p><p>{ARTICLE[1]}</p><p>{ARTICLE[2]}</p></article></main>
 <footer><p>© 2026 Netwerk Gent · Privacyverklaring · Nieuwsbrief</p>
