@@ -50,7 +50,8 @@ def _scroll_to_phrase(page: Page, phrase: str) -> int:
     page.evaluate(
         """(phrase) => {
             const el = document.getElementById("coding-text");
-            const span = [...el.querySelectorAll("span[data-start]")].find(s => s.textContent.includes(phrase));
+            const span = [...el.querySelectorAll("span[data-start]")]
+                .find(s => s.textContent.includes(phrase));
             const node = span.firstChild;
             const range = document.createRange();
             range.setStart(node, node.data.indexOf(phrase));
@@ -107,7 +108,8 @@ def test_code_by_mouse_keyboard_and_undo_without_the_page_moving(page: Page, app
     page.evaluate(
         """() => {
             const el = document.getElementById("coding-text");
-            const span = [...el.querySelectorAll("span[data-start]")].find(s => s.textContent.includes("nieuwe vrijwilligers"));
+            const span = [...el.querySelectorAll("span[data-start]")]
+                .find(s => s.textContent.includes("nieuwe vrijwilligers"));
             const node = span.firstChild;
             document.getSelection().collapse(node, node.data.indexOf("nieuwe vrijwilligers"));
         }"""
@@ -160,7 +162,8 @@ def test_code_by_touch_on_a_phone(browser: Browser, app: App) -> None:
     phone.evaluate(
         """() => {
             const el = document.getElementById("coding-text");
-            const span = [...el.querySelectorAll("span[data-start]")].find(s => s.textContent.includes("Alinea 30:"));
+            const span = [...el.querySelectorAll("span[data-start]")]
+                .find(s => s.textContent.includes("Alinea 30:"));
             const node = span.firstChild;
             const at = node.data.indexOf("Alinea 30:");
             const range = document.createRange();
@@ -211,7 +214,8 @@ def test_vtt_with_three_speakers_coded_by_turn(page: Page, app: App, tmp_path: P
     page.locator("#coding-text").focus()
     page.evaluate(
         """() => {
-            const span = [...document.querySelectorAll("#coding-text span[data-turn='1']:not(.speaker)")][0];
+            const span = document.querySelector(
+                "#coding-text span[data-turn='1']:not(.speaker)");
             document.getSelection().collapse(span.firstChild, 3);
         }"""
     )
@@ -275,10 +279,15 @@ user = User.objects.get(email="researcher@verbindend.demo")
 first = services.add_code(study=study, name="Samen beslissen e2e")
 second = services.add_code(study=study, name="Vrijwilligers e2e")
 near_text = "We beslissen nu samen in de stuurgroep. Daarna spraken we over de vrijwilligers."
-far_text = "We beslissen nu samen in de stuurgroep. " + "Er was veel anders te zeggen. " * 20 + "Dan de vrijwilligers."
+far_text = (
+    "We beslissen nu samen in de stuurgroep. " + "Er was veel anders te zeggen. " * 20
+    + "Dan de vrijwilligers."
+)
 for n in range(12):
     tenure = "long_standing" if n < 6 else "newcomer"
-    person = Person.objects.create(network=case.network, name=f"Respondent e2e {{n}}", tenure=tenure)
+    person = Person.objects.create(
+        network=case.network, name=f"Respondent e2e {{n}}", tenure=tenure
+    )
     respondent = Respondent.objects.create(study=study, case=case, person=person)
     text = far_text if n == 5 else near_text
     document = study_services.add_material(

@@ -108,8 +108,8 @@ def co_occurrence_map(study: Any, codes: dict[int, Any], pairs: dict[tuple[int, 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="relations-map" role="img" '
         f'viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
-        f'aria-labelledby="map-title"><title id="map-title">{escape(_("Codes that occur together"))}'
-        "</title>"
+        f'aria-labelledby="map-title"><title id="map-title">'
+        f"{escape(_('Codes that occur together'))}</title>"
     ]
     for a, b, n in sorted(edges, key=lambda e: e[2]):
         (x1, y1, _r1), (x2, y2, _r2) = at[a], at[b]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid as uuid_module
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -24,6 +24,9 @@ from verbindend.core.errors import DomainError
 from verbindend.networks.models import Person
 from verbindend.studies.models import Document, Study
 
+if TYPE_CHECKING:
+    from django.db.models import Field
+
 PAGE_SIZE = 50
 
 
@@ -31,7 +34,7 @@ def _attribute_choices(study: Study) -> list[tuple[str, str, list[tuple[str, str
     """(attribute, label, [(value, label)]) for the attributes respondents have in this study."""
     result = []
     for attribute in queries.ATTRIBUTES:
-        field = Person._meta.get_field(attribute)
+        field = cast("Field[Any, Any]", Person._meta.get_field(attribute))
         values = sorted(
             {
                 v
@@ -41,7 +44,7 @@ def _attribute_choices(study: Study) -> list[tuple[str, str, list[tuple[str, str
                 if v
             }
         )
-        labels = dict(field.choices or [])  # type: ignore[attr-defined]
+        labels = dict(field.choices or [])
         result.append(
             (attribute, str(field.verbose_name), [(v, str(labels.get(v, v))) for v in values])
         )
@@ -50,8 +53,8 @@ def _attribute_choices(study: Study) -> list[tuple[str, str, list[tuple[str, str
 
 def _speakers(study: Study) -> list[str]:
     names: dict[str, None] = {}
-    for turns in Document.objects.filter(study=study).exclude(turns=[]).values_list(
-        "turns", flat=True
+    for turns in (
+        Document.objects.filter(study=study).exclude(turns=[]).values_list("turns", flat=True)
     ):
         for turn in turns:
             if turn["speaker"]:
@@ -136,7 +139,7 @@ def search_view(request: HttpRequest, slug: str) -> HttpResponse:
 def autocode(request: HttpRequest, slug: str) -> HttpResponse:
     """Code the chosen hits of a search in one batch, which can be undone as one."""
     study = _study(request, slug, "analysis.code")
-    code = Code.objects.filter(study=study, pk=_int(request.POST.get("code"))).first()
+    code = Code.objects.filter(study=study, pk=_int(request.POST.get("code")) or 0).first()
     if code is None:
         raise DomainError("analysis.code", _("Choose a code."))
     chosen = request.POST.getlist("hit")
@@ -149,7 +152,9 @@ def autocode(request: HttpRequest, slug: str) -> HttpResponse:
         except ValueError:
             raise DomainError("analysis.hits", _("Choose the hits from the list.")) from None
         wanted.append((pk, start, end))
-    documents = {d.pk: d for d in Document.objects.filter(study=study, pk__in={w[0] for w in wanted})}
+    documents = {
+        d.pk: d for d in Document.objects.filter(study=study, pk__in={w[0] for w in wanted})
+    }
     if len(documents) != len({w[0] for w in wanted}):
         raise DomainError("analysis.hits", _("Choose the hits from the list."))
     batch, made = services.apply_many(
@@ -180,7 +185,9 @@ def autocode_undo(request: HttpRequest, slug: str) -> HttpResponse:
         raise DomainError("analysis.undo", _("This can no longer be undone."))
     removed = services.undo_batch(study=study, batch=batch, user=_user(request))
     request.session.pop("analysis_batch", None)
-    messages.success(request, _("The auto-coding was undone: %(n)s codings removed.") % {"n": removed})
+    messages.success(
+        request, _("The auto-coding was undone: %(n)s codings removed.") % {"n": removed}
+    )
     back = request.POST.get("back", "")
     if not back.startswith("?"):
         back = ""
@@ -193,8 +200,8 @@ QUERY_KEYS = ("first", "op", "second", "near", "case", "attribute", "value", "sp
 
 
 def _run_query(study: Study, get: Any) -> list[search.Hit]:
-    first = Code.objects.filter(study=study, pk=_int(get.get("first"))).first()
-    second = Code.objects.filter(study=study, pk=_int(get.get("second"))).first()
+    first = Code.objects.filter(study=study, pk=_int(get.get("first")) or 0).first()
+    second = Code.objects.filter(study=study, pk=_int(get.get("second")) or 0).first()
     if first is None or second is None:
         raise DomainError("analysis.query", _("Choose two codes."))
     near = _int(get.get("near"))

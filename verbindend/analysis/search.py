@@ -87,7 +87,9 @@ class Within:
         for turn in document.turns:
             said_by = document.speakers.get(turn["speaker"], "")
             role = "interviewer" if said_by == "interviewer" else "respondent" if said_by else ""
-            if (self.speaker and turn["speaker"] == self.speaker) or (self.role and role == self.role):
+            if (self.speaker and turn["speaker"] == self.speaker) or (
+                self.role and role == self.role
+            ):
                 result.append((turn["body"], turn["end"]))
         return result
 
@@ -144,16 +146,21 @@ def widen(text: str, start: int, end: int, scope: str) -> tuple[int, int]:
         return left, len(text) if right == -1 else right
     if scope == "sentence":
         left = 0
-        for match in SENTENCE_END.finditer(text, 0, start):
-            left = match.end()
-        match = SENTENCE_END.search(text, end)
-        right = len(text) if match is None else match.start() + len(match[0].rstrip())
+        for found in SENTENCE_END.finditer(text, 0, start):
+            left = found.end()
+        after = SENTENCE_END.search(text, end)
+        right = len(text) if after is None else after.start() + len(after[0].rstrip())
         return left, max(right, end)
     return start, end
 
 
 def search(
-    study: Study, query: str, *, mode: str = "words", scope: str = "hit", within: Within | None = None
+    study: Study,
+    query: str,
+    *,
+    mode: str = "words",
+    scope: str = "hit",
+    within: Within | None = None,
 ) -> list[Hit]:
     """Hits across the study's documents in document order, at most ``MAX_HITS``."""
     if mode not in MODES or scope not in SCOPES:
@@ -244,9 +251,7 @@ def code_query(
     need_text = operator == "near"
     texts: dict[int, str] = {}
     if need_text and spans_of:
-        texts = dict(
-            Document.objects.filter(pk__in=list(spans_of)).values_list("pk", "text")
-        )
+        texts = dict(Document.objects.filter(pk__in=list(spans_of)).values_list("pk", "text"))
     for document_id, (a_spans, b_spans) in spans_of.items():
         a, b = _merge(a_spans), _merge(b_spans)
         if operator == "or":
@@ -302,7 +307,6 @@ def _near(
             b_start, b_end = b[index]
             if b_start >= a_end and _words_between(starts, a_end, b_start) > near:
                 break
-            if b_end <= a_start:
-                if _words_between(starts, b_end, a_start) > near:
-                    continue
+            if b_end <= a_start and _words_between(starts, b_end, a_start) > near:
+                continue
             yield min(a_start, b_start), max(a_end, b_end)

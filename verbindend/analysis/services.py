@@ -29,6 +29,11 @@ GROUP_COLOURS = {
     "carrier": "#8a1c3b",
     "finding_list": "#4d5f66",
 }
+#: colours for codes, readable on white and apart from each other
+PALETTE = (
+    "#1d4e5f", "#8a1c3b", "#1f6b3a", "#7a4b00", "#5b2a86", "#0b5cad", "#a33d00", "#4d5f66",
+    "#00695c", "#9c2f7a",
+)  # fmt: skip
 #: codebook group → the method content's kind of node
 SEEDED_KINDS = {
     "principle": "principle",
@@ -73,7 +78,7 @@ def seed_codebook(*, study: Study, with_findings: bool = False) -> int:
                     parent=group,
                     method_key=node.key,
                     order=order,
-                    colour=group.colour,
+                    colour=PALETTE[order % len(PALETTE)],  # codes side by side stay apart
                 )
                 made += 1
     if with_findings:
@@ -211,13 +216,6 @@ def delete_code(*, code: Code, confirmed: bool = False) -> None:
     code.delete()
 
 
-#: colours for new codes, readable on white and apart from each other
-PALETTE = (
-    "#1d4e5f", "#8a1c3b", "#1f6b3a", "#7a4b00", "#5b2a86", "#0b5cad", "#a33d00", "#4d5f66",
-    "#00695c", "#9c2f7a",
-)  # fmt: skip
-
-
 def next_colour(study: Study) -> str:
     """A palette colour the codebook uses least, so a new code stands apart at once."""
     used = list(Code.objects.filter(study=study).values_list("colour", flat=True))
@@ -304,7 +302,10 @@ def restore_coding(*, snapshot: dict, study: Study, user: User) -> Coding:
     for memo in snapshot.get("memos", []):
         if not Memo.objects.filter(uuid=memo["uuid"]).exists():
             Memo.objects.create(
-                uuid=memo["uuid"], study=study, author_id=memo["author"], text=memo["text"],
+                uuid=memo["uuid"],
+                study=study,
+                author_id=memo["author"],
+                text=memo["text"],
                 coding=coding,
             )
     return coding

@@ -33,9 +33,7 @@ urlpatterns = [
     path("<slug:slug>/search/undo/", query_views.autocode_undo, name="autocode_undo"),
     path("<slug:slug>/queries/", query_views.query_view, name="query"),
     path("<slug:slug>/queries/save/", query_views.query_save, name="query_save"),
-    path(
-        "<slug:slug>/queries/<uuid:uuid>/delete/", query_views.query_delete, name="query_delete"
-    ),
+    path("<slug:slug>/queries/<uuid:uuid>/delete/", query_views.query_delete, name="query_delete"),
     path("<slug:slug>/relations/", query_views.relations, name="relations"),
     path("<slug:slug>/frequencies/", views.frequencies, name="frequencies"),
     path("<slug:slug>/agreement/", views.agreement, name="agreement"),

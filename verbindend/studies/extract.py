@@ -354,7 +354,8 @@ def _pdf(data: bytes, progress: Progress) -> tuple[str, str]:
         )
     title = ""
     try:
-        title = str((reader.metadata or {}).get("/Title") or "").strip()
+        metadata = reader.metadata
+        title = str(metadata.get("/Title") or "").strip() if metadata is not None else ""
     except (PdfReadError, ValueError, KeyError, TypeError):
         title = ""
     if title.lower() in {"untitled", "document"}:

@@ -116,7 +116,7 @@ def from_vtt(data: str) -> Transcript:
             _("The WebVTT file could not be read; check that it starts with WEBVTT."),
         ) from None
     cues = []
-    for caption in captions:
+    for caption in captions.captions:
         voice = getattr(caption, "voice", None)
         words = caption.text
         if voice:
