@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import regex
@@ -200,15 +201,6 @@ def search(
 # -- code queries ---------------------------------------------------------------------------
 
 
-def _word_starts(text: str) -> list[int]:
-    return [m.start() for m in WORD.finditer(text)]
-
-
-def _words_between(starts: list[int], end: int, start: int) -> int:
-    """How many words begin in the gap [end, start)."""
-    return bisect.bisect_left(starts, start) - bisect.bisect_left(starts, end)
-
-
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[list[int]] = []
     for start, end in sorted(spans):
@@ -261,8 +253,7 @@ def code_query(
         elif operator == "not":
             result = [s for s in a if not _overlaps_any(s, b)]
         else:
-            starts = _word_starts(texts[document_id])
-            result = _merge(_near(a, b, starts, near))
+            result = _merge(_near(a, b, texts[document_id], near))
         if result:
             found[document_id] = result
     if not found:
@@ -297,16 +288,27 @@ def _overlaps_any(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
 
 
 def _near(
-    a: list[tuple[int, int]], b: list[tuple[int, int]], starts: list[int], near: int
+    a: list[tuple[int, int]], b: list[tuple[int, int]], text: str, near: int
 ) -> Iterator[tuple[int, int]]:
-    b_starts = [s for s, _e in b]
+    """Pairs of an ``a`` and a ``b`` span at most ``near`` words apart (or overlapping).
+
+    Both lists are merged (sorted, disjoint); the gap is counted word by word and the count
+    stops past ``near``, so a far pair costs no more than a near one."""
+    b_starts = [start for start, _end in b]
     for a_start, a_end in a:
-        # candidates: b spans that start before a's end plus the window
-        low = bisect.bisect_left(b_starts, a_start)
-        for index in range(max(0, low - 200), len(b)):
-            b_start, b_end = b[index]
-            if b_start >= a_end and _words_between(starts, a_end, b_start) > near:
+        index = bisect.bisect_left(b_starts, a_start)
+        # spans starting inside a or after it, nearest first
+        for b_start, b_end in b[index:]:
+            if b_start >= a_end and _gap_words(text, a_end, b_start, near) > near:
                 break
-            if b_end <= a_start and _words_between(starts, b_end, a_start) > near:
-                continue
             yield min(a_start, b_start), max(a_end, b_end)
+        # spans starting before a, nearest first
+        for b_start, b_end in reversed(b[:index]):
+            if b_end <= a_start and _gap_words(text, b_end, a_start, near) > near:
+                break
+            yield min(a_start, b_start), max(a_end, b_end)
+
+
+def _gap_words(text: str, start: int, end: int, limit: int) -> int:
+    """Words in ``text[start:end]``, counted up to ``limit + 1``."""
+    return sum(1 for _match in islice(WORD.finditer(text, start, end), limit + 1))

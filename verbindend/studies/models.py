@@ -470,6 +470,8 @@ class ImportItem(models.Model):
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
     filename = models.CharField(max_length=255)
+    #: a web page to fetch instead of an upload
+    url = models.URLField(max_length=500, blank=True)
     upload = models.FileField(upload_to=pending_path, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.WAITING)
