@@ -31,7 +31,6 @@ from urllib.parse import urlencode, urlparse
 
 from bench._common import emit, fresh_database, median, percentile, server, setup_django, size
 
-
 OPERATORS = ("near", "and", "or", "not")
 
 
