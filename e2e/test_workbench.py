@@ -329,3 +329,36 @@ def test_near_query_within_one_attribute(page: Page, app: App) -> None:
     page.click("text=Save the query")
     page.click("text=Beslissen bij vrijwilligers")
     expect(page.locator("#query-count")).to_have_text("5 fragments")
+
+
+RELATIONS_SETUP = f"""
+from verbindend.accounts.models import User
+from verbindend.analysis import services
+from verbindend.studies.models import Study
+study = Study.objects.get(slug={STUDY!r})
+user = User.objects.get(email="researcher@verbindend.demo")
+one = services.add_code(study=study, name="Onthaal e2e")
+two = services.add_code(study=study, name="Vrijwilligerswerk e2e")
+document = study.documents.exclude(text="").first()
+services.apply_code(document=document, code=one, coder=user, start=0, end=30)
+services.apply_code(document=document, code=two, coder=user, start=10, end=40)
+print("ok")
+"""
+
+
+def test_relations_map_and_codes_by_case(page: Page, app: App) -> None:
+    app.manage("shell", "-c", RELATIONS_SETUP)
+    english(page, app)
+    log_in(page, app, "researcher@verbindend.demo")
+    page.goto(f"{app.base_url}/analysis/{STUDY}/relations/")
+    graph = page.locator("svg.relations-map")
+    expect(graph).to_be_visible()
+    box = graph.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 300
+    expect(graph.locator("text", has_text="Onthaal e2e")).to_be_visible()
+    expect(page.locator("table.codes-by-case")).to_contain_text("Vrijwilligerswerk e2e")
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "relations.png"), full_page=True)
+    edge = graph.locator("a.edge", has=page.locator("title", has_text="Onthaal e2e")).first
+    edge.click()
+    expect(page.locator(".fragments")).to_be_visible()

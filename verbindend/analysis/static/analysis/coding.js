@@ -517,6 +517,10 @@ function init() {
     const current = currentSpan();
     const help = $("selection-status");
     if (current && help) status(help.dataset.selected.replace("{n}", current[1] - current[0]));
+    if (current && $("id_start")) {
+      $("id_start").value = current[0];
+      $("id_end").value = current[1];
+    }
     clearTimeout(openTimer);
     // a touch selection (long press, handles) has no pointer held down at the end: open then
     if (current && lastInput === "touch" && !pointerDown) openTimer = setTimeout(() => openMenu(false), 350);
