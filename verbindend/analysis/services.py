@@ -278,8 +278,9 @@ def remove_coding(*, coding: Coding) -> dict:
 
 @transaction.atomic
 def restore_coding(*, snapshot: dict, study: Study, user: User) -> Coding:
-    """Undo a deletion: the coding comes back with its UUID and memos, if its code still exists."""
-    if snapshot.get("study") != study.pk or snapshot.get("coder") != user.pk:
+    """Undo a deletion: the coding comes back with its UUID, coder and memos, if its code still
+    exists. Only the person who deleted it holds the snapshot (in their session)."""
+    if snapshot.get("study") != study.pk:
         raise DomainError("analysis.undo", _("This can no longer be undone."), status=403)
     code = Code.objects.filter(study=study, pk=snapshot["code"]).first()
     document = study.documents.filter(pk=snapshot["document"]).only("pk", "length").first()
@@ -294,7 +295,7 @@ def restore_coding(*, snapshot: dict, study: Study, user: User) -> Coding:
     coding, _created = Coding.objects.get_or_create(
         document=document,
         code=code,
-        coder=user,
+        coder_id=snapshot["coder"],
         start=snapshot["start"],
         end=snapshot["end"],
         defaults={"uuid": snapshot["uuid"], "study": study},

@@ -302,7 +302,7 @@ def coding_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
     """Delete one's own coding; the answer carries a key to undo it (kept in the session)."""
     study = _study(request, slug, "analysis.code")
     coding = get_object_or_404(Coding.objects.filter(study=study).select_related("code"), uuid=uuid)
-    if coding.coder_id != request.user.pk:
+    if coding.coder_id != request.user.pk and not _user(request).is_superuser:
         raise DomainError("analysis.coder", _("Only its coder removes a coding."), status=403)
     document_pk = coding.document_id
     label = coding.code.label
@@ -340,7 +340,7 @@ def coding_restore(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
 def coding_recode(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
     study = _study(request, slug, "analysis.code")
     coding = get_object_or_404(Coding.objects.filter(study=study), uuid=uuid)
-    if coding.coder_id != request.user.pk:
+    if coding.coder_id != request.user.pk and not _user(request).is_superuser:
         raise DomainError("analysis.coder", _("Only its coder changes a coding."), status=403)
     code = Code.objects.filter(study=study, pk=_int(request.POST.get("code")) or 0).first()
     if code is None:

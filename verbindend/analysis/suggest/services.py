@@ -77,7 +77,8 @@ MAX_UNCODED = 2000
 
 
 def uncoded_sentences(study: Study) -> list[str]:
-    """Sentences of coded documents that no coding touches: read and judged not worth a code."""
+    """Sentences that were read and judged not worth a code: those no coding touches, before a
+    document's last coding (what follows it may simply not have been read yet)."""
     from verbindend.studies.models import Document
 
     spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -87,7 +88,10 @@ def uncoded_sentences(study: Study) -> list[str]:
         spans[document_id].append((start, end))
     out: list[str] = []
     for document_id, text in Document.objects.filter(pk__in=list(spans)).values_list("pk", "text"):
+        read_up_to = max(end for _start, end in spans[document_id])
         for piece in segment.split(text):
+            if piece.end > read_up_to:
+                break
             if not _overlaps(spans[document_id], piece.start, piece.end):
                 out.append(piece.text[:MAX_EXAMPLE_CHARS])
                 if len(out) >= MAX_UNCODED:
