@@ -98,29 +98,31 @@ def co_occurrence_map(study: Any, codes: dict[int, Any], pairs: dict[tuple[int, 
     shown = set(nodes)
     edges = [e for e in edges if e[0] in shown and e[1] in shown]
     top = max(n for _a, _b, n in edges)
-    size, radius = 760, 250
-    centre = size / 2
+    # room beside the circle for labels of up to 34 characters, so none is clipped
+    size, radius, room = 640, 250, 270
+    width = 2 * (radius + room)
+    centre, middle = size / 2, width / 2
     at = {}
     for index, pk in enumerate(nodes):
         angle = 2 * math.pi * index / len(nodes) - math.pi / 2
-        at[pk] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle), angle)
+        at[pk] = (middle + radius * math.cos(angle), centre + radius * math.sin(angle), angle)
     fragments = reverse("analysis:fragments", args=[study.slug])
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="relations-map" role="img" '
-        f'viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
+        f'viewBox="0 0 {width} {size}" width="{width}" height="{size}" '
         f'aria-labelledby="map-title"><title id="map-title">'
         f"{escape(_('Codes that occur together'))}</title>"
     ]
     for a, b, n in sorted(edges, key=lambda e: e[2]):
         (x1, y1, _r1), (x2, y2, _r2) = at[a], at[b]
-        width = round(1 + 9 * n / top, 1)
+        stroke = round(1 + 9 * n / top, 1)
         label = f"{codes[a].label} + {codes[b].label}: {n}"
         link = fragments + "?" + urlencode({"code": codes[a].uuid, "with": codes[b].uuid})
         parts.append(
             f'<a href="{escape(link)}" class="edge"><title>{escape(label)}</title>'
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
             f'stroke="#1d4e5f" stroke-opacity="{round(0.25 + 0.6 * n / top, 2)}" '
-            f'stroke-width="{width}" stroke-linecap="round"/></a>'
+            f'stroke-width="{stroke}" stroke-linecap="round"/></a>'
         )
     for pk in nodes:
         x, y, angle = at[pk]
