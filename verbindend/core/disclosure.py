@@ -141,27 +141,150 @@ def atoms_of(rows: Sequence[frozenset[int]]) -> list[frozenset[int]]:
     groups: dict[tuple[int, ...], set[int]] = {}
     for person, where in signature.items():
         groups.setdefault(tuple(where), set()).add(person)
-    return [frozenset(members) for members in groups.values()]
+    return sorted((frozenset(members) for members in groups.values()), key=min)
 
 
-def isolated(rows: Sequence[frozenset[int]], k: int) -> list[frozenset[int]]:
-    """Atoms of 1..k-1 people whose indicator lies in the row space of ``rows``."""
+#: Above this many candidate zero patterns the search gives up and counts the space as leaking.
+SEARCH_LIMIT = 20_000
+
+
+class _System:
+    """Rows over a fixed partition into atoms; answers "what can be isolated?" exactly."""
+
+    def __init__(self, atoms: list[frozenset[int]]) -> None:
+        self.atoms = atoms
+        self.column = {person: i for i, atom in enumerate(atoms) for person in atom}
+
+    def vector(self, row: frozenset[int]) -> dict[int, Fraction]:
+        one = Fraction(1)
+        return {self.column[person]: one for person in row if person in self.column}
+
+    def small_space(self, rows: Sequence[frozenset[int]], small: set[int]) -> list[dict[int, Fraction]]:
+        """A basis of the row vectors that vanish outside the ``small`` columns.
+
+        Row reduction with the other columns first: the reduced rows whose pivot is a small
+        column are zero on every other column, and they span exactly that subspace.
+        """
+        big = [c for c in range(len(self.atoms)) if c not in small]
+        order = {c: i for i, c in enumerate(big + sorted(small))}
+        space = RowSpace()
+        for row in rows:
+            vector = self.vector(row)
+            space.add({order[c]: value for c, value in vector.items()})
+        back = {i: c for c, i in order.items()}
+        cut = len(big)
+        return [
+            {back[i]: value for i, value in reduced.items()}
+            for pivot, reduced in space.pivots.items()
+            if pivot >= cut
+        ]
+
+    def weight(self, support: Iterable[int]) -> int:
+        return sum(len(self.atoms[c]) for c in support)
+
+    def smallest_isolated(self, rows: Sequence[frozenset[int]], k: int) -> frozenset[int] | None:
+        """People of the smallest support (< k) of a vector in the row space, if any."""
+        small = {c for c, atom in enumerate(self.atoms) if len(atom) < k}
+        basis = self.small_space(rows, small)
+        if not basis:
+            return None
+        best = self._minimal_support(basis, k)
+        if best is None:
+            return None
+        return frozenset().union(*(self.atoms[c] for c in best))
+
+    def _minimal_support(self, basis: list[dict[int, Fraction]], k: int) -> set[int] | None:
+        """The lightest support below k among the space's minimal-support vectors.
+
+        Every minimal-support vector of a d-dimensional space vanishes on d − 1 columns that
+        determine it up to scale, so trying every such set of columns is exhaustive.
+        """
+        d = len(basis)
+        columns = sorted(set().union(*basis))
+        lightest: set[int] | None = None
+        for vector in basis:  # the basis itself first (often already below k)
+            support = set(vector)
+            if self.weight(support) < k and (
+                lightest is None or self.weight(support) < self.weight(lightest)
+            ):
+                lightest = support
+        if d == 1:
+            return lightest
+        from itertools import combinations
+        from math import comb
+
+        if comb(len(columns), d - 1) > SEARCH_LIMIT:
+            return lightest if lightest is not None else set(columns)
+        for zeros in combinations(columns, d - 1):
+            coefficients = _null_vector(basis, zeros)
+            if coefficients is None:
+                continue
+            support = set()
+            for column in columns:
+                if sum(c * b.get(column, 0) for c, b in zip(coefficients, basis, strict=True)):
+                    support.add(column)
+            if support and self.weight(support) < k and (
+                lightest is None or self.weight(support) < self.weight(lightest)
+            ):
+                lightest = support
+        return lightest
+
+
+def _null_vector(basis: list[dict[int, Fraction]], zeros: tuple[int, ...]) -> list[Fraction] | None:
+    """Coefficients c (not all 0) with Σ c_i·basis_i = 0 on ``zeros``, when unique up to scale."""
+    d = len(basis)
+    # the (d-1) × d system: one equation per zero column
+    matrix = [[basis[i].get(z, Fraction(0)) for i in range(d)] for z in zeros]
+    pivots: list[int] = []
+    row = 0
+    for col in range(d):
+        pivot = next((r for r in range(row, len(matrix)) if matrix[r][col]), None)
+        if pivot is None:
+            continue
+        matrix[row], matrix[pivot] = matrix[pivot], matrix[row]
+        head = matrix[row][col]
+        matrix[row] = [value / head for value in matrix[row]]
+        for r in range(len(matrix)):
+            if r != row and matrix[r][col]:
+                factor = matrix[r][col]
+                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[row], strict=True)]
+        pivots.append(col)
+        row += 1
+    free = [col for col in range(d) if col not in pivots]
+    if len(free) != 1:
+        return None
+    solution = [Fraction(0)] * d
+    solution[free[0]] = Fraction(1)
+    for r, col in enumerate(pivots):
+        solution[col] = -matrix[r][free[0]]
+    return solution
+
+
+def isolated(rows: Sequence[frozenset[int]], k: int) -> frozenset[int] | None:
+    """The smallest group of 1..k-1 people that some combination of ``rows`` isolates, if any."""
     rows = [row for row in dict.fromkeys(rows) if row]
-    atoms = atoms_of(rows)
-    column = {person: i for i, atom in enumerate(atoms) for person in atom}
-    space = RowSpace()
-    one = Fraction(1)
-    for row in rows:
-        vector: dict[int, Fraction] = {}
-        for person in row:
-            vector[column[person]] = one
-        space.add(vector)
-    return [atom for i, atom in enumerate(atoms) if len(atom) < k and space.contains({i: one})]
+    if not rows:
+        return None
+    system = _System(atoms_of(rows))
+    return system.smallest_isolated(rows, k)
 
 
 def recovered_people(rows: Iterable[frozenset[int]]) -> set[int]:
     """Everyone whose own answer follows from the published cells (the attacker's view)."""
-    return {person for atom in isolated(list(rows), 2) for person in atom}
+    rows = [row for row in dict.fromkeys(rows) if row]
+    if not rows:
+        return set()
+    atoms = atoms_of(rows)
+    system = _System(atoms)
+    space = RowSpace()
+    for row in rows:
+        space.add(system.vector(row))
+    one = Fraction(1)
+    return {
+        next(iter(atom))
+        for i, atom in enumerate(atoms)
+        if len(atom) == 1 and space.contains({i: one})
+    }
 
 
 # the decision ----------------------------------------------------------------------------------
@@ -180,37 +303,55 @@ def publish(
     taken back, so only the proposed cells are suppressed.
     """
     k = effective_k(k)
-    history = [row for row in published if row]
+    history = [row for row in dict.fromkeys(published) if row]
     decision = Decision(k=k, shown=[])
     for cell in cells:
         if 0 < cell.size < k:
             decision.too_small.append(cell)
         elif cell.size:
             decision.shown.append(cell)
-    while True:
-        leaks = isolated(history + [cell.members for cell in decision.shown], k)
-        if not leaks:
-            return decision
-        victim = _victim(decision.shown, leaks[0])
-        if victim is None:
-            leaked_by_history = isolated(history, k)
-            if leaked_by_history:
-                decision.exposed = leaked_by_history
-                return decision
-            # the leak needs the proposed cells but none contains the atom: drop them all
-            decision.complementary.extend(decision.shown)
-            decision.shown = []
-            return decision
-        decision.shown.remove(victim)
-        decision.complementary.append(victim)
+    exposed_before = isolated(history, k)
+    while decision.shown:
+        rows = history + [cell.members for cell in decision.shown]
+        rows = [row for row in dict.fromkeys(rows) if row]
+        system = _System(atoms_of(rows))
+        leak = system.smallest_isolated(rows, k)
+        if leak is None or leak == exposed_before:
+            break
+        for victim in _victims(system, decision.shown, history, leak):
+            decision.shown.remove(victim)
+            decision.complementary.append(victim)
+    if exposed_before is not None:
+        decision.exposed = [exposed_before]
+    return decision
 
 
-def _victim(shown: list[Cell], atom: frozenset[int]) -> Cell | None:
-    """The cell to suppress for a leaking atom: the smallest one holding it, totals last."""
-    holding = [cell for cell in shown if cell.members & atom]
-    if not holding:
-        return None
-    return min(holding, key=lambda cell: (cell.keep, cell.size, str(cell.key)))
+def _victims(
+    system: _System, shown: list[Cell], history: list[frozenset[int]], leak: frozenset[int]
+) -> list[Cell]:
+    """The cells to suppress for a leak: those with one membership (one row of the matrix).
+
+    The smallest row whose removal alone closes the leak (totals last); when none does alone,
+    the smallest row touching the leaking people.
+    """
+    columns = {system.column[p] for p in leak}
+    rows: dict[frozenset[int], list[Cell]] = {}
+    for cell in shown:
+        rows.setdefault(cell.members, []).append(cell)
+    order = sorted(
+        rows.items(),
+        key=lambda item: (
+            any(c.keep for c in item[1]),
+            len(item[0]),
+            min(str(c.key) for c in item[1]),
+        ),
+    )
+    for members, cells in order:
+        rest = history + [other for other in rows if other != members]
+        if not system.small_space(rest, columns):
+            return cells
+    touching = [cells for members, cells in order if members & leak]
+    return touching[0] if touching else order[0][1]
 
 
 def allowed_groups(
