@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 #: No group smaller than this is ever shown, whatever a network or study says.
 MINIMUM_K = 5
@@ -159,7 +160,9 @@ class _System:
         one = Fraction(1)
         return {self.column[person]: one for person in row if person in self.column}
 
-    def small_space(self, rows: Sequence[frozenset[int]], small: set[int]) -> list[dict[int, Fraction]]:
+    def small_space(
+        self, rows: Sequence[frozenset[int]], small: set[int]
+    ) -> list[dict[int, Fraction]]:
         """A basis of the row vectors that vanish outside the ``small`` columns.
 
         Row reduction with the other columns first: the reduced rows whose pivot is a small
@@ -223,8 +226,10 @@ class _System:
             for column in columns:
                 if sum(c * b.get(column, 0) for c, b in zip(coefficients, basis, strict=True)):
                     support.add(column)
-            if support and self.weight(support) < k and (
-                lightest is None or self.weight(support) < self.weight(lightest)
+            if (
+                support
+                and self.weight(support) < k
+                and (lightest is None or self.weight(support) < self.weight(lightest))
             ):
                 lightest = support
         return lightest
@@ -381,3 +386,50 @@ def small_group_text(decision_k: int) -> str:
         "Hidden to protect small groups: fewer than %(k)d people, or it could be worked out "
         "from other figures shown."
     ) % {"k": decision_k}
+
+
+def scope_k(owner: object) -> int:
+    """The k of an object owned by a network or a study (a study: its networks' highest)."""
+    network = getattr(owner, "network", None)
+    if network is not None:
+        return effective_k(network.k_threshold)
+    study_id = getattr(owner, "study_id", None)
+    if study_id is None:
+        return MINIMUM_K
+    from django.apps import apps
+
+    case = apps.get_model("studies", "Case")
+    ks = (
+        case.objects.agreed()
+        .filter(study_id=study_id)
+        .values_list("network__k_threshold", flat=True)
+    )
+    return effective_k(*ks)
+
+
+def attributable(owner: object, contributions: Iterable[Any]) -> dict[str, set[int]]:
+    """Per organisation name, the steps in which a text may be credited to it.
+
+    For each step the contributors are split by organisation; an organisation is named only
+    where :func:`allowed_groups` allows its group beside everyone who answered that step.
+    ``contributions`` need ``step_id``, ``organisation_name`` and ``participant_id`` (or
+    ``pk`` for an anonymous one).
+    """
+    k = scope_k(owner)
+    per_step: dict[int, dict[str, set[int]]] = {}
+    everyone: dict[int, set[int]] = {}
+    for c in contributions:
+        who = c.participant_id or -c.pk
+        everyone.setdefault(c.step_id, set()).add(who)
+        if c.organisation_name:
+            per_step.setdefault(c.step_id, {}).setdefault(c.organisation_name, set()).add(who)
+    credit: dict[str, set[int]] = {}
+    for step, groups in per_step.items():
+        allowed = allowed_groups(
+            {name: frozenset(members) for name, members in groups.items()},
+            k=k,
+            population=frozenset(everyone[step]),
+        )
+        for name in allowed:
+            credit.setdefault(str(name), set()).add(step)
+    return credit

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from verbindend.core import disclosure
 from verbindend.live.models import (
     AGGREGATE_KINDS,
     Contribution,
@@ -109,6 +110,7 @@ def session_summary(session: LiveSession) -> SessionSummary:
         Contribution.objects.filter(session=session).select_related("theme").order_by("sequence")
     )
     merged_counts = Counter(c.merged_into_id for c in everything if c.merged_into_id)
+    credit = disclosure.attributable(session, everything)  # organisations a text may name
     summaries = []
     letters_total = 0
     for step in steps:
@@ -137,7 +139,9 @@ def session_summary(session: LiveSession) -> SessionSummary:
                         text=c.text,
                         theme=c.theme.name if c.theme else "",
                         tags=tuple(c.tags),
-                        organisation=c.organisation_name,
+                        organisation=c.organisation_name
+                        if c.step_id in credit.get(c.organisation_name, ())
+                        else "",
                         merged=merged_counts.get(c.pk, 0),
                     )
                     for c in shown

@@ -170,7 +170,7 @@ class ResponseQuerySet(models.QuerySet["Response"]):
         return self.filter(round__in=Round.objects.visible_to(user))
 
     def counted(self) -> ResponseQuerySet:
-        """Responses that count in results: verified, or shared-code ones the coordinator confirmed."""
+        """Responses that count: verified, or by shared code and confirmed by the coordinator."""
         return self.filter(Q(verified=True) | Q(confirmed_at__isnull=False))
 
     def waiting(self) -> ResponseQuerySet:

@@ -46,7 +46,6 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from verbindend.core import disclosure
-
 from verbindend.networks.models import Engagement, LeadRole, Tenure
 from verbindend.scan.models import UNKNOWN, Answer, Comment, Response, ResultSnapshot, Round
 
@@ -540,9 +539,7 @@ def export_rows(round_: Round, result: RoundResult) -> tuple[list[str], list[lis
     answers: dict[int, dict[str, int | None]] = defaultdict(dict)
     for response_id, item_key, value in Answer.objects.filter(
         response__round=round_, response_id__in=result.respondent_ids
-    ).values_list(
-        "response_id", "item_key", "value"
-    ):
+    ).values_list("response_id", "item_key", "value"):
         answers[response_id][item_key] = value
     people = [
         (pk, {"organisation": str(o or ""), "lead_role": lr, "engagement": e, "tenure": t})

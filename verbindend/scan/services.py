@@ -322,9 +322,7 @@ def confirm_waiting(*, round_: Round) -> int:
             .distinct()
             .values_list("pk", flat=True)
         )
-        count = Response.objects.filter(pk__in=list(confirmed)).update(
-            confirmed_at=timezone.now()
-        )
+        count = Response.objects.filter(pk__in=list(confirmed)).update(confirmed_at=timezone.now())
         _bump(round_)
     return count
 

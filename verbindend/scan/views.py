@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -114,9 +114,8 @@ def _progress(round_: Round) -> dict[str, object]:
     An organisation's count is shown only when the engine allows it beside the total (at least
     k, and the hidden rest not smaller than k either); the rest is one line.
     """
-    responses = (
-        Response.objects.filter(round=round_)
-        .filter(Exists(Answer.objects.filter(response=OuterRef("pk"))))
+    responses = Response.objects.filter(round=round_).filter(
+        Exists(Answer.objects.filter(response=OuterRef("pk")))
     )
     counted = responses.counted()
     by_org: dict[str, set[int]] = {}

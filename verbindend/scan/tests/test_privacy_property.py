@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from verbindend.networks.models import Engagement, LeadRole, Tenure
 from verbindend.scan import results, services
-from verbindend.scan.models import Answer, Response, ScanInvitation
+from verbindend.scan.models import Answer, Response, Round, ScanInvitation
 from verbindend.scan.tests.builders import make_round, organisation
 from verbindend.testing.personas import Personas
 
@@ -159,7 +159,9 @@ def play(personas: Personas, scenario: dict[str, object]) -> Attacker:
         if not plan["early"]:
             plan["release_after"] = len(plan["who"])
 
-        def respond(index: int, values: dict[str, str]) -> None:
+        def respond(
+            index: int, values: dict[str, str], round_: Round = round_, number: int = number
+        ) -> None:
             person = people[index]  # type: ignore[index]
             invitation = ScanInvitation.objects.create(
                 round=round_, email=f"p{index}-{number}@example.org"
