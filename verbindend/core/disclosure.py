@@ -33,7 +33,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
+from itertools import combinations
+from math import comb
 from typing import Any
 
 #: No group smaller than this is ever shown, whatever a network or study says.
@@ -85,43 +86,50 @@ class Decision:
         return key in self.shown_keys
 
 
-# exact linear algebra over the rationals -------------------------------------------------------
+# linear algebra modulo a large prime --------------------------------------------------------------
+#
+# Membership vectors are 0/1 integers. Every linear dependency over the rationals is, scaled to
+# coprime integers, also a dependency modulo a prime; so working modulo P can find a dependency
+# that does not exist over the rationals (then a cell is suppressed that need not be) but never
+# misses one that does. The answer "nobody can be isolated" is therefore exact.
+
+P = (1 << 61) - 1
 
 
 class RowSpace:
-    """The row space of 0/1 membership vectors over atoms, kept in reduced echelon form."""
+    """The row space of membership vectors over atoms, kept in reduced echelon form mod P."""
 
     def __init__(self) -> None:
-        self.pivots: dict[int, dict[int, Fraction]] = {}  # pivot column → reduced row (sparse)
+        self.pivots: dict[int, dict[int, int]] = {}  # pivot column → reduced row (sparse)
 
-    def reduce(self, vector: dict[int, Fraction]) -> dict[int, Fraction]:
-        """The vector minus its projection on the rows held (zero iff it lies in the space)."""
+    def reduce(self, vector: dict[int, int]) -> dict[int, int]:
+        """The vector minus its projection on the rows held (empty iff it lies in the space)."""
         v = dict(vector)
         for column, row in self.pivots.items():
             factor = v.get(column)
             if not factor:
                 continue
             for c, value in row.items():
-                updated = v.get(c, Fraction(0)) - factor * value
+                updated = (v.get(c, 0) - factor * value) % P
                 if updated:
                     v[c] = updated
                 else:
                     v.pop(c, None)
         return v
 
-    def add(self, vector: dict[int, Fraction]) -> bool:
+    def add(self, vector: dict[int, int]) -> bool:
         """Add a row; False when it was already in the space."""
         v = self.reduce(vector)
         if not v:
             return False
         column = min(v)
-        pivot = v[column]
-        row = {c: value / pivot for c, value in v.items()}
+        inverse = pow(v[column], P - 2, P)
+        row = {c: value * inverse % P for c, value in v.items()}
         for other in self.pivots.values():
             factor = other.get(column)
             if factor:
                 for c, value in row.items():
-                    updated = other.get(c, Fraction(0)) - factor * value
+                    updated = (other.get(c, 0) - factor * value) % P
                     if updated:
                         other[c] = updated
                     else:
@@ -129,7 +137,7 @@ class RowSpace:
         self.pivots[column] = row
         return True
 
-    def contains(self, vector: dict[int, Fraction]) -> bool:
+    def contains(self, vector: dict[int, int]) -> bool:
         return not self.reduce(vector)
 
 
@@ -145,8 +153,8 @@ def atoms_of(rows: Sequence[frozenset[int]]) -> list[frozenset[int]]:
     return sorted((frozenset(members) for members in groups.values()), key=min)
 
 
-#: Above this many candidate zero patterns the search gives up and counts the space as leaking.
-SEARCH_LIMIT = 20_000
+#: Above this many candidate sets the search stops and counts the space as leaking.
+SEARCH_LIMIT = 1_500
 
 
 class _System:
@@ -156,13 +164,10 @@ class _System:
         self.atoms = atoms
         self.column = {person: i for i, atom in enumerate(atoms) for person in atom}
 
-    def vector(self, row: frozenset[int]) -> dict[int, Fraction]:
-        one = Fraction(1)
-        return {self.column[person]: one for person in row if person in self.column}
+    def vector(self, row: frozenset[int]) -> dict[int, int]:
+        return {self.column[person]: 1 for person in row if person in self.column}
 
-    def small_space(
-        self, rows: Sequence[frozenset[int]], small: set[int]
-    ) -> list[dict[int, Fraction]]:
+    def small_space(self, rows: Sequence[frozenset[int]], small: set[int]) -> list[dict[int, int]]:
         """A basis of the row vectors that vanish outside the ``small`` columns.
 
         Row reduction with the other columns first: the reduced rows whose pivot is a small
@@ -172,8 +177,7 @@ class _System:
         order = {c: i for i, c in enumerate(big + sorted(small))}
         space = RowSpace()
         for row in rows:
-            vector = self.vector(row)
-            space.add({order[c]: value for c, value in vector.items()})
+            space.add({order[c]: 1 for c in self.vector(row)})
         back = {i: c for c, i in order.items()}
         cut = len(big)
         return [
@@ -186,60 +190,67 @@ class _System:
         return sum(len(self.atoms[c]) for c in support)
 
     def smallest_isolated(self, rows: Sequence[frozenset[int]], k: int) -> frozenset[int] | None:
-        """People of the smallest support (< k) of a vector in the row space, if any."""
+        """People of a support below k of some vector in the row space, if there is one."""
         small = {c for c, atom in enumerate(self.atoms) if len(atom) < k}
         basis = self.small_space(rows, small)
         if not basis:
             return None
-        best = self._minimal_support(basis, k)
-        if best is None:
+        found = self._small_support(basis, k)
+        if found is None:
             return None
-        return frozenset().union(*(self.atoms[c] for c in best))
+        return frozenset().union(*(self.atoms[c] for c in found))
 
-    def _minimal_support(self, basis: list[dict[int, Fraction]], k: int) -> set[int] | None:
-        """The lightest support below k among the space's minimal-support vectors.
+    def _small_support(self, basis: list[dict[int, int]], k: int) -> set[int] | None:
+        """A support of weight below k of a vector in the span of ``basis``, if any.
 
-        Every minimal-support vector of a d-dimensional space vanishes on d − 1 columns that
-        determine it up to scale, so trying every such set of columns is exhaustive.
+        Two exhaustive searches; the cheaper one runs. (a) Every minimal-support vector of a
+        d-dimensional space vanishes on d − 1 columns that fix it up to scale. (b) A vector
+        lives on a set S of columns iff the space restricted to the other columns loses rank.
         """
+        for vector in basis:
+            if self.weight(vector) < k:
+                return set(vector)
         d = len(basis)
         columns = sorted(set().union(*basis))
-        lightest: set[int] | None = None
-        for vector in basis:  # the basis itself first (often already below k)
-            support = set(vector)
-            if self.weight(support) < k and (
-                lightest is None or self.weight(support) < self.weight(lightest)
-            ):
-                lightest = support
-        if d == 1:
-            return lightest
-        from itertools import combinations
-        from math import comb
+        light = [c for c in columns if len(self.atoms[c]) < k]
+        by_zeros = comb(len(columns), d - 1)
+        by_sets = sum(comb(len(light), j) for j in range(1, k))
+        if min(by_zeros, by_sets) > SEARCH_LIMIT:
+            return set(columns)  # too many to try: count it as leaking (suppress more)
+        if by_zeros <= by_sets:
+            for zeros in combinations(columns, d - 1):
+                coefficients = _null_vector(basis, zeros)
+                if coefficients is None:
+                    continue
+                combined: dict[int, int] = {}
+                for c, b in zip(coefficients, basis, strict=True):
+                    if c:
+                        for column, value in b.items():
+                            combined[column] = (combined.get(column, 0) + c * value) % P
+                support = {column for column, value in combined.items() if value}
+                if support and self.weight(support) < k:
+                    return support
+            return None
+        for size in range(1, k):
+            for chosen in combinations(light, size):
+                if self.weight(chosen) >= k:
+                    continue
+                inside = set(chosen)
+                outside = [{c: v for c, v in b.items() if c not in inside} for b in basis]
+                if _rank(outside) < d:
+                    return inside
+        return None
 
-        if comb(len(columns), d - 1) > SEARCH_LIMIT:
-            return lightest if lightest is not None else set(columns)
-        for zeros in combinations(columns, d - 1):
-            coefficients = _null_vector(basis, zeros)
-            if coefficients is None:
-                continue
-            support = set()
-            for column in columns:
-                if sum(c * b.get(column, 0) for c, b in zip(coefficients, basis, strict=True)):
-                    support.add(column)
-            if (
-                support
-                and self.weight(support) < k
-                and (lightest is None or self.weight(support) < self.weight(lightest))
-            ):
-                lightest = support
-        return lightest
+
+def _rank(vectors: list[dict[int, int]]) -> int:
+    space = RowSpace()
+    return sum(1 for vector in vectors if vector and space.add(vector))
 
 
-def _null_vector(basis: list[dict[int, Fraction]], zeros: tuple[int, ...]) -> list[Fraction] | None:
+def _null_vector(basis: list[dict[int, int]], zeros: tuple[int, ...]) -> list[int] | None:
     """Coefficients c (not all 0) with Σ c_i·basis_i = 0 on ``zeros``, when unique up to scale."""
     d = len(basis)
-    # the (d-1) × d system: one equation per zero column
-    matrix = [[basis[i].get(z, Fraction(0)) for i in range(d)] for z in zeros]
+    matrix = [[basis[i].get(z, 0) for i in range(d)] for z in zeros]
     pivots: list[int] = []
     row = 0
     for col in range(d):
@@ -247,21 +258,23 @@ def _null_vector(basis: list[dict[int, Fraction]], zeros: tuple[int, ...]) -> li
         if pivot is None:
             continue
         matrix[row], matrix[pivot] = matrix[pivot], matrix[row]
-        head = matrix[row][col]
-        matrix[row] = [value / head for value in matrix[row]]
+        inverse = pow(matrix[row][col], P - 2, P)
+        matrix[row] = [value * inverse % P for value in matrix[row]]
         for r in range(len(matrix)):
             if r != row and matrix[r][col]:
                 factor = matrix[r][col]
-                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[row], strict=True)]
+                matrix[r] = [
+                    (a - factor * b) % P for a, b in zip(matrix[r], matrix[row], strict=True)
+                ]
         pivots.append(col)
         row += 1
     free = [col for col in range(d) if col not in pivots]
     if len(free) != 1:
         return None
-    solution = [Fraction(0)] * d
-    solution[free[0]] = Fraction(1)
+    solution = [0] * d
+    solution[free[0]] = 1
     for r, col in enumerate(pivots):
-        solution[col] = -matrix[r][free[0]]
+        solution[col] = -matrix[r][free[0]] % P
     return solution
 
 
@@ -284,11 +297,10 @@ def recovered_people(rows: Iterable[frozenset[int]]) -> set[int]:
     space = RowSpace()
     for row in rows:
         space.add(system.vector(row))
-    one = Fraction(1)
     return {
         next(iter(atom))
         for i, atom in enumerate(atoms)
-        if len(atom) == 1 and space.contains({i: one})
+        if len(atom) == 1 and space.contains({i: 1})
     }
 
 
