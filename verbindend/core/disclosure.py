@@ -154,7 +154,7 @@ def atoms_of(rows: Sequence[frozenset[int]]) -> list[frozenset[int]]:
 
 
 #: Above this many candidate sets the search stops and counts the space as leaking.
-SEARCH_LIMIT = 1_500
+SEARCH_LIMIT = 300
 
 
 class _System:
@@ -321,6 +321,36 @@ def publish(
     """
     k = effective_k(k)
     history = [row for row in dict.fromkeys(published) if row]
+    memo_key = (k, tuple(history), tuple((cell.members, cell.keep) for cell in cells))
+    remembered = _MEMO.get(memo_key)
+    if remembered is not None:
+        return _replay(cells, k, remembered)
+    decision = _decide(cells, k, history)
+    if len(_MEMO) >= MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[memo_key] = [_index(cells, group) for group in (decision.shown, decision.too_small)] + [
+        _index(cells, decision.complementary)
+    ]
+    return decision
+
+
+#: The same table asked twice (a principle answered by everyone, a page read again) is decided
+#: once: the decision depends only on the memberships, k and what was published before.
+MEMO_SIZE = 512
+_MEMO: dict[tuple[Any, ...], list[list[int]]] = {}
+
+
+def _index(cells: Sequence[Cell], chosen: list[Cell]) -> list[int]:
+    ids = {id(cell) for cell in chosen}
+    return [i for i, cell in enumerate(cells) if id(cell) in ids]
+
+
+def _replay(cells: Sequence[Cell], k: int, remembered: list[list[int]]) -> Decision:
+    shown, too_small, complementary = ([cells[i] for i in part] for part in remembered)
+    return Decision(k=k, shown=shown, too_small=too_small, complementary=complementary)
+
+
+def _decide(cells: Sequence[Cell], k: int, history: list[frozenset[int]]) -> Decision:
     decision = Decision(k=k, shown=[])
     for cell in cells:
         if 0 < cell.size < k:
