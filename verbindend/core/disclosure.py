@@ -161,6 +161,8 @@ class _System:
     """Rows over a fixed partition into atoms; answers "what can be isolated?" exactly."""
 
     def __init__(self, atoms: list[frozenset[int]]) -> None:
+        #: set when a search was too large to finish and a leak was assumed
+        self.undecided = False
         self.atoms = atoms
         self.column = {person: i for i, atom in enumerate(atoms) for person in atom}
 
@@ -216,6 +218,7 @@ class _System:
         by_zeros = comb(len(columns), d - 1)
         by_sets = sum(comb(len(light), j) for j in range(1, k))
         if min(by_zeros, by_sets) > SEARCH_LIMIT:
+            self.undecided = True
             return set(columns)  # too many to try: count it as leaking (suppress more)
         if by_zeros <= by_sets:
             for zeros in combinations(columns, d - 1):
@@ -365,7 +368,7 @@ def _decide(cells: Sequence[Cell], k: int, history: list[frozenset[int]]) -> Dec
         leak = system.smallest_isolated(rows, k)
         if leak is None or leak == exposed_before:
             break
-        for victim in _victims(system, decision.shown, history, leak):
+        for victim in _victims(system, decision.shown, history, leak, quick=system.undecided):
             decision.shown.remove(victim)
             decision.complementary.append(victim)
     if exposed_before is not None:
@@ -374,7 +377,12 @@ def _decide(cells: Sequence[Cell], k: int, history: list[frozenset[int]]) -> Dec
 
 
 def _victims(
-    system: _System, shown: list[Cell], history: list[frozenset[int]], leak: frozenset[int]
+    system: _System,
+    shown: list[Cell],
+    history: list[frozenset[int]],
+    leak: frozenset[int],
+    *,
+    quick: bool = False,
 ) -> list[Cell]:
     """The cells to suppress for a leak: those with one membership (one row of the matrix).
 
@@ -393,7 +401,7 @@ def _victims(
             min(str(c.key) for c in item[1]),
         ),
     )
-    for members, cells in order:
+    for members, cells in [] if quick else order:
         rest = history + [other for other in rows if other != members]
         if not system.small_space(rest, columns):
             return cells
@@ -418,16 +426,6 @@ def allowed_groups(
     cells += [Cell(key, members & everyone) for key, members in groups.items()]
     decision = publish(cells, k=k, published=published)
     return {cell.key for cell in decision.shown} - {("__all__",)}
-
-
-def small_group_text(decision_k: int) -> str:
-    """The sentence pages show beside a suppressed cell (translated by the caller's template)."""
-    from django.utils.translation import gettext as _
-
-    return _(
-        "Hidden to protect small groups: fewer than %(k)d people, or it could be worked out "
-        "from other figures shown."
-    ) % {"k": decision_k}
 
 
 def scope_k(owner: object) -> int:
