@@ -143,11 +143,11 @@ def measure(round_: Any, timings: list[float]) -> dict[str, int]:
         finally:
             spent[0] += time.perf_counter() - start
 
-    disclosure.publish = timed  # type: ignore[assignment]
+    disclosure.publish = timed
     try:
         after = results.for_round(round_)
     finally:
-        disclosure.publish = original  # type: ignore[assignment]
+        disclosure.publish = original
     timings.append(spent[0] * 1000)
 
     k = round_.effective_k

@@ -31,7 +31,7 @@ person, and its members' individual answers stay hidden.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from math import comb
@@ -409,13 +409,13 @@ def _victims(
     return touching[0] if touching else order[0][1]
 
 
-def allowed_groups(
-    groups: dict[Hashable, frozenset[int]],
+def allowed_groups[K: Hashable](
+    groups: Mapping[K, frozenset[int]],
     *,
     k: int,
     population: frozenset[int] | None = None,
     published: Iterable[frozenset[int]] = (),
-) -> set[Hashable]:
+) -> set[K]:
     """The keys of ``groups`` that may be shown beside the whole ``population``.
 
     A convenience for breakdowns (an organisation, a role, a filter): the population's own
@@ -425,7 +425,8 @@ def allowed_groups(
     cells = [Cell(("__all__",), everyone, keep=True)]
     cells += [Cell(key, members & everyone) for key, members in groups.items()]
     decision = publish(cells, k=k, published=published)
-    return {cell.key for cell in decision.shown} - {("__all__",)}
+    everyone_key = ("__all__",)
+    return {cell.key for cell in decision.shown if cell.key != everyone_key}  # type: ignore[misc]
 
 
 def scope_k(owner: object) -> int:

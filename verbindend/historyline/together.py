@@ -205,14 +205,12 @@ def allowed_filters(exercise: Exercise, lines: Sequence[Line]) -> set[tuple[str,
     may single out fewer than k lines (and so their stories).
     """
     everyone = frozenset(line.pk for line in lines)
-    return disclosure.allowed_groups(  # type: ignore[return-value]
-        _groups(lines), k=k_for(exercise), population=everyone
-    )
+    return disclosure.allowed_groups(_groups(lines), k=k_for(exercise), population=everyone)
 
 
 def _filter_allowed(exercise: Exercise, lines: Sequence[Line], filters: Filters) -> bool:
     allowed = allowed_filters(exercise, lines)
-    wanted = []
+    wanted: list[tuple[str, object]] = []
     if filters.organisation:
         wanted.append(("organisation", filters.organisation))
     if filters.role:

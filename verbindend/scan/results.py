@@ -360,18 +360,16 @@ def compute(
         mine = scores.get(key, {})
         n = len(mine)
         dist = [(point, distribution.get(key, {}).get(point, 0)) for point in SCALE]
-        population = frozenset(mine)
+        scored = frozenset(mine)
         total_shown, cells = (
-            _published_cells(population, groups, k, history.get(key, []))
-            if n >= k
-            else (False, set())
+            _published_cells(scored, groups, k, history.get(key, [])) if n >= k else (False, set())
         )
         if not total_shown:
             principles.append(PrincipleResult(key, n, None, None, None, []))
             for g in groups:
                 g.means[key] = None
             continue
-        populations[key] = population
+        populations[key] = scored
         mean, median, sd = _stats(list(mine.values()))
         for g in groups:
             if g.ident in cells:

@@ -395,8 +395,9 @@ def _find_respondent(request: HttpRequest, kind: str, key: str) -> Respondent:
         if round_ is None:
             raise forged
         response = None
-        if _member(request, round_) is not None:
-            response = Response.objects.filter(round=round_, user=request.user).first()
+        member = _member(request, round_)
+        if member is not None:
+            response = Response.objects.filter(round=round_, user=member).first()
         if response is None and _cookie_name(round_) in request.COOKIES:
             try:
                 token = request.get_signed_cookie(_cookie_name(round_), salt=COOKIE_SALT)
@@ -413,7 +414,7 @@ def _member(request: HttpRequest, round_: Round) -> User | None:
     """The logged-in member of the round's network, whose answers are verified."""
     user = request.user
     if user.is_authenticated and policy.can(user, "contribute", round_.network):
-        return user  # type: ignore[return-value]
+        return user
     return None
 
 

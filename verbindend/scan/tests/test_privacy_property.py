@@ -15,6 +15,7 @@ not atoms), so a mistake in the engine's algebra does not hide itself.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -154,7 +155,8 @@ def play(personas: Personas, scenario: dict[str, object]) -> Attacker:
     orgs = [organisation(network, f"Org {i}") for i in range(scenario["orgs"])]  # type: ignore[call-overload]
     people = scenario["people"]
     attacker = Attacker()
-    for number, plan in enumerate(scenario["rounds"]):  # type: ignore[attr-defined]
+    rounds: list[dict[str, Any]] = scenario["rounds"]  # type: ignore[assignment]
+    for number, plan in enumerate(rounds):
         round_ = make_round(network, items=ITEMS, closed=False, days_ago=1, title=f"R{number}")
         if not plan["early"]:
             plan["release_after"] = len(plan["who"])
