@@ -154,7 +154,7 @@ def atoms_of(rows: Sequence[frozenset[int]]) -> list[frozenset[int]]:
 
 
 #: Above this many candidate sets the search stops and counts the space as leaking.
-SEARCH_LIMIT = 300
+SEARCH_LIMIT = 150
 
 
 class _System:
@@ -397,6 +397,7 @@ def _victims(
         rows.items(),
         key=lambda item: (
             any(c.keep for c in item[1]),
+            not item[0] & leak,  # rows holding the leaking people first: they usually close it
             len(item[0]),
             min(str(c.key) for c in item[1]),
         ),
