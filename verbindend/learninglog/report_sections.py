@@ -116,6 +116,7 @@ def knowledge_carriers(request: ReportRequest) -> dict[str, Any]:
                     "types": list(row.types),
                     "sole_for": list(row.sole_for),
                     "risk": row.risk_label,
+                    "if_it_leaves": row.leaving_text,
                 }
                 for row in found.carriers
             ],
