@@ -14,5 +14,6 @@ urlpatterns = [
     path("analysis/", include("verbindend.analysis.urls")),
     path("reports/", include("verbindend.reports.urls")),
     path("privacy/", include("verbindend.privacy.urls")),
+    path("notices/", include("verbindend.notices.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from verbindend.core import home as home_tasks
+from verbindend.core import policy
 from verbindend.networks.models import Network
 from verbindend.studies.models import Study
 
@@ -21,7 +23,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.visible_to(request.user)  # type: ignore[arg-type]
     studies = Study.objects.visible_to(request.user)  # type: ignore[arg-type]
-    return render(request, "core/dashboard.html", {"networks": networks, "studies": studies})
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "tasks": home_tasks.tasks_for(request.user),
+            "networks": networks,
+            "studies": studies,
+            "can_create_network": policy.can_create(request.user, "network"),
+            "can_create_study": policy.can_create(request.user, "study"),
+        },
+    )
 
 
 @require_POST

@@ -114,6 +114,20 @@ def connect() -> None:
     from verbindend.scan import links
 
     links.register("historyline", moments_for_principle)
+    from django.utils.translation import gettext_lazy
+
+    from verbindend.core import navigation
+
+    navigation.register(
+        navigation.Tab(
+            "history",
+            gettext_lazy("History lines"),
+            "historyline:network",
+            "historyline.view",
+            ("historyline:",),
+            order=60,
+        )
+    )
     for model in (Moment, Line):
         post_save.connect(_stories_changed, sender=model, dispatch_uid=f"stories-{model.__name__}")
         post_delete.connect(

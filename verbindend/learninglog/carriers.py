@@ -3,7 +3,8 @@
 There is one definition of risk, and it belongs to a knowledge type (:func:`risk_of`):
 
 - *not carried*: nobody and nothing carries it;
-- *high*: exactly one carrier (a person, a system or a way of working): when it goes, the knowledge goes;
+- *high*: exactly one carrier (a person, a system or a way of working): if it goes, so does the
+  knowledge;
 - *medium*: two or more carriers, all of them people (people leave);
 - *low*: two or more carriers, at least one a technical system or the network's way of working.
 

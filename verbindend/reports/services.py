@@ -77,6 +77,7 @@ def run(version_id: int) -> None:
         _progress(version)(92, "PDF")
         pdf, pages = render.render_pdf(html)
         store(version, html=html, pdf=pdf, pages=pages)
+        announce_ready(version)
     except Exception as error:  # a broken section must not leave the version "rendering"
         log.exception("report version %s failed", version.pk)
         ReportVersion.objects.filter(pk=version.pk).update(
@@ -84,6 +85,21 @@ def run(version_id: int) -> None:
             error=f"{type(error).__name__}: {error}"[:500],
             finished_at=timezone.now(),
         )
+
+
+def announce_ready(version: ReportVersion) -> None:
+    """Whoever asked for the report hears that it is ready."""
+    from verbindend.notices.services import notify
+
+    if version.requested_by is None:
+        return
+    notify(
+        recipients=[version.requested_by],
+        kind="report.ready",
+        title=lambda: _("The report of %(scope)s is ready") % {"scope": version.scope.name},
+        url=version.get_absolute_url(),
+        where=version.scope.name,
+    )
 
 
 def retry(version: ReportVersion) -> ReportVersion:

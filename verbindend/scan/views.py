@@ -103,6 +103,14 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "scan/round_form.html", {"network": network, "form": form})
 
 
+@require_GET
+def round_mine(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The member's own answer form for a round, straight from their overview."""
+    round_ = _round(request, slug, pk, "contribute")
+    invitation = services.invitation_for_user(round_=round_, user=request.user)  # type: ignore[arg-type]
+    return redirect("scan:start", "i", invitation.token)
+
+
 def _progress(round_: Round) -> dict[str, object]:
     """Responses per organisation (counts only) for the coordinator."""
     responses = Response.objects.filter(round=round_).filter(
