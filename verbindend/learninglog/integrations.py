@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from verbindend.learninglog.models import Entry, LearningGoal
 
@@ -42,7 +43,6 @@ def connect() -> None:
     from verbindend.scan import links
 
     links.register("learninglog", for_principle)
-    from django.utils.translation import gettext_lazy
 
     from verbindend.core import home, navigation
     from verbindend.notices import kinds
@@ -58,6 +58,9 @@ def connect() -> None:
         )
     )
     home.register("learninglog.goals", goals_to_revisit)
+    from verbindend.core import panels
+
+    panels.register("learninglog", organisation_panel)
     home.register("learninglog.milestones", milestones_to_celebrate)
     kinds.register(
         "milestone.reached", gettext_lazy("A change is anchored or a goal reached"), order=30
@@ -126,3 +129,34 @@ def milestones_to_celebrate(user: Any) -> Iterator[Any]:
             order=30,
             method="post",
         )
+
+
+def organisation_panel(user: Any, network: Any, organisation: Any) -> Any:
+    """Log entries and milestones that name the organisation."""
+    from django.db.models import Q
+
+    from verbindend.core import policy
+    from verbindend.core.panels import Panel
+    from verbindend.learninglog.models import EntryStatus
+
+    if not policy.can(user, "learninglog.view", network):
+        return None
+    name = organisation.name
+    entries = (
+        Entry.objects.filter(network=network, status=EntryStatus.RECORDED)
+        .filter(
+            Q(title__icontains=name)
+            | Q(evidence_learned__icontains=name)
+            | Q(evidence_shared__icontains=name)
+            | Q(evidence_behaviour__icontains=name)
+            | Q(evidence_anchored__icontains=name)
+        )
+        .order_by("-happened_on", "-pk")[:20]
+    )
+    return Panel(
+        "learninglog",
+        gettext_lazy("Log entries that name it"),
+        "learninglog/organisation_panel.html",
+        {"entries": list(entries)},
+        order=30,
+    )

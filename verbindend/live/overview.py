@@ -26,6 +26,9 @@ def connect() -> None:
         )
     )
     home.register("live.today", sessions_today)
+    from verbindend.core import panels
+
+    panels.register("live", organisation_panel)
 
 
 def sessions_today(user: Any) -> Iterator[home.Task]:
@@ -65,3 +68,35 @@ def sessions_today(user: Any) -> Iterator[home.Task]:
                 action=_("Join the session"),
                 order=5,
             )
+
+
+def organisation_panel(user: Any, network: Any, organisation: Any) -> Any:
+    """What the organisation's people said it took home: sentence completions and key-figure
+    answers given under its name (never private letters, never hidden contributions)."""
+    from verbindend.core import policy
+    from verbindend.core.panels import Panel
+    from verbindend.live.models import Contribution, StepKind
+
+    if not policy.can(user, "sessions.view", network):
+        return None
+    said = (
+        Contribution.objects.filter(
+            session__network=network,
+            organisation_name__iexact=organisation.name,
+            hidden=False,
+            merged_into__isnull=True,
+        )
+        .filter(
+            step__kind__in=[StepKind.SENTENCE_COMPLETION, StepKind.OPEN_ANSWER],
+        )
+        .exclude(text="")
+        .select_related("session", "step")
+        .order_by("-session__created_at", "sequence")[:30]
+    )
+    return Panel(
+        "sessions",
+        gettext_lazy("What it took home, in its own words"),
+        "live/organisation_panel.html",
+        {"said": list(said)},
+        order=20,
+    )

@@ -21,6 +21,9 @@ def connect() -> None:
     )
     home.register("scan.open_rounds", open_rounds)
     joining.register("scan", shared_code)
+    from verbindend.core import panels
+
+    panels.register("scan", organisation_panel)
     from verbindend.notices import kinds
 
     kinds.register("scan.opened", gettext_lazy("A scan round opens"), order=20)
@@ -57,3 +60,46 @@ def open_rounds(user: Any) -> Iterator[home.Task]:
             due=round_.closes_on,
             order=20,
         )
+
+
+def organisation_breakdown(round_: Any, organisation: Any) -> Any:
+    """The organisation's own scores in a round, when the disclosure rule shows its group.
+
+    One call decides: today the scan's small-group rule (`results.for_round`, which hides small
+    groups and groups that would reveal one by difference); a shared engine can replace it here.
+    """
+    from verbindend.scan import results
+
+    if not round_.show_breakdowns or not round_.results_available:
+        return None
+    result = results.for_round(round_)
+    if result.suppressed:
+        return None
+    return next(
+        (g for g in result.groups_of("organisation") if g.value == str(organisation.pk)), None
+    )
+
+
+def organisation_panel(user: Any, network: Any, organisation: Any) -> Any:
+    from verbindend.core import policy
+    from verbindend.core.panels import Panel
+    from verbindend.method import content
+    from verbindend.scan.models import Round
+
+    if not policy.can(user, "scans.view", network):
+        return None
+    rounds = [r for r in Round.objects.filter(network=network) if r.results_available]
+    latest = rounds[0] if rounds else None
+    group = organisation_breakdown(latest, organisation) if latest else None
+    rows = []
+    if group is not None:
+        for key in latest.principle_keys():  # type: ignore[union-attr]
+            mean = group.means.get(key)
+            rows.append((content.get(key).title, None if mean is None else round(mean, 1)))
+    return Panel(
+        "scan",
+        gettext_lazy("Scan: this organisation's scores"),
+        "scan/organisation_panel.html",
+        {"round": latest, "group": group, "rows": rows},
+        order=40,
+    )

@@ -15,7 +15,10 @@ register = template.Library()
 @register.inclusion_tag("core/network_tabs.html", takes_context=True)
 def network_tabs(context: template.Context, network: Any) -> dict[str, Any]:
     """Nothing for a page of a study (or with no scope): only networks have this tab bar."""
-    if network is None or getattr(getattr(network, "_meta", None), "label", "") != "networks.network":
+    if (
+        network is None
+        or getattr(getattr(network, "_meta", None), "label", "") != "networks.network"
+    ):
         return {"tabs": []}
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")

@@ -10,14 +10,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from verbindend.learninglog.models import Entry, EntryStatus, LearningGoal, Milestone
 from verbindend.learninglog import services as log_services
+from verbindend.learninglog.models import Entry, EntryStatus, LearningGoal, Milestone
 from verbindend.networks import services as network_services
 from verbindend.notices import kinds, services
 from verbindend.notices.kinds import Mode
 from verbindend.notices.models import Notice
-from verbindend.reports.models import ReportKind, ReportVersion
 from verbindend.reports import services as report_services
+from verbindend.reports.models import ReportKind, ReportVersion
 from verbindend.scan import services as scan_services
 from verbindend.studies.models import Case, CaseStatus, Study
 from verbindend.testing.personas import Personas
@@ -46,7 +46,13 @@ def inbox(user) -> list[Notice]:  # type: ignore[no-untyped-def]
 
 def test_every_kind_is_registered_with_a_label() -> None:
     keys = {k.key for k in kinds.all_kinds()}
-    assert {"case.proposed", "case.decided", "scan.opened", "report.ready", "milestone.reached"} <= keys
+    assert {
+        "case.proposed",
+        "case.decided",
+        "scan.opened",
+        "report.ready",
+        "milestone.reached",
+    } <= keys
     assert all(str(k.label) and "." not in str(k.label)[:3] for k in kinds.all_kinds())
 
 
@@ -141,7 +147,9 @@ def test_a_reached_goal_is_a_milestone(personas: Personas) -> None:
     assert inbox(p.member)[0].kind == "milestone.reached"
 
 
-def test_no_mail_without_contact_consent_whatever_the_preference(personas: Personas, commits) -> None:  # type: ignore[no-untyped-def]
+def test_no_mail_without_contact_consent_whatever_the_preference(
+    personas: Personas, commits
+) -> None:  # type: ignore[no-untyped-def]
     p = personas
     services.set_preferences(user=p.coordinator, modes={"case.proposed": Mode.IMMEDIATELY})
     case = Case.objects.create(study=Study.objects.create(name="S", slug="s"), network=p.network)
@@ -233,7 +241,9 @@ def test_the_inbox_shows_the_unread_count_and_marks_read(personas: Personas) -> 
 def test_nobody_opens_or_reads_anothers_notice(personas: Personas) -> None:
     p = personas
     (notice,) = services.notify(recipients=[p.member], kind="milestone.reached", title="Mijn")
-    assert client_for(p.coordinator).post(reverse("notices:open", args=[notice.pk])).status_code == 404
+    assert (
+        client_for(p.coordinator).post(reverse("notices:open", args=[notice.pk])).status_code == 404
+    )
     assert "Mijn" not in client_for(p.coordinator).get(reverse("notices:inbox")).content.decode()
     anonymous = Client().get(reverse("notices:inbox"))
     assert anonymous.status_code == 302 and "/accounts/login" in anonymous["Location"]
