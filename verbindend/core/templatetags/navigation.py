@@ -17,7 +17,7 @@ def network_tabs(context: template.Context, network: Any) -> dict[str, Any]:
     """Nothing for a page of a study (or with no scope): only networks have this tab bar."""
     if (
         network is None
-        or getattr(getattr(network, "_meta", None), "label", "") != "networks.network"
+        or getattr(getattr(network, "_meta", None), "label_lower", "") != "networks.network"
     ):
         return {"tabs": []}
     request = context.get("request")
