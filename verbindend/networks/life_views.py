@@ -97,8 +97,8 @@ def roles_page(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     roles = list(Role.objects.filter(network=network).prefetch_related("holders__person"))
     for role in roles:
-        role.current = [h for h in role.holders.all() if h.until is None or h.until >= today]  # type: ignore[attr-defined]
-        role.past = [h for h in role.holders.all() if h.until is not None and h.until < today]  # type: ignore[attr-defined]
+        role.current = [h for h in role.holders.all() if h.until is None or h.until > today]  # type: ignore[attr-defined]
+        role.past = [h for h in role.holders.all() if h.until is not None and h.until <= today]  # type: ignore[attr-defined]
     chosen = {
         c.content_key for c in Competence.objects.filter(network=network).exclude(content_key="")
     }

@@ -108,7 +108,7 @@ def roles(request: ReportRequest) -> dict[str, Any]:
         holders = [
             {"name": h.person.name, "since": h.since}
             for h in role.holders.all()
-            if h.until is None or h.until >= today
+            if h.until is None or h.until > today
         ]
         found.append(
             {
