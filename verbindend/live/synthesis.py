@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from verbindend.live.models import (
     AGGREGATE_KINDS,
@@ -195,7 +195,9 @@ def rows(summary: SessionSummary) -> list[list[Any]]:
         for label, count in step.counts.items():
             out.append([step.order, step.prompt, f"{label}: {count}", "", "", "", 0])
         if step.letters:
-            note = _("%(n)s letters, %(shared)s shared") % {
+            note = ngettext(
+                "%(n)s letter, %(shared)s shared", "%(n)s letters, %(shared)s shared", step.letters
+            ) % {
                 "n": step.letters,
                 "shared": step.letters_shared,
             }

@@ -251,7 +251,12 @@ class Person(models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
     )
     lead_role = models.CharField(
         _("role in the network"), max_length=20, choices=LeadRole.choices, blank=True
