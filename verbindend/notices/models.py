@@ -32,6 +32,8 @@ class Notice(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), max_length=2000, blank=True)
+    #: The title and text in every interface language, so the inbox follows the reader's choice.
+    texts = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True)
     where = models.CharField(_("network or study"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -51,6 +53,20 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def _text(self, field: str) -> str:
+        from django.utils.translation import get_language
+
+        shown = self.texts.get(get_language() or "", {})
+        return str(shown.get(field) or getattr(self, field))
+
+    @property
+    def shown_title(self) -> str:
+        return self._text("title")
+
+    @property
+    def shown_body(self) -> str:
+        return self._text("body")
 
 
 class NoticePreference(models.Model):

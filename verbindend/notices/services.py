@@ -67,16 +67,21 @@ def notify(
     made = []
     for user in {u.pk: u for u in recipients if u is not None}.values():
         mode = mode_for(user, kind) if may_email(user) else Mode.OFF
-        with translation.override(_language(user)):
-            notice = Notice.objects.create(
-                recipient=user,
-                kind=kind,
-                title=_text(title)[:300],
-                body=_text(body)[:2000],
-                url=url,
-                where=where[:200],
-                email_mode=mode,
-            )
+        texts = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                texts[code] = {"title": _text(title)[:300], "body": _text(body)[:2000]}
+        own = texts.get(_language(user)) or next(iter(texts.values()))
+        notice = Notice.objects.create(
+            recipient=user,
+            kind=kind,
+            title=own["title"],
+            body=own["body"],
+            texts=texts,
+            url=url,
+            where=where[:200],
+            email_mode=mode,
+        )
         made.append(notice)
         if mode == Mode.IMMEDIATELY:
             from verbindend.notices.tasks import send_notice
