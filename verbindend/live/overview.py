@@ -53,7 +53,7 @@ def sessions_today(user: Any) -> Iterator[home.Task]:
             yield home.Task(
                 kind="session",
                 title=_("Session “%(title)s”") % {"title": session.title},
-                where=session.network.name,
+                where=session.network.name if session.network else "",
                 url=reverse("live:console", args=[session.pk]),
                 action=_("Open the console"),
                 detail=_("Running now.") if running else _("Waiting in the lobby."),
@@ -63,7 +63,7 @@ def sessions_today(user: Any) -> Iterator[home.Task]:
             yield home.Task(
                 kind="session",
                 title=_("Session “%(title)s” is running") % {"title": session.title},
-                where=session.network.name,
+                where=session.network.name if session.network else "",
                 url=reverse("live:phone", args=[session.public_id]),
                 action=_("Join the session"),
                 order=5,

@@ -88,7 +88,7 @@ def ensure_checklist(network: Network) -> list[ChecklistItem]:
     for node in content.of_kind("onboarding_item"):
         ChecklistItem.objects.create(
             network=network,
-            stage=node.attrs.get("stage", ChecklistStage.WELCOME),
+            stage=str(node.attrs.get("stage", ChecklistStage.WELCOME)),
             title=node.title[:200],
             order=node.order or 0,
         )

@@ -22,7 +22,7 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind in kinds.all_kinds():
             self.fields[f"kind_{kind.key}"] = forms.ChoiceField(
-                label=kind.label, choices=Mode.choices, widget=forms.RadioSelect
+                label=str(kind.label), choices=Mode.choices, widget=forms.RadioSelect
             )
 
     def modes(self) -> dict[str, str]:

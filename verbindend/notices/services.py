@@ -7,6 +7,7 @@ email and chose email for that kind; every notice is in the inbox regardless.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -86,8 +87,7 @@ def notify(
         if mode == Mode.IMMEDIATELY:
             from verbindend.notices.tasks import send_notice
 
-            notice_id = notice.pk
-            transaction.on_commit(lambda notice_id=notice_id: send_notice.enqueue(notice_id))
+            transaction.on_commit(partial(send_notice.enqueue, notice.pk))
     return made
 
 

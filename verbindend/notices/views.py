@@ -47,7 +47,10 @@ def read_all(request: HttpRequest) -> HttpResponse:
 def notice_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     consent = ContactConsent.objects.filter(user=user).first()  # type: ignore[misc]
-    initial = {f"kind_{k.key}": services.mode_for(user, k.key) for k in kinds.all_kinds()}  # type: ignore[arg-type]
+    initial: dict[str, object] = {
+        f"kind_{k.key}": services.mode_for(user, k.key)  # type: ignore[arg-type]
+        for k in kinds.all_kinds()
+    }
     initial["contact"] = bool(consent and consent.active)
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -22,7 +22,7 @@ def _messages() -> list[tuple[str, str, str]]:
                 continue
             ids = message.id if isinstance(message.id, tuple) else (message.id,)
             strs = message.string if isinstance(message.string, tuple) else (message.string,)
-            found.append((str(path.relative_to(ROOT)), ids[0], " ".join(strs)))
+            found.append((str(path.relative_to(ROOT)), str(ids[0]), " ".join(map(str, strs))))
     return found
 
 

@@ -263,7 +263,7 @@ def test_a_notice_never_leads_off_site(personas: Personas) -> None:
 def test_the_settings_page_saves_consent_and_choices(personas: Personas) -> None:
     p = personas
     client = client_for(p.member)
-    data = {f"kind_{k.key}": Mode.DIGEST for k in kinds.all_kinds()}
+    data: dict[str, str] = {f"kind_{k.key}": Mode.DIGEST.value for k in kinds.all_kinds()}
     data["contact"] = "on"
     assert client.post(reverse("notices:settings"), data).status_code == 302
     assert services.may_email(p.member)
