@@ -39,14 +39,12 @@ TERMS: dict[str, str] = {
     "reports": "rapporten",
 }
 
-#: English word → Dutch words we chose *against* (a message with the word must avoid them).
+#: English word (a regular expression) → Dutch words we chose *against*: a message that uses
+#: the English word must avoid them.
 AVOID: dict[str, tuple[str, ...]] = {
-    "wall": ("scherm",),
-    "history line": ("tijdlijn",),
-    "history lines": ("tijdlijn",),
-    "save": ("opslaan",),
-    "lock": ("sluiten", "gesloten"),
-    "locked": ("gesloten",),
-    "notice": ("notificatie", "bericht"),
-    "notices": ("notificaties", "berichten"),
+    r"wall": ("scherm",),
+    r"history[- ]lines?": ("tijdlijn", "tijdslijn"),
+    r"save": ("opslaan",),
+    r"lock(ed)?": ("sluiten", "gesloten"),
+    r"notices?": ("notificatie", "bericht"),
 }

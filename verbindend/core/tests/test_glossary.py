@@ -39,7 +39,7 @@ def test_no_message_uses_a_word_we_chose_against() -> None:
     wrong = []
     for path, msgid, msgstr in _messages():
         for term, avoid in AVOID.items():
-            if re.search(rf"\b{re.escape(term)}\b", msgid, re.IGNORECASE):
+            if re.search(rf"\b{term}\b", msgid, re.IGNORECASE):
                 hits = [w for w in avoid if w in msgstr.lower()]
                 if hits:
                     wrong.append(f"{path}: {msgid!r} → {msgstr!r} uses {hits}")
