@@ -45,6 +45,9 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localh
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production mode needs ALLOWED_HOSTS (comma-separated).")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# Addresses or networks (CIDR) of the reverse proxies in front of the app. Only a connection from
+# one of them may tell the client's address in X-Forwarded-For; empty: the peer is the client.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks_db",
     "crontask",
     "verbindend.core",
@@ -90,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "verbindend.core.middleware.DomainErrorMiddleware",
+    # last, as django-axes asks: turns a locked-out login into the lock-out page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "verbindend.urls"
@@ -148,6 +154,22 @@ TASKS = {
 CRONTASK = {"REDIS_URL": REDIS_URL or None}
 
 AUTH_USER_MODEL = "accounts.User"
+# Password guessing: django-axes counts failed logins per address and account name and locks that
+# pair out for a while. The address is the real client's (TRUSTED_PROXIES, see core/throttle.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURES_ALLOWED", 5)
+AXES_COOLOFF_TIME = envint("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_CLIENT_IP_CALLABLE = "verbindend.core.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "verbindend.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "token"]
+# Password-reset mails: at most this many requests per address (and per email) per hour.
+PASSWORD_RESETS_PER_HOUR = envint("PASSWORD_RESETS_PER_HOUR", 5)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts.models import User
-from verbindend.core import policy, throttle
+from verbindend.core import exports, policy, throttle
 from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
 from verbindend.live import blueprints, engine, history, services, synthesis
@@ -491,18 +491,15 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     session = _session(request, pk, run=False)
     summary = synthesis.session_summary(session)
     name = f"session-{session.pk}-synthesis"
+    body: str | bytes
     if fmt == "csv":
-        response = HttpResponse(synthesis.as_csv(summary), content_type="text/csv; charset=utf-8")
+        body, content_type = synthesis.as_csv(summary), exports.CSV_TYPE
     elif fmt == "xlsx":
-        response = HttpResponse(
-            synthesis.as_xlsx(summary),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        body, content_type = synthesis.as_xlsx(summary), exports.XLSX_TYPE
     else:
         raise Http404
     audit.record(request, AuditAction.EXPORTED, session, detail=f"synthesis.{fmt}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return exports.download(name, fmt, body, content_type)
 
 
 # -- participants (public) --------------------------------------------------------------------

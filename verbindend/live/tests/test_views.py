@@ -452,3 +452,45 @@ def test_the_phone_shows_the_facilitators_timer_while_the_session_runs(room: Roo
     assert 'role="timer"' in page
     services.close(session=room.session)
     assert b"phone-timer" not in room.phone().get(step_url).content
+
+
+def test_a_room_keeps_joining_after_some_phones_typed_wrong_codes(room: Room) -> None:
+    """Behind one school address, the right code keeps working once it has worked there."""
+    school = Client(REMOTE_ADDR="10.0.0.20")
+    assert school.post(reverse("live:join"), {"code": room.session.join_code}).status_code == 200
+    for n in range(throttle.FAILURES_ALLOWED + 5):
+        wrong = Client(REMOTE_ADDR="10.0.0.20").post(reverse("live:join"), {"code": f"ZZZZZ{n}"})
+        assert wrong.status_code in {400, 429}
+    for _ in range(5):
+        late = Client(REMOTE_ADDR="10.0.0.20")
+        assert late.post(reverse("live:join"), {"code": room.session.join_code}).status_code == 200
+    # while a new guess from that address is refused without being looked up
+    guess = Client(REMOTE_ADDR="10.0.0.20").post(reverse("live:join"), {"code": "QQQQQQ"})
+    assert guess.status_code == 429
+
+
+def test_one_misread_code_typed_by_a_whole_room_counts_once(room: Room) -> None:
+    for _ in range(throttle.FAILURES_ALLOWED * 3):
+        phone = Client(REMOTE_ADDR="10.0.0.21")
+        assert phone.post(reverse("live:join"), {"code": "ABCDE0"}).status_code == 400
+    fresh = Client(REMOTE_ADDR="10.0.0.21")
+    assert fresh.post(reverse("live:join"), {"code": room.session.join_code}).status_code == 200
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(room: Room) -> None:
+    for n in range(throttle.FAILURES_ALLOWED):
+        client = Client(REMOTE_ADDR="10.0.0.22", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        client.post(reverse("live:join"), {"code": f"YYYYY{n}"})
+    rotated = Client(REMOTE_ADDR="10.0.0.22", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert rotated.post(reverse("live:join"), {"code": "YYYYYY"}).status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_counts_on_its_own(room: Room, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TRUSTED_PROXIES = ["10.9.0.0/24"]
+    for n in range(throttle.FAILURES_ALLOWED):
+        proxied = Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
+        proxied.post(reverse("live:join"), {"code": f"WWWWW{n}"})
+    same = Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7")
+    assert same.post(reverse("live:join"), {"code": "WWWWWW"}).status_code == 429
+    other = Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert other.post(reverse("live:join"), {"code": room.session.join_code}).status_code == 200
