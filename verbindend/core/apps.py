@@ -7,3 +7,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from verbindend.core import db  # noqa: F401 — registers the SQLite functions
+        from verbindend.core import lookups  # noqa: F401 — safe `__in` on integer columns

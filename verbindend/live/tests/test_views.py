@@ -494,3 +494,47 @@ def test_behind_a_trusted_proxy_each_client_counts_on_its_own(room: Room, settin
     assert same.post(reverse("live:join"), {"code": "WWWWWW"}).status_code == 429
     other = Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="198.51.100.8")
     assert other.post(reverse("live:join"), {"code": room.session.join_code}).status_code == 200
+
+
+@pytest.mark.parametrize("after", ["²", "٣", "9" * 5000, "-1", "1e9", "99999999999999999999"])
+def test_a_strange_resume_point_starts_the_stream_from_the_beginning(room: Room, after: str) -> None:
+    from asgiref.sync import async_to_sync
+    from django.test import RequestFactory
+
+    from verbindend.live import views
+
+    request = RequestFactory().get(
+        reverse("live:stream", args=[room.session.pk]), {"after": after}
+    )
+    facilitator = room.p.facilitator
+
+    async def auser() -> object:
+        return facilitator
+
+    request.user, request.auser = facilitator, auser
+    response = async_to_sync(views.stream)(request, pk=room.session.pk)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/event-stream"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"scale": "²"},
+        {"scale": "9" * 5000},
+        {"choices": ["٣", "99999999999999999999"]},
+        {"dots": ["¹"]},
+        {"client_id": "not-a-uuid", "item:principle.p1.r1": "Ja"},
+        {"client_id": "", "item:principle.p1.r1": "Ja"},
+    ],
+)
+def test_the_answer_form_without_javascript_refuses_what_no_phone_sends(
+    room: Room, extra: dict[str, object]
+) -> None:
+    url = reverse("live:phone_answer", args=[room.session.public_id])
+    data = {"client_id": str(uuid.uuid4()), "step": room.step.pk, "text": "", **extra}
+    response = room.phone().post(url, data)
+    assert response.status_code in {302, 400}
+    assert not Contribution.objects.filter(session=room.session).exists() or (
+        response.status_code == 302
+    )
