@@ -44,6 +44,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbindend.core import validation
 from verbindend.core.errors import DomainError
 from verbindend.live.models import (
     LETTER_MAX,
@@ -93,8 +94,9 @@ class Ack:
 def _clean_text(value: object) -> str:
     if not isinstance(value, str):
         return ""
-    # Control characters (NUL included) cannot be stored everywhere; newlines and tabs stay.
-    return "".join(ch for ch in value if ch in "\n\t" or ch >= " ").strip()
+    # Control characters (NUL included) cannot be stored everywhere; newlines and tabs stay;
+    # bidirectional overrides would make an answer read differently on the wall.
+    return validation.strip_bidi("".join(ch for ch in value if ch in "\n\t" or ch >= " ")).strip()
 
 
 def parse_submission(session: str, token: str, data: Any) -> Submission:

@@ -538,3 +538,11 @@ def test_the_answer_form_without_javascript_refuses_what_no_phone_sends(
     assert not Contribution.objects.filter(session=room.session).exists() or (
         response.status_code == 302
     )
+
+
+def test_an_answer_loses_bidirectional_overrides(room: Room) -> None:
+    client_id = str(uuid.uuid4())
+    url = reverse("live:phone_answer", args=[room.session.public_id])
+    data = {"client_id": client_id, "step": room.step.pk, "text": "\u202etxt.exe\u2069 klopt"}
+    assert room.phone().post(url, data).status_code == 302
+    assert Contribution.objects.get(client_id=client_id).text == "txt.exe klopt"
