@@ -117,5 +117,7 @@ def test_bidi_controls_never_reach_a_stored_name(personas: Personas) -> None:
         {"org-name": "Kring\u202ewinkel\u2066 Oost\u200f", "org-size": "", "org-website": ""},
     )
     assert response.status_code in {200, 302}
-    stored = list(Organisation.objects.filter(name__startswith="Kring").values_list("name", flat=True))
+    stored = list(
+        Organisation.objects.filter(name__startswith="Kring").values_list("name", flat=True)
+    )
     assert stored == ["Kringwinkel Oost"], response.content.decode()[-2000:]

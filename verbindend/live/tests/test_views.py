@@ -497,15 +497,15 @@ def test_behind_a_trusted_proxy_each_client_counts_on_its_own(room: Room, settin
 
 
 @pytest.mark.parametrize("after", ["²", "٣", "9" * 5000, "-1", "1e9", "99999999999999999999"])
-def test_a_strange_resume_point_starts_the_stream_from_the_beginning(room: Room, after: str) -> None:
+def test_a_strange_resume_point_starts_the_stream_from_the_beginning(
+    room: Room, after: str
+) -> None:
     from asgiref.sync import async_to_sync
     from django.test import RequestFactory
 
     from verbindend.live import views
 
-    request = RequestFactory().get(
-        reverse("live:stream", args=[room.session.pk]), {"after": after}
-    )
+    request = RequestFactory().get(reverse("live:stream", args=[room.session.pk]), {"after": after})
     facilitator = room.p.facilitator
 
     async def auser() -> object:
