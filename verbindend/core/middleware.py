@@ -63,5 +63,5 @@ class CleanFormInputMiddleware:
                     if key not in SECRET_FIELDS:
                         cleaned.setlist(key, [validation.strip_bidi(v) for v in values])
                 cleaned._mutable = False
-                request.POST = cleaned  # type: ignore[misc]
+                request.POST = cleaned  # type: ignore[assignment]
         return self.get_response(request)

@@ -7,7 +7,7 @@ from django.http.response import HttpResponseBase
 
 def body(response: HttpResponseBase) -> bytes:
     """The whole body of a response, streamed or not."""
-    return bytes(response.getvalue())  # type: ignore[attr-defined]
+    return bytes(response.getvalue())
 
 
 def text(response: HttpResponseBase) -> str:

@@ -6,6 +6,7 @@ import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -508,7 +509,7 @@ def test_a_strange_resume_point_starts_the_stream_from_the_beginning(
     request = RequestFactory().get(reverse("live:stream", args=[room.session.pk]), {"after": after})
     facilitator = room.p.facilitator
 
-    async def auser() -> object:
+    async def auser() -> Any:
         return facilitator
 
     request.user, request.auser = facilitator, auser
