@@ -6,7 +6,9 @@ With no variables set it runs in development mode on the demo's SQLite database.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -137,9 +139,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+
+
+def _instance_name(database: dict) -> str:
+    """A short, stable name for this instance's data: the database's name and a hash of where."""
+    where = "|".join(str(database.get(part) or "") for part in ("HOST", "PORT", "NAME"))
+    readable = re.sub(r"[^A-Za-z0-9]+", "-", Path(str(database.get("NAME") or "db")).stem)
+    return f"verbindend-{readable[:40]}-{hashlib.sha256(where.encode()).hexdigest()[:8]}"
+
+
+# Every Redis key and pub/sub channel starts with this, so several instances can share one Redis
+# server (pub/sub ignores database numbers). Default: derived from the database.
+REDIS_PREFIX = env("REDIS_PREFIX") or _instance_name(DATABASES["default"])
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
