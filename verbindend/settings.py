@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -141,7 +142,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 
 
-def _instance_name(database: dict) -> str:
+def _instance_name(database: Mapping[str, object]) -> str:
     """A short, stable name for this instance's data: the database's name and a hash of where."""
     where = "|".join(str(database.get(part) or "") for part in ("HOST", "PORT", "NAME"))
     readable = re.sub(r"[^A-Za-z0-9]+", "-", Path(str(database.get("NAME") or "db")).stem)

@@ -133,6 +133,7 @@ def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
             "study": study,
             "plan": plan,
             "counts": plan.counts(),
+            "users": list(importer.match_users(plan, study).values()) if plan.ok else [],
             "problems": plan.problems,
             "token": token if plan.ok else "",
             "suffix": suffix,
