@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
+from servestatic.middleware import ServeStaticMiddleware
+from servestatic.responders import MissingFileError
 
 from verbindend.core import validation
 from verbindend.core.errors import DomainError
@@ -65,3 +68,17 @@ class CleanFormInputMiddleware:
                 cleaned._mutable = False
                 request.POST = cleaned  # type: ignore[assignment]
         return self.get_response(request)
+
+
+class StaticFilesMiddleware(ServeStaticMiddleware):
+    """ServeStatic, but a missing or climbing path (`/static/../../settings.py`) is a 404.
+
+    In development ServeStatic raises an error for every static path it cannot find, which
+    turns a path-traversal probe into a 500 page.
+    """
+
+    async def __call__(self, request: HttpRequest) -> HttpResponseBase:  # type: ignore[override]
+        try:
+            return await super().__call__(request)
+        except MissingFileError:
+            raise Http404(request.path) from None
