@@ -77,7 +77,7 @@ class StaticFilesMiddleware(ServeStaticMiddleware):
     turns a path-traversal probe into a 500 page.
     """
 
-    async def __call__(self, request: HttpRequest) -> HttpResponseBase:  # type: ignore[override]
+    async def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
             return await super().__call__(request)
         except MissingFileError:
