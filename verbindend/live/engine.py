@@ -44,6 +44,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbindend.core import validation
 from verbindend.core.errors import DomainError
 from verbindend.live.models import (
     LETTER_MAX,
@@ -93,8 +94,9 @@ class Ack:
 def _clean_text(value: object) -> str:
     if not isinstance(value, str):
         return ""
-    # Control characters (NUL included) cannot be stored everywhere; newlines and tabs stay.
-    return "".join(ch for ch in value if ch in "\n\t" or ch >= " ").strip()
+    # Control characters (NUL included) cannot be stored everywhere; newlines and tabs stay;
+    # bidirectional overrides would make an answer read differently on the wall.
+    return validation.strip_bidi("".join(ch for ch in value if ch in "\n\t" or ch >= " ")).strip()
 
 
 def parse_submission(session: str, token: str, data: Any) -> Submission:
@@ -511,11 +513,12 @@ class LocalBroker:
 class RedisBroker(LocalBroker):
     """Publishes through Redis so every process's streams wake; one listener per process."""
 
-    CHANNEL = "verbindend:live"
-
     def __init__(self, url: str) -> None:
         super().__init__()
         self.url = url
+        # Pub/sub channels are shared by every database number of a Redis server: the prefix
+        # keeps one instance's live events away from another's.
+        self.channel = f"{settings.REDIS_PREFIX}:live"
         self.listener: asyncio.Task[None] | None = None
         self.client: Any = None
         self.ready: asyncio.Event | None = None
@@ -537,7 +540,7 @@ class RedisBroker(LocalBroker):
         while True:
             try:
                 pubsub = self.client.pubsub()
-                await pubsub.subscribe(self.CHANNEL)
+                await pubsub.subscribe(self.channel)
                 assert self.ready is not None
                 self.ready.set()
                 async for raw in pubsub.listen():
@@ -555,7 +558,7 @@ class RedisBroker(LocalBroker):
 
     async def publish(self, message: dict[str, Any]) -> None:
         await self._ensure()
-        await self.client.publish(self.CHANNEL, json.dumps(message))
+        await self.client.publish(self.channel, json.dumps(message))
 
     def publish_threadsafe(self, message: dict[str, Any]) -> None:
         import redis
@@ -563,7 +566,7 @@ class RedisBroker(LocalBroker):
         if self.sync_client is None:
             self.sync_client = redis.Redis.from_url(self.url)
         try:
-            self.sync_client.publish(self.CHANNEL, json.dumps(message))
+            self.sync_client.publish(self.channel, json.dumps(message))
         except redis.RedisError:
             log.exception("live: could not publish to Redis; screens catch up from the DB")
 

@@ -40,6 +40,10 @@ class Command(BaseCommand):
                 "--workers",
                 str(options["workers"]),
                 "--no-access-log",
+                # No "Server: uvicorn" header; client addresses from proxies are read by the
+                # app itself, only from TRUSTED_PROXIES (uvicorn would trust any local peer).
+                "--no-server-header",
+                "--no-proxy-headers",
                 "--timeout-graceful-shutdown",
                 "3",
             ],
