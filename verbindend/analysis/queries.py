@@ -225,23 +225,24 @@ def min_group(study: Study) -> int:
 
 
 def hidden_groups(study: Study, attribute: str) -> set[str]:
-    """Attribute values with fewer than ``min_group`` respondents, plus the next smallest group
-    when only one is small (so it cannot be found by subtracting the others from a total)."""
+    """Attribute values the disclosure engine does not allow beside all respondents: groups
+    below ``min_group`` and any group whose complement could single out fewer (core.disclosure)."""
+    from verbindend.core import disclosure
     from verbindend.studies.models import Document
 
-    sizes = dict(
+    groups: dict[str, set[int]] = defaultdict(set)
+    for respondent, value in (
         Document.objects.filter(study=study, respondent__isnull=False)
-        .values_list(f"respondent__person__{attribute}")
-        .annotate(n=Count("respondent", distinct=True))
-        .order_by()
+        .values_list("respondent_id", f"respondent__person__{attribute}")
+        .distinct()
+    ):
+        if value:
+            groups[value].add(respondent)
+    # the matrix shows the stated groups side by side: their union is its whole
+    allowed = disclosure.allowed_groups(
+        {value: frozenset(members) for value, members in groups.items()}, k=min_group(study)
     )
-    sizes = {value: n for value, n in sizes.items() if value}
-    k = min_group(study)
-    small = {value for value, n in sizes.items() if n < k}
-    rest = sorted((n, value) for value, n in sizes.items() if value not in small)
-    if len(small) == 1 and rest:
-        small.add(rest[0][1])
-    return small
+    return {value for value in groups if value not in allowed}
 
 
 def co_occurrence(study: Study) -> dict[tuple[int, int], int]:
