@@ -138,7 +138,7 @@ CACHES = {
     )
 }
 
-# Background work: Django's tasks API, stored in the database, run by `manage.py db_worker`;
+# Background work: Django's tasks API, stored in the database, run by `manage.py worker`;
 # periodic jobs by `manage.py crontask`.
 TASKS = {
     "default": {
@@ -146,6 +146,15 @@ TASKS = {
     }
 }
 CRONTASK = {"REDIS_URL": REDIS_URL or None}
+# `manage.py worker` beats every WORKER_HEARTBEAT_SECONDS; a worker silent for
+# WORKER_STALE_SECONDS is taken for dead and its running task is queued again, at most
+# TASK_MAX_ATTEMPTS times in all.
+WORKER_HEARTBEAT_SECONDS = float(env("WORKER_HEARTBEAT_SECONDS", "5"))
+WORKER_STALE_SECONDS = float(env("WORKER_STALE_SECONDS", "30"))
+TASK_MAX_ATTEMPTS = envint("TASK_MAX_ATTEMPTS", 3)
+# /metrics (Prometheus): with a token set, scrapers send `Authorization: Bearer <token>`;
+# without one, keep /metrics to the inside at the proxy (deploy/nginx/verbindend.conf does).
+METRICS_TOKEN = env("METRICS_TOKEN")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

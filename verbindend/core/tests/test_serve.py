@@ -43,7 +43,7 @@ def test_one_signal_stops_web_worker_and_scheduler(tmp_path: Path, stop_signal: 
                 time.sleep(0.2)
         children = psutil.Process(serve.pid).children(recursive=True)
         commands = " ".join(" ".join(c.cmdline()) for c in children)
-        assert "uvicorn" in commands and "db_worker" in commands and "crontask" in commands
+        assert "uvicorn" in commands and " worker " in commands and "crontask" in commands
         serve.send_signal(stop_signal)
         serve.wait(timeout=20)
         _gone, alive = psutil.wait_procs(children, timeout=10)
