@@ -8,7 +8,12 @@ mode); a single process keeps them in memory.
 
 from __future__ import annotations
 
+import os
+
 from prometheus_client import Counter, Gauge, Histogram
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # a process started without `serve` making it
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 STREAMS_OPEN = Gauge(
     "verbindend_live_streams_open",
