@@ -187,10 +187,15 @@ def log_in(page: Page, app: App, email: str, password: str = "verbindend-demo") 
 @pytest.fixture(scope="session")
 def own_postgres() -> Iterator[Any]:
     """A PostgreSQL cluster of the test's own, with a migrated template database."""
-    from e2e.services import OwnPostgres, manage
+    from bench._instances import OwnPostgres, Unavailable
+    from e2e.services import manage
+    from e2e.services import missing as unavailable
 
     pg = OwnPostgres()
-    pg.init()
+    try:
+        pg.init()
+    except Unavailable as error:
+        unavailable(str(error))
     try:
         pg.sql("CREATE DATABASE verbindend_template")
         manage(pg.url("verbindend_template"), "migrate", "--noinput", "-v", "0")
@@ -210,10 +215,14 @@ def own_database(own_postgres: Any, request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def own_redis() -> Iterator[Any]:
-    from e2e.services import OwnRedis
+    from bench._instances import OwnRedis, Unavailable
+    from e2e.services import missing as unavailable
 
     redis = OwnRedis()
-    redis.start()
+    try:
+        redis.start()
+    except Unavailable as error:
+        unavailable(str(error))
     try:
         yield redis
     finally:
