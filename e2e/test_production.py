@@ -29,7 +29,7 @@ import pytest
 from bench._common import free_port
 from e2e.services import ROOT, manage, missing, script
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = pytest.mark.timeout(600)
 DEPLOY = ROOT / "deploy"
 
 
@@ -160,17 +160,18 @@ def test_live_session_and_page_walk_through_nginx(
 async def _through_the_proxy(base: str, plain: str, cert: Path, prep: dict[str, Any]) -> None:
     context = ssl.create_default_context(cafile=str(cert))
     async with httpx.AsyncClient(verify=context, timeout=30) as client:
-        deadline = time.monotonic() + 150
+        deadline, last = time.monotonic() + 300, ""
         while True:  # ready: database, Redis and the worker's heartbeat
             try:
                 ready = await client.get(f"{base}/readyz")
                 if ready.status_code == 200:
                     break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "never ready through the proxy"
+                last = f"{ready.status_code} {ready.text[:300]}"
+            except httpx.HTTPError as error:
+                last = repr(error)
+            assert time.monotonic() < deadline, f"never ready through the proxy: {last}"
             await asyncio.sleep(0.5)
-        print(f"ready after {time.monotonic() - deadline + 150:.1f}s")
+        print(f"ready after {time.monotonic() - deadline + 300:.1f}s")
         assert ready.json()["checks"] == {
             "database": {"ok": True},
             "redis": {"ok": True},
