@@ -82,7 +82,7 @@ def serve(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 600  # a busy machine starts Django slowly
         while True:
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=2).read()
