@@ -165,7 +165,7 @@ class OwnPostgres:
         import psycopg
 
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement)
 
     def destroy(self) -> None:
         self.stop("immediate")

@@ -1,6 +1,7 @@
 """Live work beside page work: the 2,000-phone burst while 20 people browse the heaviest pages,
-one report renders and REFI-QDA exports stream one after another, on two server processes with PostgreSQL and
-Redis (our own instances unless DATABASE_URL/REDIS_URL name them) and the background worker.
+one report renders and REFI-QDA exports stream one after another, on two server processes with
+PostgreSQL and Redis (our own instances unless DATABASE_URL/REDIS_URL name them) and the
+background worker.
 
 Baseline, in the same run: the same burst alone, before the load. ``live_ratio`` is the burst's
 submit p95 under load ÷ alone; ``pages_p95_ms`` the browsing clients' page times under load
