@@ -66,10 +66,11 @@ def _progress(version: ReportVersion) -> render.Progress:
 
 def run(version_id: int) -> None:
     """Render one waiting version: HTML first, then the PDF; a failure is kept with its message."""
-    claimed = ReportVersion.objects.filter(pk=version_id, status=ReportStatus.WAITING).update(
-        status=ReportStatus.RUNNING, progress=1
-    )
-    if not claimed:  # deleted meanwhile, or another worker has it
+    # RUNNING too: the task is taken up again when its worker died mid-render (core.workers).
+    claimed = ReportVersion.objects.filter(
+        pk=version_id, status__in=[ReportStatus.WAITING, ReportStatus.RUNNING]
+    ).update(status=ReportStatus.RUNNING, progress=1)
+    if not claimed:  # deleted meanwhile, or finished
         return
     version = ReportVersion.objects.select_related("network", "study").get(pk=version_id)
     try:
