@@ -325,9 +325,12 @@ def material(request: HttpRequest, slug: str) -> HttpResponse:
         policy.require(request.user, "material.change", study)
         if form.is_valid():
             data = form.cleaned_data
-            batch = services.start_import(
+            start = services.start_import
+            if data.get("web_address") and not data["documents"]:
+                start = services.start_web_import  # type: ignore[assignment]
+            batch = start(
                 study=study,
-                files=data["documents"],
+                files=data["documents"] or [data["web_address"]],
                 user=request.user,  # type: ignore[arg-type]
                 kind=data["kind"],
                 case=data.get("case"),
