@@ -18,7 +18,7 @@ from verbindend.core import policy
 from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
 from verbindend.method import content
-from verbindend.networks import importing, services
+from verbindend.networks import counts, importing, services
 from verbindend.networks.forms import (
     BulkInviteForm,
     ConfirmDeleteForm,
