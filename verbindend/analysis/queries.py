@@ -18,12 +18,10 @@ from verbindend.analysis import agreement
 from verbindend.analysis.models import Code, Coding
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from verbindend.studies.models import Document, Study
 
     #: optionally, the documents a count is limited to (e.g. those dated in a report's period)
-    Documents: TypeAlias = QuerySet[Document] | None
+    type Documents = QuerySet[Document] | None
 
 ATTRIBUTES = ("lead_role", "engagement", "tenure", "gender")
 
