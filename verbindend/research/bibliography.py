@@ -111,7 +111,7 @@ def read_bibtex(text: str) -> list[Record]:
         )
     except Exception as error:  # the parser's own errors vary by version
         raise BibliographyError(str(error)) from error
-    if library.failed_blocks and not library.entries:
+    if not library.entries:
         raise BibliographyError("no readable entries")
     records = []
     for entry in library.entries:
@@ -135,24 +135,33 @@ def read_bibtex(text: str) -> list[Record]:
     return records
 
 
+_SPECIAL = re.compile(r"(?<!\\)([&%$#_])")
+
+
+def _escape(value: str) -> str:
+    """LaTeX's special characters escaped, so that reading the file back gives the same text."""
+    return _SPECIAL.sub(r"\\\1", value)
+
+
 def write_bibtex(records: list[Record]) -> str:
     library = bibtexparser.Library()
     for record in records:
         fields = []
         if record.authors:
-            fields.append(Field("author", " and ".join(record.authors)))
+            fields.append(Field("author", _escape(" and ".join(record.authors))))
         for column, names in BIBTEX_FIELDS.items():
             value = getattr(record, column)
             if value:
-                fields.append(Field(names[0], value))
+                keep = column in ("url", "doi")  # addresses are read verbatim
+                fields.append(Field(names[0], value if keep else _escape(value)))
         if record.notes:
-            fields.append(Field("annote", record.notes))
+            fields.append(Field("annote", _escape(record.notes)))
         if record.tags:
-            fields.append(Field("keywords", ", ".join(record.tags)))
+            fields.append(Field("keywords", _escape(", ".join(record.tags))))
         taken = {f.key for f in fields}
         for name, value in record.extra.get("bibtex", {}).items():
             if name not in taken:
-                fields.append(Field(name, value))
+                fields.append(Field(name, _escape(value)))
         library.add(Entry(record.kind or "misc", record.key, fields))
     return bibtexparser.write_string(library)
 
