@@ -57,8 +57,7 @@ TEMPLATES: dict[str, AudienceTemplate] = {
         title=_("Learning report for the board"),
         opening=_(
             "A summary for the board: where the network stands, which learning goals move, and "
-            "which knowledge the network could lose. Each section ends where a decision may be "
-            "needed."
+            "which knowledge the network could lose when people leave."
         ),
         sections=("key_figures", "learning_goals", "scan", "learning_log", "knowledge_carriers"),
         brief=True,

@@ -55,14 +55,14 @@ N1  - Besproken op het teamoverleg (ë, ß, ø).
 LB  - opstaele2019
 M3  - Interview-gebaseerd
 C1  - Een eigen veld
-ER  - 
+ER  -
 TY  - RPRT
 AU  - Naert, Linda
 TI  - Eindrapport
 PB  - Arteveldehogeschool
 PY  - 2021
-ER  - 
-"""
+ER  -
+""".replace("ER  -\n", "ER  - \n")  # the end tag carries a trailing space in RIS
 
 
 def _fields(record: bibliography.Record) -> tuple[object, ...]:
