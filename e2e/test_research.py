@@ -37,7 +37,7 @@ def test_the_committee_comments_on_a_report_draft_and_the_researcher_resolves_it
     page.goto(draft)
     page.get_by_role("link", name="Comments on this draft").click()
     expect(page.locator("h1")).to_contain_text("Report draft")
-    page.get_by_label("Comment", exact=True).fill("De literatuurlijst mist Provan & Kenis.")
+    page.locator("#id_text").fill("De literatuurlijst mist Provan & Kenis.")
     page.get_by_role("button", name="Post the comment").click()
     thread = page.locator("article.thread", has_text="mist Provan & Kenis")
     expect(thread).to_contain_text("Open")
