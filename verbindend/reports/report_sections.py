@@ -64,8 +64,10 @@ def key_figures(request: ReportRequest) -> dict[str, Any]:
             ),
             ("goals", _("Learning goals"), LearningGoal.objects.filter(network=network).count()),
         ]
+        short = [_("Sessions"), _("History lines"), _("Log entries")]  # fit the chart's labels
         chart = bar_chart(
-            _("Activity in the period"), [(label, n) for key, label, n in figures[2:5]]
+            _("Activity in the period"),
+            [(label, n) for label, (_key, _long, n) in zip(short, figures[2:5], strict=True)],
         )
     return {"figures": figures, "counted_on": on, "chart": chart}
 

@@ -40,9 +40,9 @@ class LinksForm(forms.Form):
         assert isinstance(codes, forms.ModelMultipleChoiceField)
         assert isinstance(memos, forms.ModelMultipleChoiceField)
         codes.queryset = Code.objects.filter(study=study).order_by("order", "pk")
-        codes.label_from_instance = lambda c: c.label  # type: ignore[method-assign]
+        codes.label_from_instance = lambda c: c.label  # type: ignore[method-assign,assignment]
         memos.queryset = Memo.objects.filter(study=study).order_by("created_at", "pk")
-        memos.label_from_instance = lambda m: m.text[:80]  # type: ignore[method-assign]
+        memos.label_from_instance = lambda m: m.text[:80]  # type: ignore[method-assign,assignment]
 
 
 class ReferenceForm(LinksForm):

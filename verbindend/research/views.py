@@ -116,7 +116,7 @@ def term_detail(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
             "links": links if can_change else None,
             "can_agree": policy.can(request.user, "glossary.agree", study)
             and latest is not None
-            and not latest.agreements.filter(user=request.user).exists(),
+            and not latest.agreements.filter(user_id=request.user.pk or 0).exists(),
         },
     )
 
