@@ -14,6 +14,7 @@ urlpatterns = [
         name="literature_export",
     ),
     path("<slug:slug>/literature/<uuid:uuid>/", views.reference_detail, name="reference"),
+    path("<slug:slug>/focus-group/", views.focus_group, name="focus_group"),
     path("<slug:slug>/comments/<slug:target>/", views.thread_list, name="comments"),
     path("<slug:slug>/comments/thread/<uuid:uuid>/resolve/", views.thread_resolve, name="resolve"),
 ]

@@ -323,3 +323,34 @@ def thread_resolve(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
         services.resolve(comment=comment, by=request.user)
         messages.success(request, _("The thread is resolved."))
     return redirect(_here(study, comment.target, comment.report))
+
+
+# -- from analysis to focus group --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def focus_group(request: HttpRequest, slug: str) -> HttpResponse:
+    """Pick codes or themes of the analysis; make a focus group that presents them."""
+    from django.db.models import Count
+
+    from verbindend.analysis.models import Code
+    from verbindend.research import focusgroup
+
+    study = _study(request, slug, "sessions.run")
+    codes = list(
+        Code.objects.filter(study=study).annotate(n=Count("codings")).order_by("order", "pk")
+    )
+    if request.method == "POST":
+        wanted = request.POST.getlist("codes")
+        chosen = [c for c in codes if str(c.uuid) in wanted]
+        if len(chosen) != len(set(wanted)):
+            messages.error(request, _("Choose codes of this study."))
+        else:
+            session = focusgroup.create_focus_group(study=study, codes=chosen, by=request.user)
+            messages.success(request, _("The focus group was made; check its steps, then start."))
+            return redirect("live:console", pk=session.pk)
+    return render(
+        request,
+        "research/focus_group.html",
+        {"study": study, "codes": codes, "max_themes": focusgroup.MAX_THEMES},
+    )
