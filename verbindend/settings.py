@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "verbindend.learninglog",
     "verbindend.analysis",
     "verbindend.reports",
+    "verbindend.research",
 ]
 
 MIDDLEWARE = [

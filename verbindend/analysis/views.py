@@ -543,25 +543,27 @@ def _fragment_link(
     return base + "?" + urlencode(params)
 
 
-def build_matrix(study: Study, kind: str, attribute: str) -> queries.Matrix:
+def build_matrix(
+    study: Study, kind: str, attribute: str, documents: queries.Documents = None
+) -> queries.Matrix:
     tree = queries.code_tree(study, counts=False)
     if kind == "case":
-        by_case = queries.code_by_case(study)
+        by_case = queries.code_by_case(study, documents)
         cells: dict[Any, int] = dict(by_case)
         columns: list[Any] = queries.case_columns(study, by_case)
     elif kind == "level":
-        cells = queries.code_by_level(study)
+        cells = queries.code_by_level(study, documents)
         columns = queries.level_columns(study)
     elif kind == "attribute":
-        hidden = queries.hidden_groups(study, attribute)
+        hidden = queries.hidden_groups(study, attribute, documents)
         cells = {
             key: n
-            for key, n in queries.code_by_attribute(study, attribute).items()
+            for key, n in queries.code_by_attribute(study, attribute, documents).items()
             if key[1] not in hidden
         }
         columns = queries.attribute_columns(study, attribute, cells)
     else:
-        cells = queries.co_occurrence(study)
+        cells = queries.co_occurrence(study, documents)
         used = {code for code, _other in cells}
         columns = [(n.code.pk, n.code.label) for n in tree if n.code.pk in used]
     used_rows = {code for code, _column in cells}
