@@ -108,7 +108,30 @@ def create_round(
     )
     round_.full_clean()
     round_.save()
+    _announce(round_)
     return round_
+
+
+def _announce(round_: Round) -> None:
+    """Everyone who may answer hears that the round opens; their overview has the button."""
+    from verbindend.core.roles import NetworkRoles
+    from verbindend.networks.services import users_of
+    from verbindend.notices.services import notify
+
+    notify(
+        recipients=users_of(
+            round_.network,
+            [NetworkRoles.COORDINATOR, NetworkRoles.FACILITATOR, NetworkRoles.MEMBER],
+        ),
+        kind="scan.opened",
+        title=lambda: (
+            _("The scan “%(round)s” is open until %(day)s")
+            % {"round": round_.title, "day": round_.closes_on.strftime("%d-%m-%Y")}
+        ),
+        body=lambda: _("Your answers count once the round closes; it takes about ten minutes."),
+        url=reverse("core:dashboard"),
+        where=round_.network.name,
+    )
 
 
 def _link(path: str) -> str:
@@ -367,3 +390,54 @@ def send_reminders(*, now: datetime | None = None) -> int:
             invitation.save(update_fields=["reminded_at"])
             sent += 1
     return sent
+
+
+def invitation_for_user(*, round_: Round, user: User) -> ScanInvitation:
+    """The signed-in member's own invitation to a round, made on first use.
+
+    It ties the answers to the member's person in the network (so the overview knows when the
+    scan is done) without sending an email: the member came from their overview.
+    """
+    if not round_.accepts_answers():
+        raise DomainError("scans.closed", _("This round does not accept answers now."), status=409)
+    person = Person.objects.filter(network=round_.network, user=user).first()
+    emails = {
+        e for e in (user.email.strip().lower(), person.email.strip().lower() if person else "") if e
+    }
+    found = ScanInvitation.objects.filter(round=round_, email__in=emails).first()
+    if found is None and person is not None:
+        found = ScanInvitation.objects.filter(round=round_, person=person).first()
+    if found is not None:
+        return found
+    email = user.email.strip().lower() or (person.email.strip().lower() if person else "")
+    if not email:
+        raise DomainError(
+            "scans.no_email",
+            _("Your account has no email address; use the round's shared code instead."),
+            status=409,
+        )
+    invitation, _created = ScanInvitation.objects.get_or_create(
+        round=round_, email=email, defaults={"person": person}
+    )
+    return invitation
+
+
+def open_rounds_for(user: User) -> list[tuple[Round, ScanInvitation | None]]:
+    """Rounds the user may answer today, each with their invitation when they have one."""
+    from verbindend.core import policy
+
+    today = timezone.localdate()
+    rounds = (
+        Round.objects.visible_to(user)
+        .filter(closed_at__isnull=True, opens_on__lte=today, closes_on__gte=today)
+        .select_related("network")
+    )
+    found = []
+    for round_ in rounds:
+        if not policy.can(user, "contribute", round_.network):
+            continue
+        person = Person.objects.filter(network=round_.network, user=user).first()
+        emails = [e for e in (user.email.lower(), person.email.lower() if person else "") if e]
+        invitation = ScanInvitation.objects.filter(round=round_, email__in=emails).first()
+        found.append((round_, invitation))
+    return found

@@ -31,6 +31,7 @@ urlpatterns = [
     path("n/<slug:slug>/", views.network_scan, name="network"),
     path("n/<slug:slug>/new/", views.round_create, name="create"),
     path("n/<slug:slug>/<int:pk>/", views.round_detail, name="round"),
+    path("n/<slug:slug>/<int:pk>/mine/", views.round_mine, name="mine"),
     path("n/<slug:slug>/<int:pk>/invite/", views.round_invite, name="invite"),
     path("n/<slug:slug>/<int:pk>/close/", views.round_close, name="close"),
     path("n/<slug:slug>/<int:pk>/confirm/", views.round_confirm, name="confirm"),

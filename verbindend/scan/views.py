@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.contrib import messages
@@ -14,13 +13,14 @@ from django.core import signing
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import disclosure, policy, throttle
+from verbindend.core import disclosure, exports, policy, throttle
 from verbindend.core.errors import DomainError
 from verbindend.method import content
 from verbindend.networks.models import Network
@@ -106,6 +106,14 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("The round was opened."))
         return redirect(round_)
     return render(request, "scan/round_form.html", {"network": network, "form": form})
+
+
+@require_GET
+def round_mine(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The member's own answer form for a round, straight from their overview."""
+    round_ = _round(request, slug, pk, "contribute")
+    invitation = services.invitation_for_user(round_=round_, user=request.user)  # type: ignore[arg-type]
+    return redirect("scan:start", "i", invitation.token)
 
 
 def _progress(round_: Round) -> dict[str, object]:
@@ -305,7 +313,7 @@ def round_radar(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
 
 
 @require_GET
-def round_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+def round_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponseBase:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     round_ = _round(request, slug, pk, "scans.export")
@@ -313,42 +321,21 @@ def round_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResp
     header, rows = results.export_rows(round_, result)
     name = f"scan-{round_.network.slug}-{round_.pk}"
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Answers"))
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_cell(value) for value in row])
-        info = book.create_sheet(_("About"))
-        info.append([_("Round"), round_.title])
-        info.append([_("Content version"), round_.content_version])
-        info.append([_("Smallest group shown"), result.k])
-        info.append([_("Scale"), _("1–5; unknown = don't know / not applicable")])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        about: list[list[Any]] = [
+            [_("Round"), round_.title],
+            [_("Content version"), round_.content_version],
+            [_("Smallest group shown"), result.k],
+            [_("Scale"), _("1–5; unknown = don't know / not applicable")],
+        ]
+        answers: list[list[Any]] = [header, *([_cell(value) for value in row] for row in rows)]
+        return exports.xlsx_response(
+            name, [exports.Sheet(_("Answers"), answers), exports.Sheet(_("About"), about)]
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(header)
-    writer.writerows(_csv_safe(row) for row in rows)
-    response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return exports.csv_response(name, rows, header=header)
 
 
 def _cell(value: str) -> int | str:
     return int(value) if value.isdigit() else value
-
-
-def _csv_safe(row: list[str]) -> list[str]:
-    """Organisation names are typed by people: keep spreadsheets from running them as formulas."""
-    return ["'" + cell if cell[:1] in {"=", "+", "-", "@"} else cell for cell in row]
 
 
 # answering: by invitation link ("i") or by the round's code with a cookie ("c") ------------------
@@ -370,12 +357,9 @@ def _cookie_name(round_: Round) -> str:
 def _respondent(request: HttpRequest, kind: str, key: str) -> Respondent:
     """Who answers: by personal link or shared code; wrong ones count against the address."""
     address = throttle.client_address(request)
-    throttle.check("scans", address)
-    try:
-        return _find_respondent(request, kind, key)
-    except DomainError:
-        throttle.fail("scans", address)
-        raise
+    return throttle.guard(
+        "scans", address, f"{kind}:{key}", lambda: _find_respondent(request, kind, key)
+    )
 
 
 def _find_respondent(request: HttpRequest, kind: str, key: str) -> Respondent:

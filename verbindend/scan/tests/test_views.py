@@ -21,6 +21,7 @@ from verbindend.core import throttle
 from verbindend.scan import links
 from verbindend.scan.models import Answer, Response, Round, ScanInvitation
 from verbindend.scan.tests.builders import make_round, many, organisation, respond
+from verbindend.testing import downloads
 from verbindend.testing.personas import Personas
 
 READERS = frozenset({"coordinator", "facilitator", "member", "observer", "researcher"})
@@ -254,7 +255,7 @@ def test_agenda_starts_a_live_scan_workshop_with_its_principles(
 def test_exports_and_radar_downloads(personas: Personas, closed: Round) -> None:
     client = client_for(personas.coordinator)
     data = client.get(reverse("scan:export", args=["noord", closed.pk, "csv"]))
-    rows = list(csv.reader(io.StringIO(data.content.decode())))
+    rows = list(csv.reader(io.StringIO(downloads.text(data))))
     assert rows[0] == ["organisation", *closed.item_keys]
     assert rows[1] == ["Organisatie Één", "4", "3", "2"] and len(rows) == 7
     book = client.get(reverse("scan:export", args=["noord", closed.pk, "xlsx"]))
@@ -280,7 +281,7 @@ def test_csv_cells_cannot_become_formulas(personas: Personas) -> None:
     data = client_for(personas.coordinator).get(
         reverse("scan:export", args=["noord", round_.pk, "csv"])
     )
-    assert "'=HYPERLINK(1)" in data.content.decode()
+    assert "'=HYPERLINK(1)" in downloads.text(data)
 
 
 # suppression everywhere ------------------------------------------------------------
@@ -309,9 +310,7 @@ def test_no_small_group_on_the_page_in_exports_or_comments(
     rows = list(
         csv.reader(
             io.StringIO(
-                client.get(
-                    reverse("scan:export", args=["noord", attack.pk, "csv"])
-                ).content.decode()
+                downloads.text(client.get(reverse("scan:export", args=["noord", attack.pk, "csv"])))
             )
         )
     )
@@ -331,8 +330,8 @@ def test_below_k_nothing_anywhere(personas: Personas) -> None:
     assert 'data-suppressed="round"' in html and "Geheim" not in html and "2.00" not in html
     agenda = client.get(reverse("scan:agenda", args=["noord", round_.pk])).content.decode()
     assert 'data-suppressed="round"' in agenda and "card topic" not in agenda
-    data = client.get(reverse("scan:export", args=["noord", round_.pk, "csv"])).content
-    assert data.strip() == b""
+    data = downloads.text(client.get(reverse("scan:export", args=["noord", round_.pk, "csv"])))
+    assert data.strip() == ""
     svg = client.get(reverse("scan:radar", args=["noord", round_.pk, "svg"])).content
     assert b"<polygon points" not in svg.replace(b'fill="none"', b"") or b"fill-opacity" not in svg
 
