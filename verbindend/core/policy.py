@@ -92,6 +92,15 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     # REFI-QDA: a project file holds whole transcripts (personal data), so researchers only
     "exchange.export": frozenset({R}),
     "exchange.import": frozenset({R}),
+    # the team's glossary and literature; the guidance committee comments, researchers resolve
+    "glossary.view": frozenset({R, SO}),
+    "glossary.change": frozenset({R}),
+    "glossary.agree": frozenset({R, SO}),
+    "literature.view": frozenset({R, SO}),
+    "literature.change": frozenset({R}),
+    "comments.view": frozenset({R, SO}),
+    "comments.write": frozenset({R, SO}),
+    "comments.resolve": frozenset({R}),
 }
 
 

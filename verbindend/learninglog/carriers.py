@@ -15,8 +15,6 @@ table, the diagram, the report and the CSV all show these values, so they never 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -262,36 +260,28 @@ def svg(carrier_map: CarrierMap, *, title: str) -> str:
     )
 
 
-def csv_text(carrier_map: CarrierMap) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("Carrier"),
-            _("Kind"),
-            _("Knowledge types"),
-            _("Risk"),
-            _("Only carrier of"),
-            _("If it leaves"),
-            _("What it carries"),
-        ]
-    )
+def csv_rows(carrier_map: CarrierMap) -> tuple[list[str], list[list[Any]]]:
+    """The carrier map as a table; `core.exports` makes the cells spreadsheet-safe."""
+    header = [
+        _("Carrier"),
+        _("Kind"),
+        _("Knowledge types"),
+        _("Risk"),
+        _("Only carrier of"),
+        _("If it leaves"),
+        _("What it carries"),
+    ]
     kind_labels = dict(CarrierKind.choices)
-    for row in carrier_map.carriers:
-        writer.writerow(
-            [
-                safe_cell(row.carrier.name),
-                kind_labels[row.carrier.kind],
-                "; ".join(row.types),
-                row.risk_label,
-                "; ".join(row.sole_for),
-                row.leaving_text,
-                safe_cell(row.carrier.description),
-            ]
-        )
-    return out.getvalue()
-
-
-def safe_cell(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: quote them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    rows = [
+        [
+            row.carrier.name,
+            kind_labels[row.carrier.kind],
+            "; ".join(row.types),
+            row.risk_label,
+            "; ".join(row.sole_for),
+            row.leaving_text,
+            row.carrier.description,
+        ]
+        for row in carrier_map.carriers
+    ]
+    return header, rows

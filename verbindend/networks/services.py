@@ -21,7 +21,6 @@ from verbindend.networks.models import (
     NetworkRole,
     Organisation,
     OrganisationMembership,
-    Person,
     Sector,
     Tenure,
 )
@@ -87,12 +86,14 @@ def decide_case(*, case: Case, agree: bool, by: User) -> Case:
 def composition(network: Network) -> dict[str, list[tuple[str, int]]]:
     """Counts for the network page: organisations by sector, people by role and by tenure."""
     sectors = dict(Sector.choices)
-    current = OrganisationMembership.objects.filter(network=network).current()
+    from verbindend.networks import counts
+
+    current = counts.memberships(network)
     by_sector = Counter(
         str(sectors.get(s, s)) if s else _not_recorded()
         for s in current.values_list("organisation__sector", flat=True)
     )
-    people = Person.objects.filter(network=network)
+    people = counts.people(network)
     roles = dict(LeadRole.choices)
     by_role = Counter(
         str(roles.get(r, r)) if r else _not_recorded()

@@ -20,7 +20,7 @@ from verbindend.core import policy
 from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
 from verbindend.method import content
-from verbindend.networks import importing, services
+from verbindend.networks import counts, importing, services
 from verbindend.networks.forms import (
     BulkInviteForm,
     ConfirmDeleteForm,
@@ -86,11 +86,11 @@ def network_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(request, slug, "network.view")
-    counts = services.composition(network)
+    composition = services.composition(network)
     charts = [
-        bar_chart(_("Organisations by sector"), counts["sector"]),
-        bar_chart(_("People by role"), counts["role"]),
-        bar_chart(_("People by tenure"), counts["tenure"]),
+        bar_chart(_("Organisations by sector"), composition["sector"]),
+        bar_chart(_("People by role"), composition["role"]),
+        bar_chart(_("People by tenure"), composition["tenure"]),
     ]
     can_decide = policy.can(request.user, "cases.decide", network)
     cases = (
@@ -107,10 +107,8 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cases": cases,
             "can_change": policy.can(request.user, "network.change", network),
             "can_see_people": policy.can(request.user, "people.view", network),
-            "organisation_count": OrganisationMembership.objects.filter(network=network)
-            .current()
-            .count(),
-            "people_count": Person.objects.filter(network=network).count(),
+            "organisation_count": counts.organisation_count(network),
+            "people_count": counts.people(network).count(),
         },
     )
 

@@ -206,8 +206,13 @@ def start_response(
     lead_role: str = "",
     engagement: str = "",
     tenure: str = "",
+    member: User | None = None,
 ) -> Response:
-    """Create a respondent's response with the attributes they state (one per invitation)."""
+    """Create a respondent's response with the attributes they state.
+
+    One response per invitation and per logged-in ``member``; both are verified. Without
+    either it came by the shared code: unverified, counted once the coordinator confirms it.
+    """
     _require_open(round_)
     if invitation is not None and invitation.round_id != round_.pk:
         raise DomainError("scans.forged", _("This link is not valid."), status=404)
@@ -231,8 +236,16 @@ def start_response(
         lead_role=_choice(lead_role, list(LeadRole.values)),
         engagement=_choice(engagement, list(Engagement.values)),
         tenure=_choice(tenure, list(Tenure.values)),
+        verified=invitation is not None or member is not None,
+        user=member,
     )
     with transaction.atomic():
+        if member is not None and Response.objects.filter(round=round_, user=member).exists():
+            raise DomainError(
+                "scans.already_started",
+                _("You already answered this round; continue your own answers instead."),
+                status=409,
+            )
         if invitation is not None:
             locked = ScanInvitation.objects.select_for_update().get(pk=invitation.pk)
             if Response.objects.filter(invitation=locked).exists():
@@ -320,6 +333,21 @@ def finish_response(*, response: Response) -> None:
     if response.finished_at is None:
         response.finished_at = timezone.now()
         response.save(update_fields=["finished_at"])
+
+
+def confirm_waiting(*, round_: Round) -> int:
+    """The coordinator confirms the batch of shared-code answers that wait: they now count."""
+    with transaction.atomic():
+        confirmed = (
+            Response.objects.filter(round=round_)
+            .waiting()
+            .filter(answers__isnull=False)
+            .distinct()
+            .values_list("pk", flat=True)
+        )
+        count = Response.objects.filter(pk__in=list(confirmed)).update(confirmed_at=timezone.now())
+        _bump(round_)
+    return count
 
 
 def close_round(*, round_: Round) -> None:

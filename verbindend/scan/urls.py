@@ -34,6 +34,7 @@ urlpatterns = [
     path("n/<slug:slug>/<int:pk>/mine/", views.round_mine, name="mine"),
     path("n/<slug:slug>/<int:pk>/invite/", views.round_invite, name="invite"),
     path("n/<slug:slug>/<int:pk>/close/", views.round_close, name="close"),
+    path("n/<slug:slug>/<int:pk>/confirm/", views.round_confirm, name="confirm"),
     path("n/<slug:slug>/<int:pk>/release/", views.round_release, name="release"),
     path("n/<slug:slug>/<int:pk>/qr.svg", views.round_qr, name="qr"),
     path("n/<slug:slug>/<int:pk>/agenda/", views.round_agenda, name="agenda"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts import services as account_services
-from verbindend.core import policy
+from verbindend.core import overview, policy
 from verbindend.core.db import Lowered
 from verbindend.core.errors import DomainError
 from verbindend.core.roles import StudyRoles
@@ -130,6 +130,7 @@ def study_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "committee": [g for g in team if g.role == StudyRoles.OBSERVER],
             "steps": services.ensure_steps(study=study),
             "document_count": Document.objects.filter(study=study).count(),
+            "panels": overview.panels(study, request.user),
             "can_change": can_change,
             "case_form": case_form,
             "invite_form": invite_form,
@@ -325,9 +326,12 @@ def material(request: HttpRequest, slug: str) -> HttpResponse:
         policy.require(request.user, "material.change", study)
         if form.is_valid():
             data = form.cleaned_data
-            batch = services.start_import(
+            start = services.start_import
+            if data.get("web_address") and not data["documents"]:
+                start = services.start_web_import  # type: ignore[assignment]
+            batch = start(
                 study=study,
-                files=data["documents"],
+                files=data["documents"] or [data["web_address"]],
                 user=request.user,  # type: ignore[arg-type]
                 kind=data["kind"],
                 case=data.get("case"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from verbindend.learninglog import carriers
 from verbindend.learninglog.models import Carrier, CarrierKind
 from verbindend.learninglog.tests.conftest import World
+from verbindend.testing import downloads
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -149,7 +150,7 @@ def test_the_csv_export_lists_every_carrier_and_defuses_formulas(world: World) -
     client = Client()
     client.force_login(world.p.coordinator)
     response = client.get(reverse("learninglog:carriers_csv", args=[world.p.network.slug]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(downloads.text(response))))
     assert rows[0][0] == "Carrier"
     names = {row[0] for row in rows[1:]}
     assert names == {"Ann Noord", "'=HYPERLINK(1)"}
