@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -24,7 +23,7 @@ from verbindend.analysis.forms import (
     SeedForm,
 )
 from verbindend.analysis.models import Code, Coding, Memo
-from verbindend.core import policy
+from verbindend.core import exports, policy
 from verbindend.core.errors import DomainError
 from verbindend.studies.models import Document, Study
 
@@ -544,25 +543,27 @@ def _fragment_link(
     return base + "?" + urlencode(params)
 
 
-def build_matrix(study: Study, kind: str, attribute: str) -> queries.Matrix:
+def build_matrix(
+    study: Study, kind: str, attribute: str, documents: queries.Documents = None
+) -> queries.Matrix:
     tree = queries.code_tree(study, counts=False)
     if kind == "case":
-        by_case = queries.code_by_case(study)
+        by_case = queries.code_by_case(study, documents)
         cells: dict[Any, int] = dict(by_case)
         columns: list[Any] = queries.case_columns(study, by_case)
     elif kind == "level":
-        cells = queries.code_by_level(study)
+        cells = queries.code_by_level(study, documents)
         columns = queries.level_columns(study)
     elif kind == "attribute":
-        hidden = queries.hidden_groups(study, attribute)
+        hidden = queries.hidden_groups(study, attribute, documents)
         cells = {
             key: n
-            for key, n in queries.code_by_attribute(study, attribute).items()
+            for key, n in queries.code_by_attribute(study, attribute, documents).items()
             if key[1] not in hidden
         }
         columns = queries.attribute_columns(study, attribute, cells)
     else:
-        cells = queries.co_occurrence(study)
+        cells = queries.co_occurrence(study, documents)
         used = {code for code, _other in cells}
         columns = [(n.code.pk, n.code.label) for n in tree if n.code.pk in used]
     used_rows = {code for code, _column in cells}
@@ -573,7 +574,7 @@ def build_matrix(study: Study, kind: str, attribute: str) -> queries.Matrix:
 
 
 @require_GET
-def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponseBase:
     study = _study(request, slug, "analysis.view")
     if kind not in MATRICES:
         raise Http404
@@ -618,42 +619,16 @@ def _matrix_rows(result: queries.Matrix) -> list[list[Any]]:
     return [header, *body]
 
 
-def _safe_cell(value: Any) -> Any:
-    """Spreadsheet programs run cells that start like a formula: keep text as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _export(study: Study, kind: str, result: queries.Matrix, export: str) -> HttpResponse:
-    rows = [[_safe_cell(v) for v in row] for row in _matrix_rows(result)]
+def _export(study: Study, kind: str, result: queries.Matrix, export: str) -> HttpResponseBase:
+    rows = _matrix_rows(result)
     name = f"{study.slug}-{kind}"
     if export == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = kind[:31]
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+        return exports.csv_response(name, rows)
+    return exports.xlsx_response(name, [exports.Sheet(kind, rows)])
 
 
 @require_GET
-def frequencies(request: HttpRequest, slug: str) -> HttpResponse:
+def frequencies(request: HttpRequest, slug: str) -> HttpResponseBase:
     study = _study(request, slug, "analysis.view")
     rows = queries.frequencies(study)
     export = request.GET.get("format")

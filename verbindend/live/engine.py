@@ -32,6 +32,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
@@ -44,7 +45,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbindend.core import validation
 from verbindend.core.errors import DomainError
+from verbindend.live import metrics
 from verbindend.live.models import (
     LETTER_MAX,
     TEXT_MAX,
@@ -93,8 +96,9 @@ class Ack:
 def _clean_text(value: object) -> str:
     if not isinstance(value, str):
         return ""
-    # Control characters (NUL included) cannot be stored everywhere; newlines and tabs stay.
-    return "".join(ch for ch in value if ch in "\n\t" or ch >= " ").strip()
+    # Control characters (NUL included) cannot be stored everywhere; newlines and tabs stay;
+    # bidirectional overrides would make an answer read differently on the wall.
+    return validation.strip_bidi("".join(ch for ch in value if ch in "\n\t" or ch >= " ")).strip()
 
 
 def parse_submission(session: str, token: str, data: Any) -> Submission:
@@ -511,11 +515,12 @@ class LocalBroker:
 class RedisBroker(LocalBroker):
     """Publishes through Redis so every process's streams wake; one listener per process."""
 
-    CHANNEL = "verbindend:live"
-
     def __init__(self, url: str) -> None:
         super().__init__()
         self.url = url
+        # Pub/sub channels are shared by every database number of a Redis server: the prefix
+        # keeps one instance's live events away from another's.
+        self.channel = f"{settings.REDIS_PREFIX}:live"
         self.listener: asyncio.Task[None] | None = None
         self.client: Any = None
         self.ready: asyncio.Event | None = None
@@ -537,7 +542,7 @@ class RedisBroker(LocalBroker):
         while True:
             try:
                 pubsub = self.client.pubsub()
-                await pubsub.subscribe(self.CHANNEL)
+                await pubsub.subscribe(self.channel)
                 assert self.ready is not None
                 self.ready.set()
                 async for raw in pubsub.listen():
@@ -555,7 +560,7 @@ class RedisBroker(LocalBroker):
 
     async def publish(self, message: dict[str, Any]) -> None:
         await self._ensure()
-        await self.client.publish(self.CHANNEL, json.dumps(message))
+        await self.client.publish(self.channel, json.dumps(message))
 
     def publish_threadsafe(self, message: dict[str, Any]) -> None:
         import redis
@@ -563,7 +568,7 @@ class RedisBroker(LocalBroker):
         if self.sync_client is None:
             self.sync_client = redis.Redis.from_url(self.url)
         try:
-            self.sync_client.publish(self.CHANNEL, json.dumps(message))
+            self.sync_client.publish(self.channel, json.dumps(message))
         except redis.RedisError:
             log.exception("live: could not publish to Redis; screens catch up from the DB")
 
@@ -588,15 +593,26 @@ def publish_threadsafe(message: dict[str, Any]) -> None:
 # -- the writer -------------------------------------------------------------------------------
 
 
+WRITE_RETRY_PAUSES = (0.05, 0.2, 0.5, 1.0)  # a database restart or failover takes a moment
+
+
 def _write_on_own_connection(items: list[Submission]) -> tuple[list[Any], list[dict]]:
-    """write_batch with one retry on a dropped or busy connection (the caller retries later)."""
-    for attempt in range(3):
+    """write_batch, written again on a fresh connection when the database went away or was busy.
+
+    A batch whose commit failed was rolled back, so writing it again is safe; one that committed
+    but lost its answer is found by its client UUIDs and acknowledged as a duplicate. After the
+    last pause the requests get an error and the phones send again from their queue.
+    """
+    for pause in (*WRITE_RETRY_PAUSES, None):
         try:
             return write_batch(items)
         except DatabaseError:
             connection.close()
-            if attempt == 2:
+            if pause is None:
                 raise
+            metrics.WRITE_RETRIES.inc()
+            log.warning("live: writing a batch failed; trying again in %ss", pause)
+            time.sleep(pause)
     raise AssertionError  # unreachable
 
 
@@ -620,9 +636,15 @@ class Writer:
 
     async def submit(self, item: Submission) -> Ack:
         queue = self._ensure()
-        future: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Ack] = loop.create_future()
         queue.put_nowait((item, future))
-        return await future
+        metrics.WRITER_QUEUE.set(queue.qsize())
+        began = loop.time()
+        ack = await future
+        metrics.ACKS.inc()
+        metrics.ACK_SECONDS.observe(loop.time() - began)
+        return ack
 
     async def _run(self) -> None:
         assert self.queue is not None
@@ -633,6 +655,7 @@ class Writer:
                 await asyncio.sleep(BATCH_WINDOW_SECONDS)
             while len(batch) < BATCH_MAX and not queue.empty():
                 batch.append(queue.get_nowait())
+            metrics.WRITER_QUEUE.set(queue.qsize())
             try:
                 outcomes, messages = await loop.run_in_executor(
                     self.executor, _write_on_own_connection, [item for item, _f in batch]
@@ -684,6 +707,7 @@ async def screen_stream(
     early: dict[int, dict[str, Any]] = {}
     gap_since: float | None = None
     loop = asyncio.get_running_loop()
+    metrics.STREAMS_OPEN.labels("screen").inc()
     try:
         yield b"retry: 1000\n\n"
         for event in await run_sync(load_events, session_pk, last_seen):
@@ -729,6 +753,7 @@ async def screen_stream(
                 quiet = 0.0
                 yield b"".join(chunks)
     finally:
+        metrics.STREAMS_OPEN.labels("screen").dec()
         sub.close()
 
 
@@ -736,6 +761,7 @@ async def phone_stream(session_pk: int, current: dict[str, Any]) -> AsyncIterato
     """A phone's events: the current state first, then state changes only."""
     sub = await broker().subscribe(session_pk, phones=True)
     presence.changed(session_pk)
+    metrics.STREAMS_OPEN.labels("phone").inc()
     try:
         yield b"retry: 2000\n\n" + sse({k: v for k, v in current.items() if k != "seq"})
         while True:
@@ -752,6 +778,7 @@ async def phone_stream(session_pk: int, current: dict[str, Any]) -> AsyncIterato
                 if e.get("type") == "state"
             )
     finally:
+        metrics.STREAMS_OPEN.labels("phone").dec()
         sub.close()
         presence.changed(session_pk)
 

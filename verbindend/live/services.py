@@ -273,15 +273,17 @@ def normalise_code(code: str) -> str:
 
 def find_by_code(*, code: str, address: str) -> LiveSession:
     """The open session with this code; wrong codes count against the address."""
-    throttle.check("live", address)
     code = normalise_code(code)
+    return throttle.guard("live", address, code, lambda: _open_session_with(code))
+
+
+def _open_session_with(code: str) -> LiveSession:
     session = (
         LiveSession.objects.filter(join_code=code).first()
         if len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
         else None
     )
     if session is None or session.state == State.CLOSED:
-        throttle.fail("live", address)
         if session is not None:
             raise DomainError("live.closed", _("This session has ended; its code no longer works."))
         raise DomainError("live.wrong_code", _("There is no open session with this code."))

@@ -5,14 +5,13 @@ Private letters are counted, never shown: only letters their authors shared carr
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from verbindend.core import disclosure, exports
 from verbindend.live.models import (
     AGGREGATE_KINDS,
     Contribution,
@@ -109,6 +108,7 @@ def session_summary(session: LiveSession) -> SessionSummary:
         Contribution.objects.filter(session=session).select_related("theme").order_by("sequence")
     )
     merged_counts = Counter(c.merged_into_id for c in everything if c.merged_into_id)
+    credit = disclosure.attributable(session, everything)  # organisations a text may name
     summaries = []
     letters_total = 0
     for step in steps:
@@ -137,7 +137,9 @@ def session_summary(session: LiveSession) -> SessionSummary:
                         text=c.text,
                         theme=c.theme.name if c.theme else "",
                         tags=tuple(c.tags),
-                        organisation=c.organisation_name,
+                        organisation=c.organisation_name
+                        if c.step_id in credit.get(c.organisation_name, ())
+                        else "",
                         merged=merged_counts.get(c.pk, 0),
                     )
                     for c in shown
@@ -195,7 +197,9 @@ def rows(summary: SessionSummary) -> list[list[Any]]:
         for label, count in step.counts.items():
             out.append([step.order, step.prompt, f"{label}: {count}", "", "", "", 0])
         if step.letters:
-            note = _("%(n)s letters, %(shared)s shared") % {
+            note = ngettext(
+                "%(n)s letter, %(shared)s shared", "%(n)s letters, %(shared)s shared", step.letters
+            ) % {
                 "n": step.letters,
                 "shared": step.letters_shared,
             }
@@ -203,32 +207,9 @@ def rows(summary: SessionSummary) -> list[list[Any]]:
     return out
 
 
-def _safe(value: Any) -> Any:
-    """Keep spreadsheet programs from running formulas typed by participants."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def as_csv(summary: SessionSummary) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    for row in rows(summary):
-        writer.writerow([_safe(v) for v in row])
-    return buffer.getvalue()
+    return exports.csv_text(HEADER, rows(summary))
 
 
 def as_xlsx(summary: SessionSummary) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "synthesis"
-    sheet.append(list(HEADER))
-    for row in rows(summary):
-        sheet.append([_safe(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.xlsx_bytes([exports.Sheet("synthesis", [list(HEADER), *rows(summary)])])

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts.models import User
-from verbindend.core import policy, throttle
+from verbindend.core import exports, policy, throttle, validation
 from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
 from verbindend.live import blueprints, engine, history, services, synthesis
@@ -423,7 +423,7 @@ async def stream(request: HttpRequest, pk: int) -> HttpResponseBase:
     except (Http404, PermissionDenied):
         raise
     raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or "0"
-    last = int(raw) if raw.isdigit() else 0
+    last = validation.ascii_int(raw)
     response = StreamingHttpResponse(
         engine.screen_stream(session_pk, last, _run_sync), content_type="text/event-stream"
     )
@@ -433,7 +433,10 @@ async def stream(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 async def _run_sync(fn: Any, *args: Any) -> Any:
-    return await sync_to_async(fn)(*args)
+    """A stream's database reads run on the live reader thread, never behind page work."""
+    from verbindend.live.asgi import run_read
+
+    return await run_read(fn, *args)
 
 
 @require_GET
@@ -491,18 +494,15 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     session = _session(request, pk, run=False)
     summary = synthesis.session_summary(session)
     name = f"session-{session.pk}-synthesis"
+    body: str | bytes
     if fmt == "csv":
-        response = HttpResponse(synthesis.as_csv(summary), content_type="text/csv; charset=utf-8")
+        body, content_type = synthesis.as_csv(summary), exports.CSV_TYPE
     elif fmt == "xlsx":
-        response = HttpResponse(
-            synthesis.as_xlsx(summary),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        body, content_type = synthesis.as_xlsx(summary), exports.XLSX_TYPE
     else:
         raise Http404
     audit.record(request, AuditAction.EXPORTED, session, detail=f"synthesis.{fmt}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return exports.download(name, fmt, body, content_type)
 
 
 # -- participants (public) --------------------------------------------------------------------
@@ -647,14 +647,16 @@ def phone_answer(request: HttpRequest, public_id: str) -> HttpResponse:
     value: dict[str, Any] = {}
     if "scale" in post:
         raw = post.get("scale", "")
-        value = {"scale": int(raw) if raw.isdigit() else raw}
+        value = {"scale": validation.ascii_int(raw, default=-1) if raw != "unknown" else raw}
     elif "choices" in post:
-        value = {"choices": [int(x) for x in post.getlist("choices") if x.isdigit()]}
+        value = {"choices": [validation.ascii_int(x, default=-1) for x in post.getlist("choices")]}
     elif "dots" in post:
-        value = {"dots": [int(x) for x in post.getlist("dots") if x.isdigit()]}
+        value = {"dots": [validation.ascii_int(x, default=-1) for x in post.getlist("dots")]}
     submissions = []
     if items:
-        base = uuid.UUID(str(post.get("client_id")))
+        base = validation.parse_uuid(post.get("client_id"))
+        if base is None:
+            raise DomainError("live.bad_request", _("This answer could not be read."), status=400)
         for key, text in items:
             data_item = {**data, "text": text, "value": {"item": key}}
             data_item["client_id"] = str(uuid.uuid5(base, key))
