@@ -150,7 +150,7 @@ def main() -> None:
 
         session = SessionStore()
         session[SESSION_KEY] = str(coders[0].pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the model backend
         session[HASH_SESSION_KEY] = coders[0].get_session_auth_hash()
         session.create()
         total = Coding.objects.filter(study=study).count()
