@@ -87,4 +87,4 @@ def _is_page(path: str) -> bool:
         match = resolve(path)
     except Resolver404:
         return False
-    return match.url_name != "join_short"
+    return match.func is not join

@@ -733,7 +733,7 @@ def phone_answer(request: HttpRequest, public_id: str) -> HttpResponse:
         raise DomainError(
             "live.not_current",
             _("This question is no longer open. Your screen now shows the current one."),
-            409,
+            status=409,
         )
     for item in _submissions(request.POST, public_id, step, token=participant.token):
         services.submit_now(item)
