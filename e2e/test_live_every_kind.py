@@ -111,7 +111,7 @@ def _answer(phone: Page, kind: str, i: int) -> bool:
 
 
 def test_a_focus_group_with_every_step_kind(browser: Browser, app: App, page: Page) -> None:
-    pk, code = app.manage("shell", "-c", SETUP).split()
+    pk, code = app.manage("shell", "-c", SETUP).strip().splitlines()[-1].split()
     console = page
     log_in(console, app, "facilitator@verbindend.demo")
     console.set_viewport_size({"width": 1440, "height": 900})
@@ -161,14 +161,14 @@ def test_a_focus_group_with_every_step_kind(browser: Browser, app: App, page: Pa
     _shoot(handout, "00-handout")
     handout.close()
 
-    console.locator("button[value=start]").click()
+    console.locator("form[data-control] button[value=start]").click()
     kinds = [
         "open_answer", "dot_vote", "scale", "choice", "ranking",
         "word_cloud", "questions", "slide", "principle_card",
     ]  # fmt: skip
     for number, kind in enumerate(kinds, start=1):
         if number > 1:
-            console.locator("button[value=next]").click()
+            console.locator("form[data-control] button[value=next]").click()
         expect(wall.locator("#frame")).to_have_attribute("data-state", "running")
         expect(console.locator("#connected")).to_have_text(str(PHONES), timeout=15000)
         sent = 0
@@ -189,9 +189,9 @@ def test_a_focus_group_with_every_step_kind(browser: Browser, app: App, page: Pa
             expect(wall.locator("[data-testid=wall-count]")).to_have_text(
                 str(3 if kind == "questions" else PHONES), timeout=15000
             )
-        if console.locator("button[value=reveal]").count():
-            console.locator("button[value=reveal]").click()
-            expect(console.locator("button[value=hide]")).to_be_visible()
+        if console.locator("form[data-control] button[value=reveal]").count():
+            console.locator("form[data-control] button[value=reveal]").click()
+            expect(console.locator("form[data-control] button[value=hide]")).to_be_visible()
         expect(console.locator("#connected")).to_have_text(str(PHONES), timeout=15000)
         if kind in ("dot_vote", "scale", "choice", "ranking", "word_cloud", "questions"):
             expect(wall.locator("[data-testid=wall-results]")).to_be_visible(timeout=15000)
@@ -220,7 +220,7 @@ def test_a_focus_group_with_every_step_kind(browser: Browser, app: App, page: Pa
         synth.click("[data-testid=export-xlsx]")
     from openpyxl import load_workbook
 
-    book = load_workbook(download.value.path())
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     cells = [str(c) for r in book.active.iter_rows(values_only=True) for c in r if c is not None]
     for text in (exported, "\n".join(cells)):
         assert "{" not in text and "level." not in text and "principle.p" not in text

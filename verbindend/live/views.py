@@ -441,8 +441,8 @@ def _wall_context(request: HttpRequest, session: LiveSession) -> dict[str, Any]:
     node = content.get(step.content_key) if step and step.content_key else None
     results = _results(step) if step and _has_results(step) and step.shows_contributions else []
     if step and step.kind == "word_cloud":
-        for r in results:  # word size by count: 2rem for the rarest, up to 6rem
-            r["size"] = round(2 + 4 * r["share"] / 100, 2)
+        for r in results:  # five word sizes by count (a class each: the CSP allows no inline style)
+            r["size"] = 1 + round(4 * r["share"] / 100)
     theme = request.GET.get("theme", "")
     return {
         "session": session,

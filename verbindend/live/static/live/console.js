@@ -91,7 +91,7 @@ root.addEventListener("submit", async (event) => {
   for (const button of form.querySelectorAll("button")) button.disabled = true;
   let response = null;
   try {
-    response = await fetch(form.action, {
+    response = await fetch(form.getAttribute("action"), {
       method: "POST",
       headers: { "X-CSRFToken": csrf(), "X-Requested-With": "fetch" },
       body,
