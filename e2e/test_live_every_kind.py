@@ -24,17 +24,27 @@ from verbindend.live.models import Step
 from verbindend.networks.models import Network
 network = Network.objects.get(slug="werkwinkel-gent")
 user = User.objects.get(username="facilitator@verbindend.demo")
-s = services.create_session(creator=user, template="blank", network=network, title="Focusgroep met alles")
-add = lambda kind, prompt, **o: services.add_step(session=s, kind=kind, prompt=prompt, options=o)
-add("open_answer", "Wat heeft het netwerk jullie organisatie opgeleverd, concreet en in eigen woorden?", several=True)
+s = services.create_session(
+    creator=user, template="blank", network=network, title="Focusgroep met alles"
+)
+def add(kind, prompt, **o):
+    services.add_step(session=s, kind=kind, prompt=prompt, options=o)
+add("open_answer",
+    "Wat heeft het netwerk jullie organisatie opgeleverd, concreet en in eigen woorden?",
+    several=True)
 add("dot_vote", "Welke opbrengst is voor jullie het belangrijkst?", source_back=1, dots=2)
 add("scale", "We leren als netwerk meer dan elke organisatie apart zou leren.")
-add("choice", "Welk ontwerpprincipe verdient nu de meeste aandacht in ons netwerk?", items=["Samen doen: gezamenlijke projecten en acties die iedereen betrekken", "Taal en aandacht voor leren en veranderen"])
-add("ranking", "Wat heeft een netwerk het meest nodig?", items=["Tijd om elkaar te ontmoeten", "Geld en middelen", "Mensen die trekken"])
+add("choice", "Welk ontwerpprincipe verdient nu de meeste aandacht in ons netwerk?", items=[
+    "Samen doen: gezamenlijke projecten en acties die iedereen betrekken",
+    "Taal en aandacht voor leren en veranderen"])
+add("ranking", "Wat heeft een netwerk het meest nodig?", items=[
+    "Tijd om elkaar te ontmoeten", "Geld en middelen", "Mensen die trekken"])
 add("word_cloud", "Eén woord voor ons netwerk?")
 add("questions", "Welke vraag wil je stellen aan de coördinator?")
 add("slide", "De drie niveaus van leren", aid="aid.levels")
-Step.objects.create(session=s, order=99, kind="principle_card", content_key="principle.p1", options={"field": "title"})
+Step.objects.create(
+    session=s, order=99, kind="principle_card", content_key="principle.p1",
+    options={"field": "title"})
 print(s.pk, s.join_code)
 """
 
@@ -60,13 +70,14 @@ def _wall_readable(wall: Page, kind: str) -> None:
         """() => {
           const out = {clipped: [], small: [], count: 0};
           const W = window.innerWidth;
-          for (const el of document.querySelectorAll('[data-testid=chart-label], .wall-cards li, .bar-count, .wall-items li')) {
+          const seen = '[data-testid=chart-label], .wall-cards li, .bar-count, .wall-items li';
+          for (const el of document.querySelectorAll(seen)) {
             out.count++;
             const r = el.getBoundingClientRect();
             if (el.scrollWidth > el.clientWidth + 1 || r.left < 0 || r.right > W + 1)
               out.clipped.push(el.textContent.trim().slice(0, 40));
             if (parseFloat(getComputedStyle(el).fontSize) < 32)
-              out.small.push(el.textContent.trim().slice(0, 40) + ' ' + getComputedStyle(el).fontSize);
+              out.small.push(el.textContent.trim().slice(0, 40) + getComputedStyle(el).fontSize);
           }
           return out;
         }"""
@@ -84,7 +95,9 @@ def _answer(phone: Page, kind: str, i: int) -> bool:
     """One phone answers the current step; returns whether it sent something."""
     form = phone.locator("form.answer")
     if kind == "open_answer":
-        form.locator("textarea[name=text]").fill(f"Opbrengst {i % 4}: samen sterker staan bij subsidies")
+        form.locator("textarea[name=text]").fill(
+            f"Opbrengst {i % 4}: samen sterker staan bij subsidies"
+        )
     elif kind == "dot_vote":
         form.locator("input[name=dots]").nth(i % 2).check()
     elif kind == "scale":

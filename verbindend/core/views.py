@@ -11,7 +11,6 @@ from django.views.i18n import set_language as django_set_language
 
 from verbindend.core import joining, throttle
 from verbindend.core.errors import DomainError
-
 from verbindend.networks.models import Network
 from verbindend.studies.models import Study
 
@@ -76,10 +75,10 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
     if target:
         return redirect(target)
     throttle.fail("join", address)
-    error = DomainError(
+    unknown = DomainError(
         "join.wrong_code", _("No open session has this code. Check it and try again."), status=404
     )
-    return render(request, "core/join.html", {"code": typed, "error": error}, status=404)
+    return render(request, "core/join.html", {"code": typed, "error": unknown}, status=404)
 
 
 def _is_page(path: str) -> bool:

@@ -49,7 +49,6 @@ from verbindend.live import kinds
 from verbindend.live.kinds.base import ascii_int
 from verbindend.live.models import (
     LETTER_MAX,
-    TEXT_MAX,
     Contribution,
     Event,
     LiveSession,
@@ -58,7 +57,6 @@ from verbindend.live.models import (
     Step,
     StepKind,
 )
-from verbindend.method import content
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +143,7 @@ def _refuse(code: str, message: Any, status: int = 400) -> DomainError:
 def _check(
     item: Submission, session: LiveSession | None, step: Step | None, prepared: Any = None
 ) -> tuple[str, dict[str, Any]]:
-    """The cleaned text and value of one submission, or a DomainError (the kind checks the answer)."""
+    """The cleaned text and value of one submission, or a DomainError (the kind checks it)."""
     if session is None:
         raise _refuse("live.unknown_session", _("This session does not exist."), 404)
     if session.state == State.CLOSED:
@@ -287,9 +285,11 @@ def write_batch(items: list[Submission]) -> tuple[list[Ack | DomainError], list[
                 outcomes[index] = Ack(contribution.pk, contribution.sequence, duplicate=False)
                 published[session.pk].append(contribution_payload(contribution, session))
     for index, first_index, duplicate in repeats:
-        first = outcomes[first_index]
+        leader = outcomes[first_index]
         outcomes[index] = (
-            Ack(first.id, first.sequence, duplicate=duplicate) if isinstance(first, Ack) else first
+            Ack(leader.id, leader.sequence, duplicate=duplicate)
+            if isinstance(leader, Ack)
+            else leader
         )
     messages = [
         {"session": pk, "phones": False, "events": events} for pk, events in published.items()
@@ -367,7 +367,8 @@ def source_step(step: Step) -> Step | None:
     """The earlier step whose contributions a dot-vote step votes on."""
     from verbindend.live.kinds.dot_vote import source_step as find
 
-    return find(step)  # type: ignore[no-any-return]
+    found: Step | None = find(step)
+    return found
 
 
 def contribution_payload(c: Contribution, session: LiveSession) -> dict[str, Any]:

@@ -341,7 +341,7 @@ def join(
     networks = network_choices(session)
     if network is not None and (networks is None or not networks.filter(pk=network.pk).exists()):
         raise DomainError("live.bad_network", _("Choose a network from the list."))
-    scope_network = network or session.network
+    scope_network: Any = network or session.network
     if (
         organisation is not None
         and scope_network is not None

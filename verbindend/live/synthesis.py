@@ -22,7 +22,6 @@ from verbindend.live.models import (
 )
 from verbindend.method import content
 
-
 # results a reader wants counted although the step is not a chart on the wall
 COUNTED_TOO = frozenset({"word_cloud", "questions"})
 
@@ -134,6 +133,7 @@ def session_summary(session: LiveSession) -> SessionSummary:
     people = Counter(
         p.network.name
         for p in session.participants.select_related("network").exclude(network=None)
+        if p.network is not None
     )
     shown_networks = {name for name, n in people.items() if n >= k}
     merged_counts = Counter(c.merged_into_id for c in everything if c.merged_into_id)
@@ -176,7 +176,9 @@ def session_summary(session: LiveSession) -> SessionSummary:
                         organisation=c.organisation_name,
                         merged=merged_counts.get(c.pk, 0),
                         tag_labels=tuple(tag_label(t) for t in c.tags),
-                        network=network_of.get(c.pk, "") if network_of.get(c.pk) in shown_networks else "",
+                        network=network_of.get(c.pk, "")
+                        if network_of.get(c.pk) in shown_networks
+                        else "",
                     )
                     for c in shown
                 ),

@@ -27,7 +27,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from verbindend.accounts.models import User
 from verbindend.core import policy, throttle
-from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
 from verbindend.live import blueprints, engine, history, kinds, services, synthesis
 from verbindend.live.asgi import cookie_name
@@ -42,7 +41,6 @@ from verbindend.live.forms import (
     ThemeForm,
 )
 from verbindend.live.models import (
-    AGGREGATE_KINDS,
     TEXT_KINDS,
     Contribution,
     LiveSession,
@@ -53,7 +51,7 @@ from verbindend.live.models import (
     Theme,
 )
 from verbindend.method import content
-from verbindend.networks.models import Network, Organisation
+from verbindend.networks.models import Network
 from verbindend.privacy import audit
 from verbindend.privacy.models import AuditAction
 from verbindend.studies.models import Study
@@ -232,8 +230,8 @@ def _console_context(session: LiveSession) -> dict[str, Any]:
         else []
     )
     for c in contributions:  # what the facilitator reads: labels, never stored values or keys
-        c.label = step.spec.answer_label(step, c)  # type: ignore[union-attr, attr-defined]
-        c.tag_labels = [synthesis.tag_label(t) for t in c.tags]  # type: ignore[attr-defined]
+        c.label = c.step.spec.answer_label(c.step, c)
+        c.tag_labels = [synthesis.tag_label(t) for t in c.tags]
     letters = (
         Contribution.objects.filter(step=step, shared=False).count()
         if step and step.kind == StepKind.FAREWELL_LETTER
@@ -270,7 +268,12 @@ def _results(step: Step) -> list[dict[str, Any]]:
     pairs = list(step.spec.results(step, list(step.contributions.filter(hidden=False))))
     top = max([n for _l, n in pairs] or [0])
     return [
-        {"label": label, "count": n, "share": round(100 * n / top) if top else 0, "top": n == top > 0}
+        {
+            "label": label,
+            "count": n,
+            "share": round(100 * n / top) if top else 0,
+            "top": n == top > 0,
+        }
         for label, n in pairs
     ]
 
@@ -434,7 +437,7 @@ def _wall_context(request: HttpRequest, session: LiveSession) -> dict[str, Any]:
             .order_by("-sequence")[:80]
         )
         for c in shown:
-            c.wall_text = kind.answer_label(step, c)  # type: ignore[attr-defined]
+            c.wall_text = kind.answer_label(step, c)
     history = None
     if step and step.kind == StepKind.HISTORY_LINE:
         history = select_template(["historyline/live_wall.html", "live/history_placeholder.html"])
@@ -525,9 +528,7 @@ def qr(request: HttpRequest, pk: int, fmt: str = "svg") -> HttpResponse:
     if fmt == "png":
         code.save(buffer, kind="png", scale=12, border=2, dark="#10252d", light="#ffffff")
         return HttpResponse(buffer.getvalue(), content_type="image/png")
-    code.save(
-        buffer, kind="svg", scale=8, border=2, dark="#10252d", light="#ffffff", xmldecl=False
-    )
+    code.save(buffer, kind="svg", scale=8, border=2, dark="#10252d", light="#ffffff", xmldecl=False)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 

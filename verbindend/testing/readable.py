@@ -28,7 +28,10 @@ CONTENT_PREFIXES = (
 RAW = [
     (re.compile(r"[{\[]\s*['\"][a-z_]+['\"]\s*:"), "a Python or JSON value"),
     (re.compile(r"\b(None|True|False)\b"), "a Python value"),
-    (re.compile(rf"\b(?:{'|'.join(CONTENT_PREFIXES)})\.[a-z_0-9]+(?:\.[a-z_0-9]+)*\b"), "a dotted key"),
+    (
+        re.compile(rf"\b(?:{'|'.join(CONTENT_PREFIXES)})\.[a-z_0-9]+(?:\.[a-z_0-9]+)*\b"),
+        "a dotted key",
+    ),
     (re.compile(r"^\s*\d+\s*:\s*\d+\s*$", re.MULTILINE), "an id with a count"),
 ]
 

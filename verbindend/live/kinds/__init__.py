@@ -9,6 +9,7 @@ from verbindend.live.kinds.base import Kind
 
 REGISTRY: dict[str, Kind] = {}
 
+
 def register(kind: Kind) -> Kind:
     REGISTRY[kind.key] = kind
     return kind

@@ -47,7 +47,9 @@ class Kind:
         """What checking needs from the database, once per step per batch (writer thread)."""
         return None
 
-    def check(self, step: Step, text: str, value: dict[str, Any], prepared: Any) -> tuple[str, dict]:
+    def check(
+        self, step: Step, text: str, value: dict[str, Any], prepared: Any
+    ) -> tuple[str, dict]:
         """The cleaned text and value of one answer, or a DomainError for the phone."""
         raise NotImplementedError
 
@@ -84,7 +86,9 @@ class Kind:
         """Counted kinds: (label, count) in the order a reader expects."""
         return []
 
-    def phone_context(self, step: Step, participant: Participant, mine: list[Contribution]) -> dict:
+    def phone_context(
+        self, step: Step, participant: Participant | None, mine: list[Contribution]
+    ) -> dict:
         return {}
 
     @property
@@ -102,7 +106,9 @@ class TextKind(Kind):
     cards = True
     limit = TEXT_MAX
 
-    def check(self, step: Step, text: str, value: dict[str, Any], prepared: Any) -> tuple[str, dict]:
+    def check(
+        self, step: Step, text: str, value: dict[str, Any], prepared: Any
+    ) -> tuple[str, dict]:
         if not text:
             raise refuse("live.empty", _("Write something first."))
         if len(text) > self.limit:
@@ -154,7 +160,7 @@ def int_list(raw: Any, *, most: int, below: int) -> list[int] | None:
 
 
 def ascii_int(raw: Any) -> int | None:
-    """A whole number from a form field: ASCII digits only (int("²") would raise, "٣" would pass)."""
+    """A whole number from a form field: ASCII digits only ("²" and "٣" are refused)."""
     text = str(raw).strip()
     if not text or len(text) > 9 or not all("0" <= ch <= "9" for ch in text):
         return None

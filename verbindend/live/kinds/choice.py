@@ -30,7 +30,10 @@ class Choice(CountedKind):
     def options_from_form(self, data: dict[str, Any], lines: list[str]) -> dict[str, Any]:
         if len(lines) < 2:
             raise refuse("live.bad_options", _("A choice needs at least two options."))
-        return {"items": [line[:200] for line in lines[:20]], "multiple": bool(data.get("multiple"))}
+        return {
+            "items": [line[:200] for line in lines[:20]],
+            "multiple": bool(data.get("multiple")),
+        }
 
     def check(self, step: Any, text: str, value: dict[str, Any], prepared: Any) -> tuple[str, dict]:
         count = len(step.options.get("items", []))

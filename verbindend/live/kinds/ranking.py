@@ -35,7 +35,9 @@ class Ranking(CountedKind):
         for name, raw in post.items():
             if name.startswith("rank:"):
                 index, rank = ascii_int(name[5:]), ascii_int(raw)
-                ranks.append((rank if rank is not None else 999, index if index is not None else -1))
+                ranks.append(
+                    (rank if rank is not None else 999, index if index is not None else -1)
+                )
         return {"order": [index for _rank, index in sorted(ranks)]}
 
     def answer_label(self, step: Any, contribution: Any, lang: str | None = None) -> str:

@@ -26,7 +26,7 @@ class Scale(CountedKind):
 
     def check(self, step: Any, text: str, value: dict[str, Any], prepared: Any) -> tuple[str, dict]:
         point = value.get("scale")
-        if type(point) is not int and point != "unknown" or point not in POINTS:
+        if (type(point) is not int and point != "unknown") or point not in POINTS:
             raise refuse("live.bad_scale", _("Choose a point on the scale."))
         return "", {"scale": point}
 

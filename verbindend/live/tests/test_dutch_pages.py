@@ -96,9 +96,11 @@ def test_every_live_page_reads_in_dutch(personas: Personas) -> None:
         assert response.status_code == 200, name
         pages[name] = response.content.decode()
     pages["my data"] = phone.get(reverse("live:my_data", args=[session.public_id])).content.decode()
-    pages["join"] = Client(HTTP_ACCEPT_LANGUAGE="nl").get(
-        reverse("live:join") + f"?code={session.join_code}"
-    ).content.decode()
+    pages["join"] = (
+        Client(HTTP_ACCEPT_LANGUAGE="nl")
+        .get(reverse("live:join") + f"?code={session.join_code}")
+        .content.decode()
+    )
     found = {name: problems(html) for name, html in pages.items()}
     found = {name: p for name, p in found.items() if p}
     assert not found, "\n".join(f"{name}: {p}" for name, p in found.items())

@@ -28,7 +28,9 @@ def sub(session: LiveSession, who: Participant, step: Step, value: Any = None, t
 
 
 def at(room: Room, kind: str, **options: Any) -> Step:
-    step = services.add_step(session=room.session, kind=kind, prompt=f"Vraag {kind}", options=options)
+    step = services.add_step(
+        session=room.session, kind=kind, prompt=f"Vraag {kind}", options=options
+    )
     services.go_to(session=room.session, step=step)
     room.session.refresh_from_db()
     return step
@@ -52,7 +54,9 @@ def test_every_kind_has_a_module_and_its_partials() -> None:
         ("ranking", {"items": ["A", "B", "C"]}, {"order": [0, 1, 2]}, {"order": [2, 0, 1]}),
     ],
 )
-def test_a_second_vote_replaces_the_first(room: Room, kind: str, options: dict, first, last) -> None:
+def test_a_second_vote_replaces_the_first(
+    room: Room, kind: str, options: dict, first, last
+) -> None:
     step = at(room, kind, **options)
     (a,), _m = engine.write_batch([sub(room.session, room.participant, step, first)])
     (b,), messages = engine.write_batch([sub(room.session, room.participant, step, last)])
@@ -61,8 +65,11 @@ def test_a_second_vote_replaces_the_first(room: Room, kind: str, options: dict, 
     assert stored.count() == 1 and stored.get().value == last and b.id == a.id
     assert b.sequence > a.sequence and messages[0]["events"][0]["value"] == last
     # twice in one batch: still one row, the last value
-    (c, d), _m = engine.write_batch(
-        [sub(room.session, room.participant, step, first), sub(room.session, room.participant, step, last)]
+    _both, _m = engine.write_batch(
+        [
+            sub(room.session, room.participant, step, first),
+            sub(room.session, room.participant, step, last),
+        ]
     )
     assert stored.count() == 1 and stored.get().value == last
 
@@ -70,7 +77,10 @@ def test_a_second_vote_replaces_the_first(room: Room, kind: str, options: dict, 
 def test_a_dot_vote_counts_once_per_person(room: Room) -> None:
     conditions, vote = list(room.session.steps.order_by("-order")[:2])[::-1]
     services.go_to(session=room.session, step=conditions)
-    ideas = [engine.write_batch([sub(room.session, room.participant, conditions, text=t)])[0][0] for t in ("Tijd", "Geld")]
+    ideas = [
+        engine.write_batch([sub(room.session, room.participant, conditions, text=t)])[0][0]
+        for t in ("Tijd", "Geld")
+    ]
     services.go_to(session=room.session, step=vote)
     for dots in ([ideas[0].id, ideas[1].id], [ideas[1].id]):  # type: ignore[union-attr]
         engine.write_batch([sub(room.session, room.participant, vote, {"dots": dots})])
@@ -97,7 +107,10 @@ def test_a_refused_answer_reaches_the_phone_as_a_clear_message(room: Room) -> No
         {"step": str(later.pk), "client_id": str(uuid.uuid4()), "text": "x"},  # type: ignore[union-attr]
     )
     assert response.status_code == 409
-    assert "no longer open" in response.content.decode() or "niet meer open" in response.content.decode()
+    assert (
+        "no longer open" in response.content.decode()
+        or "niet meer open" in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
@@ -121,7 +134,9 @@ def test_hostile_form_values_on_the_phone_never_500(room: Room) -> None:
     phone = room.phone()
     url = reverse("live:phone_answer", args=[room.session.public_id])
     for value in ("²", "٣", "9" * 40, "-1", "unknownx"):
-        response = phone.post(url, {"step": str(step.pk), "client_id": str(uuid.uuid4()), "scale": value})
+        response = phone.post(
+            url, {"step": str(step.pk), "client_id": str(uuid.uuid4()), "scale": value}
+        )
         assert response.status_code == 400, value
     response = phone.post(url, {"step": str(step.pk), "client_id": "zz", "scale": "3"})
     assert response.status_code == 400
@@ -140,7 +155,9 @@ def test_text_steps_take_one_answer_unless_several_are_allowed(room: Room) -> No
 
 
 def test_word_cloud_folds_forms_and_drops_stop_words() -> None:
-    words = dict(cloud(["Samenwerking en vertrouwen", "de samenwerkingen", "Trust and networks", "network"]))
+    words = dict(
+        cloud(["Samenwerking en vertrouwen", "de samenwerkingen", "Trust and networks", "network"])
+    )
     assert words.get("samenwerking") == 2 or words.get("samenwerkingen") == 2
     assert words.get("network") == 2 or words.get("networks") == 2
     assert "en" not in words and "de" not in words and "and" not in words
@@ -149,7 +166,7 @@ def test_word_cloud_folds_forms_and_drops_stop_words() -> None:
 def test_questions_upvote_once_and_rank_by_votes(room: Room) -> None:
     step = at(room, "questions")
     other = services.join(session=room.session, display_name="Bo")
-    (q1,), _m = engine.write_batch([sub(room.session, room.participant, step, text="Wanneer?")])
+    engine.write_batch([sub(room.session, room.participant, step, text="Wanneer?")])
     (q2,), _m = engine.write_batch([sub(room.session, other, step, text="Waarom?")])
     for who in (room.participant, other, other):  # Bo's second upvote does not count twice
         engine.write_batch([sub(room.session, who, step, {"up": q2.id})])  # type: ignore[union-attr]
@@ -164,8 +181,10 @@ def test_the_exports_hold_human_labels_only(room: Room) -> None:
     engine.write_batch([sub(room.session, room.participant, scale, {"scale": 2})])
     choice = at(room, "choice", items=["Samen doen", "Taal"])
     engine.write_batch([sub(room.session, room.participant, choice, {"choices": [1]})])
-    conditions, vote = list(room.session.steps.filter(order__lt=90).order_by("-order")[:2])[::-1]
-    services.go_to(session=room.session, step=room.session.steps.get(content_key="exercise.conditions", kind="open_answer"))
+    services.go_to(
+        session=room.session,
+        step=room.session.steps.get(content_key="exercise.conditions", kind="open_answer"),
+    )
     cond = room.session.steps.get(content_key="exercise.conditions", kind="open_answer")
     (idea,), _m = engine.write_batch([sub(room.session, room.participant, cond, text="Tijd maken")])
     services.toggle_tag(contribution=Contribution.objects.get(pk=idea.id), tag="level.individual")  # type: ignore[union-attr]
@@ -175,8 +194,12 @@ def test_the_exports_hold_human_labels_only(room: Room) -> None:
     client = Client()
     client.force_login(room.p.facilitator)
     text = client.get(reverse("live:export", args=[room.session.pk, "csv"])).content.decode()
-    book = load_workbook(io.BytesIO(client.get(reverse("live:export", args=[room.session.pk, "xlsx"])).content))
-    cells = [str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None]
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("live:export", args=[room.session.pk, "xlsx"])).content)
+    )
+    cells = [
+        str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None
+    ]
     csv_cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
     for cells_of in (cells, csv_cells):
         joined = "\n".join(cells_of)
