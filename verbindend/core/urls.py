@@ -10,4 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics_view, name="metrics"),
+    path("join/", views.join, name="join"),
+    path("j/<str:code>", views.join, name="join_code"),
+    path("j/<str:code>/", views.join),
 ]

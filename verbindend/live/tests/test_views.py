@@ -378,10 +378,11 @@ def test_a_farewell_letter_is_private_unless_shared(room: Room) -> None:
     services.go_to(session=room.session, step=letter)
     services.set_step_flag(step=letter, flag="revealed", value=True)
     for text, shared in [("GEHEIM-1", False), ("GEHEIM-2", False), ("GEDEELD-3", True)]:
+        writer = services.join(session=room.session, display_name=text[:3])
         services.submit_now(
             engine.Submission(
                 room.session.public_id,
-                room.participant.token,
+                writer.token,
                 letter.pk,
                 uuid.uuid4(),
                 text,
