@@ -147,13 +147,6 @@ def milestones(request: ReportRequest) -> dict[str, Any]:
 
 SECTIONS = [
     ReportSection(
-        key="milestones",
-        title=gettext_lazy("Milestones to celebrate"),
-        order=55,
-        template="learninglog/report/milestones.html",
-        build=milestones,
-    ),
-    ReportSection(
         key="learning_goals",
         title=gettext_lazy("Learning goals"),
         order=20,
@@ -173,5 +166,12 @@ SECTIONS = [
         order=70,
         template="learninglog/report/knowledge_carriers.html",
         build=knowledge_carriers,
+    ),
+    ReportSection(
+        key="milestones",
+        title=gettext_lazy("Milestones to celebrate"),
+        order=55,
+        template="learninglog/report/milestones.html",
+        build=milestones,
     ),
 ]

@@ -242,6 +242,7 @@ POST_ONLY = {
     "scan:close",
     "scan:release",
     "scan:mine",  # a redirect to the answer form
+    "scan:confirm",
     "learninglog:entry_delete",
     "learninglog:goal_revisit",
     "learninglog:carrier_delete",
