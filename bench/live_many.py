@@ -56,7 +56,7 @@ async def _run(
             await submit(base, session, token, figures)
 
     await asyncio.gather(*(answering(s, t) for s in prep["sessions"] for t in s["tokens"]))
-    await wall_catch_up(figures)
+    await wall_catch_up(figures, 90)  # a wall far behind is late, not lost: give it time
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
 
