@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 export PYTHON
 
-.PHONY: help setup demo run worker test test-sqlite test-postgres e2e lint format messages migrations-check bench bench-% clean
+.PHONY: help setup demo run worker test test-sqlite test-postgres e2e lint format messages migrations-check bench bench-% fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ bench-import: setup ## document import: 100 texts and a 100-page PDF
 
 bench-%: setup ## one benchmark, e.g. make bench-live
 	$(PY) -m bench $*
+
+fuzz: setup ## fuzz every page and form as each demo persona on a loopback server (JSON last line)
+	$(PY) -m verbindend.testing.fuzz --budget $${FUZZ_BUDGET:-20000}
 
 clean: ## remove installed packages and local data
 	rm -rf .venv node_modules var staticfiles

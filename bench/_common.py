@@ -108,7 +108,7 @@ def server(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + float(os.environ.get("BENCH_SERVER_START_S", "30"))
         while True:
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=1).read()

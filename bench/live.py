@@ -141,7 +141,9 @@ def _prepare(participants: int) -> dict[str, Any]:
         username=f"bench-{suffix}@bench.test", email=f"bench-{suffix}@bench.test", password=suffix
     )
     session = services.create_session(creator=user, template="blank", network=network)
-    step = services.add_step(session=session, kind="open_answer", prompt="Bench question")
+    step = services.add_step(
+        session=session, kind="open_answer", prompt="Bench question", options={"several": True}
+    )
     step.alone_first = False
     step.save()
     LiveSession.objects.filter(pk=session.pk).update(state=State.RUNNING, current_step=step)

@@ -105,3 +105,51 @@ def test_answer_on_a_phone_leave_come_back_close_and_see_the_radar(
         response = page.request.get(app.base_url + path)
         assert response.status == 404, (path, response.status)
         assert b"<polygon" not in response.body()
+
+
+def test_hidden_figures_are_explained_to_members_and_the_coordinator(
+    app: App, browser: Browser, page: Page, tmp_path_factory: object
+) -> None:
+    """Results with suppressed cells, as a member and as the coordinator, desktop and phone."""
+    import os
+    from pathlib import Path
+
+    shots = Path(os.environ.get("SCREENSHOTS", "")) if os.environ.get("SCREENSHOTS") else None
+    for who in ("member", "coordinator"):
+        for device in ("desktop", "phone"):
+            if device == "phone":
+                view = new_phone_page(browser)
+            else:
+                context = browser.new_context(
+                    viewport={"width": 1280, "height": 900}, locale="en-GB"
+                )
+                view = context.new_page()
+            log_in(view, app, f"{who}@verbindend.demo")
+            view.goto(app.base_url + "/scan/n/werkwinkel-gent/")
+            links = view.locator("a[href*='/scan/n/werkwinkel-gent/']").evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))"
+            )
+            rounds = [h for h in links if re.search(r"/werkwinkel-gent/\d+/$", h)]
+            view.goto(app.base_url + rounds[-1])  # the oldest closed round
+            note = view.locator("#hidden-explained")
+            expect(note).to_be_visible()
+            text = note.inner_text()
+            assert re.search(r"(at least|minstens) \d+", text), text
+            marks = view.locator("td.hidden-cell .hidden-mark")
+            for i in range(marks.count()):
+                assert marks.nth(i).inner_text().strip() in {"hidden", "verborgen"}
+                box = marks.nth(i).bounding_box()
+                assert box is not None and box["width"] > 0
+            size = view.evaluate(
+                "parseFloat(getComputedStyle(document.querySelector('#hidden-explained')).fontSize)"
+            )
+            assert size >= 14
+            if who == "coordinator":
+                expect(view.locator("table.progress, .manage")).not_to_have_count(0)
+            assert_accessible(view, context=f"scan results with hidden cells, {who}, {device}")
+            if shots is not None:
+                shots.mkdir(parents=True, exist_ok=True)
+                view.screenshot(
+                    path=str(shots / f"scan-results-{who}-{device}.png"), full_page=True
+                )
+            view.context.close()

@@ -6,7 +6,10 @@ With no variables set it runs in development mode on the demo's SQLite database.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +48,9 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localh
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production mode needs ALLOWED_HOSTS (comma-separated).")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# Addresses or networks (CIDR) of the reverse proxies in front of the app. Only a connection from
+# one of them may tell the client's address in X-Forwarded-For; empty: the peer is the client.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,10 +63,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks_db",
     "crontask",
     "verbindend.core",
     "verbindend.accounts",
+    "verbindend.notices",
     "verbindend.networks",
     "verbindend.studies",
     "verbindend.privacy",
@@ -76,11 +84,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "servestatic.middleware.ServeStaticMiddleware",
+    "verbindend.core.middleware.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "verbindend.core.middleware.CleanFormInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -91,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "verbindend.core.middleware.DomainErrorMiddleware",
+    # last, as django-axes asks: turns a locked-out login into the lock-out page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "verbindend.urls"
@@ -109,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "verbindend.core.context_processors.site",
+                "verbindend.notices.context_processors.unread",
             ],
             "builtins": ["django.templatetags.i18n"],
         },
@@ -131,15 +143,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+
+
+def _instance_name(database: Mapping[str, object]) -> str:
+    """A short, stable name for this instance's data: the database's name and a hash of where."""
+    where = "|".join(str(database.get(part) or "") for part in ("HOST", "PORT", "NAME"))
+    readable = re.sub(r"[^A-Za-z0-9]+", "-", Path(str(database.get("NAME") or "db")).stem)
+    return f"verbindend-{readable[:40]}-{hashlib.sha256(where.encode()).hexdigest()[:8]}"
+
+
+# Every Redis key and pub/sub channel starts with this, so several instances can share one Redis
+# server (pub/sub ignores database numbers). Default: derived from the database.
+REDIS_PREFIX = env("REDIS_PREFIX") or _instance_name(DATABASES["default"])
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
-# Background work: Django's tasks API, stored in the database, run by `manage.py db_worker`;
+# Background work: Django's tasks API, stored in the database, run by `manage.py worker`;
 # periodic jobs by `manage.py crontask`.
 TASKS = {
     "default": {
@@ -147,8 +175,33 @@ TASKS = {
     }
 }
 CRONTASK = {"REDIS_URL": REDIS_URL or None}
+# `manage.py worker` beats every WORKER_HEARTBEAT_SECONDS; a worker silent for
+# WORKER_STALE_SECONDS is taken for dead and its running task is queued again, at most
+# TASK_MAX_ATTEMPTS times in all.
+WORKER_HEARTBEAT_SECONDS = float(env("WORKER_HEARTBEAT_SECONDS", "5"))
+WORKER_STALE_SECONDS = float(env("WORKER_STALE_SECONDS", "30"))
+TASK_MAX_ATTEMPTS = envint("TASK_MAX_ATTEMPTS", 3)
+# /metrics (Prometheus): with a token set, scrapers send `Authorization: Bearer <token>`;
+# without one, keep /metrics to the inside at the proxy (deploy/nginx/verbindend.conf does).
+METRICS_TOKEN = env("METRICS_TOKEN")
 
 AUTH_USER_MODEL = "accounts.User"
+# Password guessing: django-axes counts failed logins per address and account name and locks that
+# pair out for a while. The address is the real client's (TRUSTED_PROXIES, see core/throttle.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURES_ALLOWED", 5)
+AXES_COOLOFF_TIME = envint("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_CLIENT_IP_CALLABLE = "verbindend.core.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "verbindend.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "token"]
+# Password-reset mails: at most this many requests per address (and per email) per hour.
+PASSWORD_RESETS_PER_HOUR = envint("PASSWORD_RESETS_PER_HOUR", 5)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -189,6 +242,9 @@ SERVESTATIC_USE_FINDERS = not PRODUCTION
 SERVESTATIC_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Refused at the ASGI layer before a byte of the body is read: uploads (multipart) and the rest.
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # `manage.py backup` writes time-stamped archives here and removes those older than the retention.
@@ -251,6 +307,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Probes and scrapers may ask the processes directly, over plain HTTP on the inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 LOGGING = {
     "version": 1,

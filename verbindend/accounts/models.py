@@ -106,6 +106,18 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} → {self.scope} ({self.role})"
 
+    def is_for(self, user: models.Model) -> bool:
+        """Only the account of the invited address may use it: a forwarded link gives nothing."""
+        invited = self.email.strip().casefold()
+        addresses = {str(getattr(user, "email", "") or ""), str(getattr(user, "username", ""))}
+        return invited in {address.strip().casefold() for address in addresses if address}
+
+    @property
+    def masked_email(self) -> str:
+        """The invited address with most of its name hidden, to tell who it was for."""
+        name, _at, domain = self.email.partition("@")
+        return f"{name[:1]}•••@{domain}"
+
     @property
     def scope(self) -> models.Model:
         return self.network or self.study  # type: ignore[return-value]

@@ -101,6 +101,12 @@ def accept_invitation(
             _("This invitation has expired, was withdrawn or was already used."),
             status=410,
         )
+    if user is not None and not invitation.is_for(user):
+        raise DomainError(
+            "invitation.other_address",
+            _("This invitation was sent to another email address."),
+            status=403,
+        )
     if user is None:
         user = User.objects.filter(username__iexact=invitation.email).first()
         if user is None:

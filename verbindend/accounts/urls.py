@@ -22,17 +22,7 @@ urlpatterns = [
     path("two-factor/", views.twofactor_setup, name="twofactor_setup"),
     path("two-factor/off/", views.twofactor_disable, name="twofactor_disable"),
     path("invitation/<str:token>/", views.accept, name="accept"),
-    path(
-        "password/reset/",
-        public(
-            auth_views.PasswordResetView.as_view(
-                template_name="accounts/password_reset.html",
-                email_template_name="accounts/email/password_reset.txt",
-                success_url=reverse_lazy("accounts:password_reset_done"),
-            )
-        ),
-        name="password_reset",
-    ),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
         public(

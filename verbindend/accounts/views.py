@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from verbindend.accounts import services
 from verbindend.accounts.forms import NewAccountForm, ProfileForm, TokenForm
 from verbindend.accounts.models import Invitation, User
+from verbindend.core import throttle
 
 PENDING = "verbindend_pending_2fa"
 
@@ -52,6 +54,30 @@ class LoginView(auth_views.LoginView):
             return redirect("accounts:twofactor_verify")
         auth_login(self.request, user)
         return HttpResponseRedirect(self.get_success_url())
+
+
+def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
+    """What django-axes shows while an address and account name are locked out."""
+    minutes = max(1, round(float(settings.AXES_COOLOFF_TIME or 0) * 60))
+    context = {"lockout_minutes": minutes}
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset mails are limited per address and per email, so the form cannot flood an inbox."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        allowed = settings.PASSWORD_RESETS_PER_HOUR
+        throttle.limit("password_reset", throttle.client_address(request), allowed)
+        email = str(request.POST.get("email", ""))[:254].strip().casefold()
+        if email:
+            throttle.limit("password_reset", "email:" + email, allowed)
+        return super().post(request, *args, **kwargs)
 
 
 @login_not_required
@@ -151,6 +177,13 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     if not invitation.is_usable:
         return render(request, "accounts/invitation_unusable.html", status=410)
     user = request.user if request.user.is_authenticated else None
+    if user is not None and not invitation.is_for(user):
+        return render(
+            request,
+            "accounts/invitation_other_address.html",
+            {"invitation": invitation},
+            status=403,
+        )
     existing_account = User.objects.filter(username__iexact=invitation.email).exists()
     form = (
         None

@@ -63,18 +63,58 @@ class Segment:
     start: int
     text: str
     codes: list[int] = field(default_factory=list)
+    codings: list[str] = field(default_factory=list)
+    turn: int | None = None
+    speaker: str = ""
+    #: the speaker's number in order of first appearance (for a colour of their own)
+    speaker_no: int = 0
+    time: str = ""
+    #: the turn's speaker label (name and time), not the words
+    is_speaker: bool = False
 
 
-def segments(text: str, codings: list[Coding]) -> list[Segment]:
-    """The text cut at every coding boundary, each piece knowing which codes cover it."""
+def _clock(value: float | None) -> str:
+    if value is None:
+        return ""
+    total = int(value)
+    hours, rest = divmod(total, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def segments(text: str, codings: list[Coding], turns: list[dict] | None = None) -> list[Segment]:
+    """The text cut at every coding (and turn) boundary, each piece knowing what covers it."""
+    turns = turns or []
     bounds = {0, len(text)}
     for c in codings:
         bounds.update((c.start, c.end))
+    for turn in turns:
+        bounds.update((turn["start"], turn["body"], turn["end"]))
     cuts = sorted(b for b in bounds if 0 <= b <= len(text))
+    ordered = sorted(codings, key=lambda c: c.start)
     result = []
+    turn_index = 0
+    numbers: dict[str, int] = {}
+    for turn in turns:
+        numbers.setdefault(turn["speaker"], len(numbers))
     for start, end in pairwise(cuts):
-        covering = sorted({c.code_id for c in codings if c.start < end and c.end > start})
-        result.append(Segment(start, text[start:end], covering))
+        covering = [c for c in ordered if c.start < end and c.end > start]
+        while turn_index < len(turns) and turns[turn_index]["end"] <= start:
+            turn_index += 1
+        segment = Segment(
+            start,
+            text[start:end],
+            sorted({c.code_id for c in covering}),
+            [str(c.uuid) for c in covering],
+        )
+        if turn_index < len(turns) and turns[turn_index]["start"] <= start:
+            turn = turns[turn_index]
+            segment.turn = turn_index
+            segment.speaker = turn["speaker"]
+            segment.speaker_no = numbers[turn["speaker"]] % 6
+            if start < turn["body"]:
+                segment.is_speaker = True
+                segment.time = _clock(turn.get("time")) if start == turn["start"] else ""
+        result.append(segment)
     return result
 
 
@@ -241,24 +281,25 @@ def min_group(study: Study) -> int:
 
 
 def hidden_groups(study: Study, attribute: str, documents: Documents = None) -> set[str]:
-    """Attribute values with fewer than ``min_group`` respondents, plus the next smallest group
-    when only one is small (so it cannot be found by subtracting the others from a total)."""
+    """Attribute values the disclosure engine does not allow beside all respondents: groups
+    below ``min_group`` and any group whose complement could single out fewer (core.disclosure)."""
+    from verbindend.core import disclosure
     from verbindend.studies.models import Document
 
     base = Document.objects.filter(study=study) if documents is None else documents
-    sizes = dict(
+    groups: dict[str, set[int]] = defaultdict(set)
+    for respondent, value in (
         base.filter(respondent__isnull=False)
-        .values_list(f"respondent__person__{attribute}")
-        .annotate(n=Count("respondent", distinct=True))
-        .order_by()
+        .values_list("respondent_id", f"respondent__person__{attribute}")
+        .distinct()
+    ):
+        if value:
+            groups[value].add(respondent)
+    # the matrix shows the stated groups side by side: their union is its whole
+    allowed = disclosure.allowed_groups(
+        {value: frozenset(members) for value, members in groups.items()}, k=min_group(study)
     )
-    sizes = {value: n for value, n in sizes.items() if value}
-    k = min_group(study)
-    small = {value for value, n in sizes.items() if n < k}
-    rest = sorted((n, value) for value, n in sizes.items() if value not in small)
-    if len(small) == 1 and rest:
-        small.add(rest[0][1])
-    return small
+    return {value for value in groups if value not in allowed}
 
 
 def co_occurrence(study: Study, documents: Documents = None) -> dict[tuple[int, int], int]:

@@ -6,4 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from verbindend.core import db  # noqa: F401 — registers the SQLite functions
+        from verbindend.core import (
+            db,  # noqa: F401 — registers the SQLite functions
+            lookups,  # noqa: F401 — safe `__in` on integer columns
+        )

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
+from servestatic.middleware import ServeStaticMiddleware
+from servestatic.responders import MissingFileError
 
+from verbindend.core import validation
 from verbindend.core.errors import DomainError
 
 
@@ -30,3 +34,51 @@ class DomainErrorMiddleware:
             status=exception.status,
         )
         return response.render()
+
+
+SECRET_FIELDS = frozenset({"password", "password1", "password2", "old_password", "new_password1"})
+
+
+class CleanFormInputMiddleware:
+    """Every posted form field loses bidirectional control characters before a form sees it.
+
+    One place instead of every form: names, answers and notes can no longer be made to read
+    differently from what they are. Secret fields are left exactly as typed.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type in {
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        }:
+            posted = request.POST
+            if any(
+                validation.has_bidi(value)
+                for key, values in posted.lists()
+                if key not in SECRET_FIELDS
+                for value in values
+            ):
+                cleaned = posted.copy()
+                for key, values in posted.lists():
+                    if key not in SECRET_FIELDS:
+                        cleaned.setlist(key, [validation.strip_bidi(v) for v in values])
+                cleaned._mutable = False
+                request.POST = cleaned  # type: ignore[assignment]
+        return self.get_response(request)
+
+
+class StaticFilesMiddleware(ServeStaticMiddleware):
+    """ServeStatic, but a missing or climbing path (`/static/../../settings.py`) is a 404.
+
+    In development ServeStatic raises an error for every static path it cannot find, which
+    turns a path-traversal probe into a 500 page.
+    """
+
+    async def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            return await super().__call__(request)
+        except MissingFileError:
+            raise Http404(request.path) from None

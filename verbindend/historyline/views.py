@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import policy
+from verbindend.core import exports, policy
 from verbindend.core.errors import DomainError
 from verbindend.historyline import export, services, together
 from verbindend.historyline.forms import (
@@ -444,11 +445,17 @@ def interview_moments(request: HttpRequest, pk: int, person_pk: int) -> HttpResp
 
 
 def _filter_options(exercise: Exercise, lines: list[Line]) -> dict[str, Any]:
+    """Only the filters the disclosure engine allows beside the whole set are offered."""
+    allowed = together.allowed_filters(exercise, lines)
     organisations = sorted(
-        {(ln.organisation_id, ln.organisation.name) for ln in lines if ln.organisation},
+        {
+            (ln.organisation_id, ln.organisation.name)
+            for ln in lines
+            if ln.organisation and ("organisation", ln.organisation_id) in allowed
+        },
         key=lambda pair: pair[1],
     )
-    roles = sorted({ln.role for ln in lines if ln.role})
+    roles = sorted({ln.role for ln in lines if ln.role and ("role", ln.role) in allowed})
     role_labels = dict(LeadRole.choices)
     return {
         "organisations": organisations,
@@ -510,9 +517,8 @@ def _filename(exercise: Exercise, suffix: str) -> str:
 
 
 def _download(body: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    stem, _dot, extension = filename.rpartition(".")
+    return exports.download(stem, extension, body, content_type)
 
 
 @require_GET
@@ -544,19 +550,19 @@ def line_image(request: HttpRequest, pk: int, line_pk: int, fmt: str) -> HttpRes
 
 
 @require_GET
-def points_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def points_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
     exercise = _exercise(request, pk, "historyline.export")
-    return _download(
-        export.points_csv(exercise), "text/csv; charset=utf-8", _filename(exercise, "points.csv")
+    return exports.csv_response(
+        _filename(exercise, "points"), export.points_rows(exercise), header=export.POINTS_HEADER
     )
 
 
 @require_GET
-def moments_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def moments_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
     exercise = _exercise(request, pk, "historyline.export")
     audit.record(request, AuditAction.EXPORTED, exercise, detail="moments.csv")
-    return _download(
-        export.moments_csv(exercise), "text/csv; charset=utf-8", _filename(exercise, "moments.csv")
+    return exports.csv_response(
+        _filename(exercise, "moments"), export.moments_rows(exercise), header=export.MOMENTS_HEADER
     )
 
 

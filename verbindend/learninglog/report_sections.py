@@ -119,6 +119,7 @@ def knowledge_carriers(request: ReportRequest) -> dict[str, Any]:
                     "types": list(row.types),
                     "sole_for": list(row.sole_for),
                     "risk": row.risk_label,
+                    "if_it_leaves": row.leaving_text,
                 }
                 for row in found.carriers
             ],
@@ -127,7 +128,31 @@ def knowledge_carriers(request: ReportRequest) -> dict[str, Any]:
         }
 
 
+def milestones(request: ReportRequest) -> dict[str, Any]:
+    """Changes that reached "anchored" and goals reached in the period: the moments to celebrate."""
+    from verbindend.learninglog.models import Milestone
+
+    found = [
+        m
+        for m in Milestone.objects.filter(network=request.network).order_by("reached_on", "pk")
+        if request.covers(m.reached_on)
+    ]
+    return {
+        "milestones": [
+            {"title": m.title, "reached_on": m.reached_on, "celebrated_in": m.celebrate_in}
+            for m in found
+        ]
+    }
+
+
 SECTIONS = [
+    ReportSection(
+        key="milestones",
+        title=gettext_lazy("Milestones to celebrate"),
+        order=55,
+        template="learninglog/report/milestones.html",
+        build=milestones,
+    ),
     ReportSection(
         key="learning_goals",
         title=gettext_lazy("Learning goals"),

@@ -6,20 +6,20 @@ Objects come through ``policy.fetch``; the method's reading (progression, risk) 
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import policy
+from verbindend.core import exports, policy
 from verbindend.learninglog import carriers, services
 from verbindend.learninglog.forms import (
     CarrierForm,
@@ -34,6 +34,7 @@ from verbindend.learninglog.models import (
     Entry,
     EntryStatus,
     LearningGoal,
+    Milestone,
 )
 from verbindend.method import content
 from verbindend.networks.models import Network
@@ -55,12 +56,6 @@ def _base(request: HttpRequest, network: Network) -> dict[str, Any]:
         "can_change": policy.can(user, "network.change", network),
         "can_see_people": policy.can(user, "people.view", network),
     }
-
-
-def _csv(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # -- the log ------------------------------------------------------------------------------------
@@ -118,47 +113,43 @@ def network(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def entries_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def entries_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     scope = _network(request, slug, "learninglog.export")
     entries = _filtered(scope, FilterForm(request.GET or None, network=scope)).select_related(
         "goal"
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("Date"),
-            _("What do we do differently now?"),
-            _("Status"),
-            _("Learning goal"),
-            _("Levels"),
-            _("Knowledge types"),
-            _("Conditions reached"),
-            *(content.get(key).title for key in CONDITIONS),
-            _("Where it is anchored"),
-            _("Source"),
-        ]
-    )
+    header = [
+        _("Date"),
+        _("What do we do differently now?"),
+        _("Status"),
+        _("Learning goal"),
+        _("Levels"),
+        _("Knowledge types"),
+        _("Conditions reached"),
+        *(content.get(key).title for key in CONDITIONS),
+        _("Where it is anchored"),
+        _("Source"),
+    ]
 
     def titles(keys: list[str]) -> str:
         return "; ".join(content.get(k).title for k in keys if content.exists(k))
 
-    for entry in entries:
-        writer.writerow(
-            [
-                entry.happened_on.isoformat(),
-                carriers.safe_cell(entry.title),
-                entry.get_status_display(),
-                carriers.safe_cell(entry.goal.title) if entry.goal else "",
-                titles(entry.levels),
-                titles(entry.knowledge_types),
-                entry.reached,
-                *(carriers.safe_cell(text) for text in entry.evidence()),
-                titles(entry.anchor_places),
-                carriers.safe_cell(entry.source_label),
-            ]
-        )
-    return _csv(out.getvalue(), f"learning-log-{scope.slug}.csv")
+    rows = (
+        [
+            entry.happened_on.isoformat(),
+            entry.title,
+            entry.get_status_display(),
+            entry.goal.title if entry.goal else "",
+            titles(entry.levels),
+            titles(entry.knowledge_types),
+            entry.reached,
+            *entry.evidence(),
+            titles(entry.anchor_places),
+            entry.source_label,
+        ]
+        for entry in entries
+    )
+    return exports.csv_response(f"learning-log-{scope.slug}", rows, header=header)
 
 
 def _entry_form(request: HttpRequest, scope: Network, entry: Entry | None) -> HttpResponse:
@@ -346,6 +337,23 @@ def goal_revisit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(item)
 
 
+@require_POST
+def celebrate(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: the milestone goes on the agenda of the network's next session."""
+    milestone = policy.fetch(
+        request.user, Milestone.objects.select_related("network"), "sessions.run", pk=pk
+    )
+    step = services.celebrate(milestone=milestone, user=request.user)
+    messages.success(
+        request,
+        _("The milestone is on the agenda of “%(session)s”.") % {"session": step.session.title},
+    )
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("learninglog:network", milestone.network.slug)
+
+
 # -- knowledge carriers -------------------------------------------------------------------------
 
 
@@ -375,11 +383,10 @@ def carriers_svg(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def carriers_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def carriers_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     scope = _network(request, slug, "learninglog.export")
-    return _csv(
-        carriers.csv_text(carriers.for_network(scope)), f"knowledge-carriers-{scope.slug}.csv"
-    )
+    header, rows = carriers.csv_rows(carriers.for_network(scope))
+    return exports.csv_response(f"knowledge-carriers-{scope.slug}", rows, header=header)
 
 
 def _carrier_form(request: HttpRequest, scope: Network, item: Carrier | None) -> HttpResponse:

@@ -42,20 +42,25 @@ class Blueprint:
     ask_organisation: bool = False
 
 
+# Brainstorm questions take several answers per person; everything else one (which a person
+# can change).
+SEVERAL: dict[str, Any] = {"several": True}
+
+
 def _dots(source_offset: int) -> dict[str, Any]:
     """Dot-vote on the contributions of an earlier step (counted back from this one)."""
     return {"source_back": source_offset, "dots": 3}
 
 
 FOCUS_GROUP = (
-    StepSpec("open_answer", "exercise.appreciative.q_trophy"),
-    StepSpec("open_answer", "exercise.appreciative.q_success"),
-    StepSpec("open_answer", "exercise.appreciative.q_difficulties"),
+    StepSpec("open_answer", "exercise.appreciative.q_trophy", options=SEVERAL),
+    StepSpec("open_answer", "exercise.appreciative.q_success", options=SEVERAL),
+    StepSpec("open_answer", "exercise.appreciative.q_difficulties", options=SEVERAL),
     StepSpec("sentence_completion", "exercise.sentence_completion.s1", "stem"),
     StepSpec("sentence_completion", "exercise.sentence_completion.s2", "stem"),
     StepSpec("sentence_completion", "exercise.sentence_completion.s3", "stem"),
     StepSpec("farewell_letter", "exercise.farewell_letter"),
-    StepSpec("open_answer", "exercise.conditions"),
+    StepSpec("open_answer", "exercise.conditions", options=SEVERAL),
     StepSpec("dot_vote", "exercise.conditions", "title", _dots(1), alone_first=False),
 )
 
@@ -79,8 +84,8 @@ BLUEPRINTS: dict[str, Blueprint] = {
             "study",
             _("Networks of a study compare what they learned and what made it possible."),
             (
-                StepSpec("open_answer", "exercise.appreciative.q_success"),
-                StepSpec("open_answer", "exercise.conditions"),
+                StepSpec("open_answer", "exercise.appreciative.q_success", options=SEVERAL),
+                StepSpec("open_answer", "exercise.conditions", options=SEVERAL),
                 StepSpec("dot_vote", "exercise.conditions", "title", _dots(1), alone_first=False),
                 StepSpec("open_answer", "exercise.sentence_completion.q_differently"),
             ),
@@ -98,13 +103,31 @@ BLUEPRINTS: dict[str, Blueprint] = {
             ),
         ),
         Blueprint(
+            "key_figure_interview",
+            _("Key-figure interview (organisation level)"),
+            "network",
+            _(
+                "One key figure of one organisation: what the network means for it, what it "
+                "took home (its learning gain) and how that reaches the organisation."
+            ),
+            (
+                StepSpec("open_answer", "interview.key_figure", alone_first=False),
+                StepSpec("open_answer", "interview.key_figure.q_gain", alone_first=False),
+                StepSpec("open_answer", "interview.key_figure.q_flow", alone_first=False),
+                StepSpec("open_answer", "interview.key_figure.q_culture", alone_first=False),
+                StepSpec("open_answer", "interview.key_figure.q_contribution", alone_first=False),
+                StepSpec("sentence_completion", "exercise.sentence_completion.s1", "stem"),
+            ),
+            ask_organisation=True,
+        ),
+        Blueprint(
             "training",
             _("Training workshop"),
             "network",
             _("From change to learning: what do we do differently, and what made it possible?"),
             (
-                StepSpec("open_answer", "exercise.change_log.q_differently"),
-                StepSpec("open_answer", "exercise.change_log.q_enabled"),
+                StepSpec("open_answer", "exercise.change_log.q_differently", options=SEVERAL),
+                StepSpec("open_answer", "exercise.change_log.q_enabled", options=SEVERAL),
                 StepSpec(
                     "choice",
                     "aid.conditions",
@@ -117,7 +140,7 @@ BLUEPRINTS: dict[str, Blueprint] = {
                     "title",
                     {"items": list(PRINCIPLES), "multiple": True},
                 ),
-                StepSpec("open_answer", "exercise.conditions"),
+                StepSpec("open_answer", "exercise.conditions", options=SEVERAL),
             ),
         ),
         Blueprint(

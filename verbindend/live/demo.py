@@ -81,7 +81,10 @@ def extend_demo(*, network: Any, study: Any) -> None:
                 shared=shared,
             )
         )
-    engine.write_batch(items)
+    # answers go to the current step only: walk the steps as the session did
+    for step in {i.step for i in items}:
+        LiveSession.objects.filter(pk=session.pk).update(current_step_id=step)
+        engine.write_batch([i for i in items if i.step == step])
     conditions = list(steps["exercise.conditions"].contributions.order_by("sequence"))
     time_theme = services.add_theme(session=session, name="Tijd en ruimte")
     trust_theme = services.add_theme(session=session, name="Vertrouwen")

@@ -32,6 +32,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
@@ -44,10 +45,12 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbindend.core import validation
 from verbindend.core.errors import DomainError
+from verbindend.live import kinds, metrics
+from verbindend.live.kinds.base import ascii_int
 from verbindend.live.models import (
     LETTER_MAX,
-    TEXT_MAX,
     Contribution,
     Event,
     LiveSession,
@@ -56,7 +59,6 @@ from verbindend.live.models import (
     Step,
     StepKind,
 )
-from verbindend.method import content
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,10 @@ KEEPALIVE_SECONDS = 15.0
 POLL_SECONDS = 3.0  # screens look in the database when nothing woke them for this long
 GAP_WAIT_SECONDS = 0.3  # an early event waits this long for the ones before it
 PROCESS_ID = f"{socket.gethostname()}-{os.getpid()}"
+# kinds whose check needs a look in the database first (once per step per batch)
+KINDS_WITH_PREPARE = frozenset(
+    k.key for k in kinds.all_kinds() if type(k).prepare is not kinds.Kind.prepare
+)
 
 
 # -- checking a submission (pure: no database) ------------------------------------------------
@@ -93,19 +99,26 @@ class Ack:
 def _clean_text(value: object) -> str:
     if not isinstance(value, str):
         return ""
-    # Control characters (NUL included) cannot be stored everywhere; newlines and tabs stay.
-    return "".join(ch for ch in value if ch in "\n\t" or ch >= " ").strip()
+    # Control characters (NUL included) cannot be stored everywhere; newlines and tabs stay;
+    # bidirectional overrides would make an answer read differently on the wall.
+    return validation.strip_bidi("".join(ch for ch in value if ch in "\n\t" or ch >= " ")).strip()
 
 
 def parse_submission(session: str, token: str, data: Any) -> Submission:
     """A submission from a JSON body, or a DomainError saying what is wrong with it."""
     if not isinstance(data, dict):
         raise DomainError("live.bad_request", _("This answer could not be read."))
+    raw_step = data.get("step")
+    step = ascii_int(raw_step) if type(raw_step) in (int, str) else None
     try:
-        client_id = uuid.UUID(str(data.get("client_id", "")))
-        step = int(data.get("step", ""))
-    except (ValueError, TypeError):
-        raise DomainError("live.bad_request", _("This answer could not be read.")) from None
+        raw_id = data.get("client_id")
+        if not isinstance(raw_id, str) or len(raw_id) > 45:
+            raise ValueError
+        client_id = uuid.UUID(raw_id)
+    except ValueError:
+        client_id = None
+    if step is None or client_id is None:
+        raise DomainError("live.bad_request", _("This answer could not be read."))
     value = data.get("value") or {}
     if not isinstance(value, dict) or len(json.dumps(value)) > 2000:
         raise DomainError("live.bad_request", _("This answer could not be read."))
@@ -131,75 +144,37 @@ def _refuse(code: str, message: Any, status: int = 400) -> DomainError:
 
 
 def _check(
-    item: Submission, session: LiveSession | None, step: Step | None
+    item: Submission, session: LiveSession | None, step: Step | None, prepared: Any = None
 ) -> tuple[str, dict[str, Any]]:
-    """The cleaned text and value of one submission, or a DomainError."""
+    """The cleaned text and value of one submission, or a DomainError (the kind checks it)."""
     if session is None:
         raise _refuse("live.unknown_session", _("This session does not exist."), 404)
     if session.state == State.CLOSED:
         raise _refuse("live.closed", _("This session has ended."), 410)
     if step is None or step.session_id != session.pk:
         raise _refuse("live.unknown_step", _("This question is not part of the session."), 404)
+    if session.state != State.RUNNING or session.current_step_id is None:
+        raise _refuse(
+            "live.not_started", _("The session has not started yet: wait for the first question.")
+        )
+    if step.pk != session.current_step_id:
+        raise _refuse(
+            "live.not_current",
+            _("This question is no longer open. Your screen now shows the current one."),
+            409,
+        )
     if step.locked:
         raise _refuse("live.locked", _("This question is closed; answers are no longer taken."))
-    kind = step.kind
-    text, value = item.text, dict[str, Any]()
-    limit = LETTER_MAX if kind == StepKind.FAREWELL_LETTER else TEXT_MAX
-    if kind in (
-        StepKind.OPEN_ANSWER,
-        StepKind.SENTENCE_COMPLETION,
-        StepKind.FAREWELL_LETTER,
-        StepKind.PRINCIPLE_CARD,
-    ):
-        if not text:
-            raise _refuse("live.empty", _("Write something first."))
-        if len(text) > limit:
-            raise _refuse(
-                "live.too_long",
-                _("Your answer is too long: at most %(n)s characters.") % {"n": limit},
-            )
-    if kind == StepKind.PRINCIPLE_CARD:
-        item_key = str(item.value.get("item", ""))
-        if not item_key.startswith(step.content_key + ".r") or not content.exists(item_key):
-            raise _refuse("live.bad_item", _("Choose one of the card's questions."))
-        value = {"item": item_key}
-    elif kind == StepKind.SCALE:
-        point = item.value.get("scale")
-        if point not in (1, 2, 3, 4, 5, "unknown"):
-            raise _refuse("live.bad_scale", _("Choose a point on the scale."))
-        value, text = {"scale": point}, ""
-    elif kind == StepKind.CHOICE:
-        picked = item.value.get("choices")
-        count = len(step.options.get("items", []))
-        if (
-            not isinstance(picked, list)
-            or not picked
-            or len(set(picked)) != len(picked)
-            or not all(isinstance(p, int) and 0 <= p < count for p in picked)
-            or (len(picked) > 1 and not step.options.get("multiple"))
-        ):
-            raise _refuse("live.bad_choice", _("Choose from the options shown."))
-        value, text = {"choices": sorted(picked)}, ""
-    elif kind == StepKind.DOT_VOTE:
-        dots = item.value.get("dots")
-        most = int(step.options.get("dots", 3))
-        if (
-            not isinstance(dots, list)
-            or not dots
-            or len(dots) > most
-            or not all(isinstance(d, int) for d in dots)
-        ):
-            raise _refuse("live.bad_dots", _("Give between 1 and %(n)s dots.") % {"n": most})
-        value, text = {"dots": dots}, ""
-    elif kind == StepKind.HISTORY_LINE:
-        raise _refuse("live.not_here", _("This step is answered on the history line itself."))
-    return text, value
+    return step.spec.check(step, item.text, item.value, prepared)
 
 
 def write_batch(items: list[Submission]) -> tuple[list[Ack | DomainError], list[dict]]:
     """Write a batch in one transaction; return one outcome per item and the events to publish.
 
-    Runs in the writer's thread (or directly from sync code). Idempotent per client UUID.
+    Runs in the writer's thread (or directly from sync code). Idempotent per client UUID. One
+    voice per person: where the step's kind says a new answer replaces an earlier one of the same
+    person (a scale point, a vote, ...), the earlier row takes the new answer and a new sequence
+    number, so screens replaying the log see the last answer only.
     """
     outcomes: list[Ack | DomainError | None] = [None] * len(items)
     published: dict[int, list[dict]] = defaultdict(list)
@@ -235,14 +210,21 @@ def write_batch(items: list[Submission]) -> tuple[list[Ack | DomainError], list[
                 session__public_id__in=public_ids, client_id__in={i.client_id for i in items}
             ).only("pk", "sequence", "session_id", "client_id")
         }
-        dot_targets = _dot_targets(items, steps)
+        prepared = {
+            step.pk: step.spec.prepare(step)
+            for step in steps.values()
+            if step.kind in KINDS_WITH_PREPARE and any(i.step == step.pk for i in items)
+        }
+        stored_voices = _stored_voices(items, steps, participants, by_id)
         fresh: dict[int, list[tuple[int, Contribution]]] = defaultdict(list)
+        updates: dict[int, list[tuple[int, Contribution]]] = defaultdict(list)
         in_batch: dict[tuple[int, uuid.UUID], int] = {}
-        repeats: list[tuple[int, int]] = []  # (index, index of the first with that client UUID)
+        voice_of_batch: dict[tuple[int, int, str], tuple[int, Contribution]] = {}
+        repeats: list[tuple[int, int, bool]] = []  # (index, index it follows, is a duplicate)
         for index, item in enumerate(items):
             try:
                 session, step, participant, text, value = _resolve(
-                    item, sessions, steps, participants, by_id, dot_targets
+                    item, sessions, steps, participants, by_id, prepared
                 )
             except DomainError as error:
                 outcomes[index] = error
@@ -251,50 +233,93 @@ def write_batch(items: list[Submission]) -> tuple[list[Ack | DomainError], list[
             if key in existing:
                 old = existing[key]
                 outcomes[index] = Ack(old.pk, old.sequence, duplicate=True)
-            elif key in in_batch:
-                repeats.append((index, in_batch[key]))
-            else:
-                in_batch[key] = index
-                fresh[session.pk].append(
-                    (
-                        index,
-                        Contribution(
-                            session=session,
-                            step=step,
-                            participant=participant,
-                            client_id=item.client_id,
-                            text=text,
-                            value=value,
-                            shared=item.shared and step.kind == StepKind.FAREWELL_LETTER,
-                            organisation_name=(
-                                participant.organisation.name if participant.organisation else ""
-                            ),
-                        ),
-                    )
-                )
+                continue
+            if key in in_batch:
+                repeats.append((index, in_batch[key], True))
+                continue
+            in_batch[key] = index
+            voice = step.spec.voice(step, value)
+            vkey = (step.pk, participant.pk, voice or "")
+            if voice is not None and vkey in voice_of_batch:  # twice in one batch: the last counts
+                first, contribution = voice_of_batch[vkey]
+                contribution.text, contribution.value = text, value
+                repeats.append((index, first, False))
+                continue
+            if voice is not None and vkey in stored_voices:
+                contribution = stored_voices[vkey]
+                contribution.text, contribution.value = text, value
+                updates[session.pk].append((index, contribution))
+                voice_of_batch[vkey] = (index, contribution)
+                continue
+            contribution = Contribution(
+                session=session,
+                step=step,
+                participant=participant,
+                client_id=item.client_id,
+                text=text,
+                value=value,
+                shared=item.shared and step.kind == StepKind.FAREWELL_LETTER,
+                organisation_name=(
+                    participant.organisation.name if participant.organisation else ""
+                ),
+            )
+            fresh[session.pk].append((index, contribution))
+            if voice is not None:
+                voice_of_batch[vkey] = (index, contribution)
         for session in sessions.values():
-            entries = fresh.get(session.pk)
-            if not entries:
+            entries = fresh.get(session.pk, [])
+            changed = updates.get(session.pk, [])
+            if not entries and not changed:
                 continue
             base = session.last_sequence
-            for offset, (_index, contribution) in enumerate(entries, start=1):
+            for offset, (_index, contribution) in enumerate([*entries, *changed], start=1):
                 contribution.sequence = base + offset
-            Contribution.objects.bulk_create([c for _i, c in entries])
-            _insert_events(session.pk, [(c.sequence, c.pk) for _i, c in entries])
-            session.last_sequence = base + len(entries)
+            if entries:
+                Contribution.objects.bulk_create([c for _i, c in entries])
+            if changed:
+                Contribution.objects.bulk_update(
+                    [c for _i, c in changed], ["text", "value", "sequence"]
+                )
+            everything = sorted([*entries, *changed], key=lambda e: e[1].sequence)
+            _insert_events(session.pk, [(c.sequence, c.pk) for _i, c in everything])
+            session.last_sequence = base + len(everything)
             LiveSession.objects.filter(pk=session.pk).update(last_sequence=session.last_sequence)
-            for index, contribution in entries:
+            for index, contribution in everything:
                 outcomes[index] = Ack(contribution.pk, contribution.sequence, duplicate=False)
                 published[session.pk].append(contribution_payload(contribution, session))
-    for index, first_index in repeats:  # the same client UUID twice in one batch
-        first = outcomes[first_index]
+    for index, first_index, duplicate in repeats:
+        leader = outcomes[first_index]
         outcomes[index] = (
-            Ack(first.id, first.sequence, duplicate=True) if isinstance(first, Ack) else first
+            Ack(leader.id, leader.sequence, duplicate=duplicate)
+            if isinstance(leader, Ack)
+            else leader
         )
     messages = [
         {"session": pk, "phones": False, "events": events} for pk, events in published.items()
     ]
     return [o for o in outcomes if o is not None], messages
+
+
+def _stored_voices(
+    items: list[Submission],
+    steps: dict[int, Step],
+    participants: dict[str, Participant],
+    by_id: dict[int, Participant],
+) -> dict[tuple[int, int, str], Contribution]:
+    """The answers already stored that a new answer of the same person may replace."""
+    step_ids = {pk for pk, step in steps.items() if step.spec.replaces(step)}
+    if not step_ids:
+        return {}
+    people = {p.pk for p in participants.values()} | set(by_id)
+    found: dict[tuple[int, int, str], Contribution] = {}
+    rows = Contribution.objects.filter(step_id__in=step_ids, participant_id__in=people).only(
+        "pk", "step_id", "participant_id", "text", "value", "sequence", "session_id"
+    )
+    for c in rows.order_by("sequence"):
+        voice = steps[c.step_id].spec.voice(steps[c.step_id], c.value)
+        if voice is not None and c.participant_id is not None:
+            found.setdefault((c.step_id, c.participant_id, voice), c)
+    return found
 
 
 def _insert_events(session_pk: int, rows: list[tuple[int, int]]) -> None:
@@ -326,7 +351,7 @@ def _resolve(
     steps: dict[int, Step],
     participants: dict[str, Participant],
     by_id: dict[int, Participant],
-    dot_targets: dict[int, set[int]],
+    prepared: dict[int, Any],
 ) -> tuple[LiveSession, Step, Participant, str, dict[str, Any]]:
     """Who, where and what of one submission, checked; or a DomainError."""
     session = sessions.get(item.session)
@@ -336,39 +361,17 @@ def _resolve(
     open_session = session is not None and session.state != State.CLOSED
     if open_session and (participant is None or participant.session_id != session.pk):  # type: ignore[union-attr]
         raise _refuse("live.not_joined", _("Join the session with its code first."), 403)
-    text, value = _check(item, session, step)
+    text, value = _check(item, session, step, prepared.get(item.step))
     assert session is not None and step is not None and participant is not None
-    if step.kind == StepKind.DOT_VOTE and not set(value["dots"]) <= dot_targets.get(step.pk, set()):
-        raise _refuse("live.bad_dots", _("Give your dots to answers on the wall."))
     return session, step, participant, text, value
-
-
-def _dot_targets(items: list[Submission], steps: dict[int, Step]) -> dict[int, set[int]]:
-    """For each dot-vote step in the batch, the contributions one may vote on."""
-    targets: dict[int, set[int]] = {}
-    for step in steps.values():
-        if step.kind != StepKind.DOT_VOTE or not any(i.step == step.pk for i in items):
-            continue
-        source = source_step(step)
-        targets[step.pk] = (
-            set(
-                Contribution.objects.filter(
-                    step=source, hidden=False, merged_into__isnull=True
-                ).values_list("pk", flat=True)
-            )
-            if source
-            else set()
-        )
-    return targets
 
 
 def source_step(step: Step) -> Step | None:
     """The earlier step whose contributions a dot-vote step votes on."""
-    back = int(step.options.get("source_back", 1))
-    earlier = list(
-        Step.objects.filter(session_id=step.session_id, order__lt=step.order).order_by("-order")
-    )
-    return earlier[back - 1] if 0 < back <= len(earlier) else None
+    from verbindend.live.kinds.dot_vote import source_step as find
+
+    found: Step | None = find(step)
+    return found
 
 
 def contribution_payload(c: Contribution, session: LiveSession) -> dict[str, Any]:
@@ -511,11 +514,12 @@ class LocalBroker:
 class RedisBroker(LocalBroker):
     """Publishes through Redis so every process's streams wake; one listener per process."""
 
-    CHANNEL = "verbindend:live"
-
     def __init__(self, url: str) -> None:
         super().__init__()
         self.url = url
+        # Pub/sub channels are shared by every database number of a Redis server: the prefix
+        # keeps one instance's live events away from another's.
+        self.channel = f"{settings.REDIS_PREFIX}:live"
         self.listener: asyncio.Task[None] | None = None
         self.client: Any = None
         self.ready: asyncio.Event | None = None
@@ -537,7 +541,7 @@ class RedisBroker(LocalBroker):
         while True:
             try:
                 pubsub = self.client.pubsub()
-                await pubsub.subscribe(self.CHANNEL)
+                await pubsub.subscribe(self.channel)
                 assert self.ready is not None
                 self.ready.set()
                 async for raw in pubsub.listen():
@@ -555,7 +559,7 @@ class RedisBroker(LocalBroker):
 
     async def publish(self, message: dict[str, Any]) -> None:
         await self._ensure()
-        await self.client.publish(self.CHANNEL, json.dumps(message))
+        await self.client.publish(self.channel, json.dumps(message))
 
     def publish_threadsafe(self, message: dict[str, Any]) -> None:
         import redis
@@ -563,7 +567,7 @@ class RedisBroker(LocalBroker):
         if self.sync_client is None:
             self.sync_client = redis.Redis.from_url(self.url)
         try:
-            self.sync_client.publish(self.CHANNEL, json.dumps(message))
+            self.sync_client.publish(self.channel, json.dumps(message))
         except redis.RedisError:
             log.exception("live: could not publish to Redis; screens catch up from the DB")
 
@@ -588,15 +592,26 @@ def publish_threadsafe(message: dict[str, Any]) -> None:
 # -- the writer -------------------------------------------------------------------------------
 
 
+WRITE_RETRY_PAUSES = (0.05, 0.2, 0.5, 1.0)  # a database restart or failover takes a moment
+
+
 def _write_on_own_connection(items: list[Submission]) -> tuple[list[Any], list[dict]]:
-    """write_batch with one retry on a dropped or busy connection (the caller retries later)."""
-    for attempt in range(3):
+    """write_batch, written again on a fresh connection when the database went away or was busy.
+
+    A batch whose commit failed was rolled back, so writing it again is safe; one that committed
+    but lost its answer is found by its client UUIDs and acknowledged as a duplicate. After the
+    last pause the requests get an error and the phones send again from their queue.
+    """
+    for pause in (*WRITE_RETRY_PAUSES, None):
         try:
             return write_batch(items)
         except DatabaseError:
             connection.close()
-            if attempt == 2:
+            if pause is None:
                 raise
+            metrics.WRITE_RETRIES.inc()
+            log.warning("live: writing a batch failed; trying again in %ss", pause)
+            time.sleep(pause)
     raise AssertionError  # unreachable
 
 
@@ -620,9 +635,15 @@ class Writer:
 
     async def submit(self, item: Submission) -> Ack:
         queue = self._ensure()
-        future: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Ack] = loop.create_future()
         queue.put_nowait((item, future))
-        return await future
+        metrics.WRITER_QUEUE.set(queue.qsize())
+        began = loop.time()
+        ack = await future
+        metrics.ACKS.inc()
+        metrics.ACK_SECONDS.observe(loop.time() - began)
+        return ack
 
     async def _run(self) -> None:
         assert self.queue is not None
@@ -633,6 +654,7 @@ class Writer:
                 await asyncio.sleep(BATCH_WINDOW_SECONDS)
             while len(batch) < BATCH_MAX and not queue.empty():
                 batch.append(queue.get_nowait())
+            metrics.WRITER_QUEUE.set(queue.qsize())
             try:
                 outcomes, messages = await loop.run_in_executor(
                     self.executor, _write_on_own_connection, [item for item, _f in batch]
@@ -681,9 +703,11 @@ async def screen_stream(
     database. A screen that nothing woke for a while looks in the database too.
     """
     sub = await broker().subscribe(session_pk, phones=False)
+    presence.changed(session_pk)  # a console that (re)connects learns the phone count at once
     early: dict[int, dict[str, Any]] = {}
     gap_since: float | None = None
     loop = asyncio.get_running_loop()
+    metrics.STREAMS_OPEN.labels("screen").inc()
     try:
         yield b"retry: 1000\n\n"
         for event in await run_sync(load_events, session_pk, last_seen):
@@ -729,6 +753,7 @@ async def screen_stream(
                 quiet = 0.0
                 yield b"".join(chunks)
     finally:
+        metrics.STREAMS_OPEN.labels("screen").dec()
         sub.close()
 
 
@@ -736,6 +761,7 @@ async def phone_stream(session_pk: int, current: dict[str, Any]) -> AsyncIterato
     """A phone's events: the current state first, then state changes only."""
     sub = await broker().subscribe(session_pk, phones=True)
     presence.changed(session_pk)
+    metrics.STREAMS_OPEN.labels("phone").inc()
     try:
         yield b"retry: 2000\n\n" + sse({k: v for k, v in current.items() if k != "seq"})
         while True:
@@ -752,6 +778,7 @@ async def phone_stream(session_pk: int, current: dict[str, Any]) -> AsyncIterato
                 if e.get("type") == "state"
             )
     finally:
+        metrics.STREAMS_OPEN.labels("phone").dec()
         sub.close()
         presence.changed(session_pk)
 

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from verbindend.live.models import CODE_LENGTH, StepKind
-from verbindend.networks.models import Organisation
+from verbindend.live import kinds
+from verbindend.live.models import CODE_LENGTH
+from verbindend.networks.models import Network, Organisation
 
 
 class CodeForm(forms.Form):
@@ -29,18 +30,40 @@ class JoinForm(forms.Form):
         required=False,
         help_text=_("Leave empty to take part anonymously."),
     )
+    network = forms.ModelChoiceField(
+        label=_("Your network"),
+        queryset=Network.objects.none(),
+        required=True,
+    )
     organisation = forms.ModelChoiceField(
         label=_("Your organisation"),
         queryset=Organisation.objects.none(),
         required=False,
     )
 
-    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: Any = None, networks: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if organisations is None:
             del self.fields["organisation"]
         else:
             self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        if networks is None:
+            del self.fields["network"]
+        else:
+            self.fields["network"].queryset = networks  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        network, organisation = data.get("network"), data.get("organisation")
+        if (
+            network is not None
+            and organisation is not None
+            and not network.memberships.filter(organisation=organisation).exists()
+        ):
+            self.add_error("organisation", _("This organisation is not part of that network."))
+        return data
 
 
 class CreateForm(forms.Form):
@@ -53,26 +76,41 @@ class CreateForm(forms.Form):
         return [p.strip() for p in raw.split(",") if p.strip()]
 
 
+def _aids() -> list[tuple[str, str]]:
+    from verbindend.method import aids
+
+    return [("", "—")] + [(f"aid.{n}", aids.node(n).text("title")) for n in aids.names()]
+
+
 class StepForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type"), choices=StepKind.choices)
+    kind = forms.ChoiceField(label=_("Type"), choices=kinds.choices)
     prompt = forms.CharField(
         label=_("Question or instruction"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     options = forms.CharField(
-        label=_("Options (one per line, for a choice)"),
+        label=_("Options (one per line, for a choice or a ranking)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     multiple = forms.BooleanField(label=_("More than one option may be chosen"), required=False)
+    several = forms.BooleanField(
+        label=_("Several answers per person (a brainstorm)"),
+        required=False,
+        help_text=_("Off: each person gives one answer, which they can change."),
+    )
+    aid = forms.ChoiceField(label=_("Visual aid (for a slide)"), required=False, choices=_aids)
 
 
 class EnterForm(forms.Form):
     name = forms.CharField(label=_("Name of the person"), max_length=80, required=False)
     text = forms.CharField(
-        label=_("Their answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Their answer"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from verbindend.live import kinds
+
 if TYPE_CHECKING:
     from verbindend.accounts.models import User
 
@@ -45,6 +47,8 @@ class State(models.TextChoices):
 
 
 class StepKind(models.TextChoices):
+    """Names for the kinds other code refers to; the field's choices come from the registry."""
+
     OPEN_ANSWER = "open_answer", _("Open answer")
     SENTENCE_COMPLETION = "sentence_completion", _("Sentence completion")
     SCALE = "scale", _("Scale")
@@ -55,15 +59,14 @@ class StepKind(models.TextChoices):
     HISTORY_LINE = "history_line", _("History line")
 
 
-TEXT_KINDS = frozenset(
-    {
-        StepKind.OPEN_ANSWER,
-        StepKind.SENTENCE_COMPLETION,
-        StepKind.FAREWELL_LETTER,
-        StepKind.PRINCIPLE_CARD,
-    }
-)
-AGGREGATE_KINDS = frozenset({StepKind.SCALE, StepKind.CHOICE, StepKind.DOT_VOTE})
+# Derived from the step-kind registry (verbindend/live/kinds/): written answers shown as cards,
+# and answers that are counted rather than listed.
+TEXT_KINDS = frozenset(k.key for k in kinds.all_kinds() if k.cards)
+AGGREGATE_KINDS = frozenset(k.key for k in kinds.all_kinds() if k.counted)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return kinds.choices()
 
 
 class LiveSessionQuerySet(models.QuerySet["LiveSession"]):
@@ -145,7 +148,8 @@ class LiveSession(models.Model):
         return self.network or self.study
 
     def join_url(self) -> str:
-        return settings.SITE_URL.rstrip("/") + reverse("live:join") + f"?code={self.join_code}"
+        """The short address people type or scan: the site, then the code."""
+        return settings.SITE_URL.rstrip("/") + "/" + self.join_code
 
 
 class Step(models.Model):
@@ -153,7 +157,7 @@ class Step(models.Model):
 
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveIntegerField(default=0)
-    kind = models.CharField(_("type"), max_length=30, choices=StepKind.choices)
+    kind = models.CharField(_("type"), max_length=30, choices=kind_choices)
     content_key = models.CharField(_("method content"), max_length=120, blank=True)
     prompt = models.TextField(_("prompt"), max_length=1000, blank=True)
     options = models.JSONField(default=dict, blank=True)
@@ -179,6 +183,11 @@ class Step(models.Model):
     def shows_contributions(self) -> bool:
         return self.revealed or not self.alone_first
 
+    @property
+    def spec(self) -> kinds.Kind:
+        """What this step's kind knows: checking, labels, results, partials."""
+        return kinds.get(self.kind)
+
 
 class Participant(models.Model):
     """Someone who joined by code: no account needed, a display name or anonymous."""
@@ -188,6 +197,10 @@ class Participant(models.Model):
     display_name = models.CharField(_("name"), max_length=80, blank=True)
     organisation = models.ForeignKey(
         "networks.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # the network someone comes from, asked in a study's (cross-network) sessions
+    network = models.ForeignKey(
+        "networks.Network", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

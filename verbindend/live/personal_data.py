@@ -38,7 +38,8 @@ def export(subject: DataSubject) -> dict[str, list[dict[str, Any]]]:
             {
                 "session": c.session.title,
                 "prompt": step_prompt(c.step),
-                "text": c.text,
+                # what they answered, readable: a scale point or a vote by its label
+                "text": c.text or c.step.spec.answer_label(c.step, c),
                 "value": c.value,
                 "organisation": c.organisation_name,
                 "at": c.created_at.isoformat(),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from verbindend.core import policy, throttle
 from verbindend.core.errors import DomainError
-from verbindend.live import blueprints, engine, history
+from verbindend.live import blueprints, engine, history, kinds
 from verbindend.live.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -129,7 +129,7 @@ def duplicate_session(*, session: LiveSession, creator: User) -> LiveSession:
 def add_step(
     *, session: LiveSession, kind: str, prompt: str, options: dict[str, Any] | None = None
 ) -> Step:
-    if kind not in StepKind.values:
+    if kind not in {k.key for k in kinds.all_kinds()}:
         raise DomainError("live.bad_kind", _("Choose a step type."))
     last = session.steps.order_by("-order").first()
     step = Step.objects.create(
@@ -138,7 +138,7 @@ def add_step(
         kind=kind,
         prompt=prompt,
         options=options or {},
-        alone_first=kind not in (StepKind.DOT_VOTE,),
+        alone_first=kinds.get(kind).alone_first_default,
     )
     history.ensure_exercise(step)
     return step
@@ -271,21 +271,63 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())[: CODE_LENGTH + 4]
 
 
+def resolve_join_code(request: Any, code: str) -> str | None:
+    """The join box's answer for a live session's code: its join page (which says if it ended)."""
+    code = normalise_code(code)
+    if len(code) != CODE_LENGTH or not set(code) <= set(CODE_ALPHABET):
+        return None
+    if not LiveSession.objects.filter(join_code=code).exists():
+        return None
+    from django.urls import reverse
+
+    return reverse("live:join") + f"?code={code}"
+
+
 def find_by_code(*, code: str, address: str) -> LiveSession:
     """The open session with this code; wrong codes count against the address."""
-    throttle.check("live", address)
     code = normalise_code(code)
+    return throttle.guard("live", address, code, lambda: _open_session_with(code))
+
+
+def _open_session_with(code: str) -> LiveSession:
     session = (
         LiveSession.objects.filter(join_code=code).first()
         if len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
         else None
     )
     if session is None or session.state == State.CLOSED:
-        throttle.fail("live", address)
         if session is not None:
             raise DomainError("live.closed", _("This session has ended; its code no longer works."))
         raise DomainError("live.wrong_code", _("There is no open session with this code."))
     return session
+
+
+def network_choices(session: LiveSession) -> Any:
+    """A study's session asks which of the study's case networks someone comes from."""
+    if session.study_id is None:
+        return None
+    from verbindend.networks.models import Network
+
+    return Network.objects.filter(cases__study_id=session.study_id).distinct().order_by("name")
+
+
+def organisation_choices(session: LiveSession) -> Any:
+    """Organisations to choose from: the network's, or those of the study's case networks."""
+    from verbindend.networks.models import Organisation
+
+    if session.study_id is not None:
+        return (
+            Organisation.objects.filter(memberships__network__cases__study_id=session.study_id)
+            .distinct()
+            .order_by("name")
+        )
+    if session.ask_organisation and session.network_id is not None:
+        return (
+            Organisation.objects.filter(memberships__network_id=session.network_id)
+            .distinct()
+            .order_by("name")
+        )
+    return None
 
 
 def join(
@@ -293,21 +335,48 @@ def join(
     session: LiveSession,
     display_name: str = "",
     organisation: Any = None,
+    network: Any = None,
     user: Any = None,
 ) -> Participant:
     if session.state == State.CLOSED:
         raise DomainError("live.closed", _("This session has ended; its code no longer works."))
+    networks = network_choices(session)
+    if network is not None and (networks is None or not networks.filter(pk=network.pk).exists()):
+        raise DomainError("live.bad_network", _("Choose a network from the list."))
+    scope_network: Any = network or session.network
     if (
         organisation is not None
-        and session.network is not None
-        and not session.network.memberships.filter(organisation=organisation).exists()
+        and scope_network is not None
+        and not scope_network.memberships.filter(organisation=organisation).exists()
     ):
         raise DomainError("live.bad_organisation", _("Choose an organisation from the list."))
+    if user is not None and user.is_authenticated:
+        # the same account joining again (another phone, a cleared browser) is the same person
+        known = session.participants.filter(user=user).order_by("joined_at").first()
+        if known is not None:
+            changed = []
+            if display_name.strip() and display_name.strip()[:80] != known.display_name:
+                known.display_name = display_name.strip()[:80]
+                changed.append("display_name")
+            if organisation is not None and organisation != known.organisation:
+                known.organisation = organisation
+                changed.append("organisation")
+            if changed:
+                known.save(update_fields=changed)
+            return known
     return Participant.objects.create(
         session=session,
         display_name=display_name.strip()[:80],
         organisation=organisation,
+        network=network,
         user=user if user is not None and user.is_authenticated else None,
+    )
+
+
+def participant_for_entry(*, session: LiveSession, name: str) -> Participant:
+    """Someone without a phone, entered by the facilitator (one row per entry)."""
+    return Participant.objects.create(
+        session=session, display_name=name.strip()[:80], entered_by_facilitator=True
     )
 
 
@@ -373,8 +442,12 @@ def merge(*, contribution: Contribution, into: Contribution) -> None:
 
 def add_theme(*, session: LiveSession, name: str) -> Theme:
     name = name.strip()
+    name = " ".join(name.split())
     if not name or len(name) > 120:
         raise DomainError("live.bad_theme", _("A theme needs a name of at most 120 characters."))
+    same = session.themes.filter(name__iexact=name).first()
+    if same is not None:  # the same theme typed twice stays one theme
+        return same
     last = session.themes.order_by("-order").first()
     return Theme.objects.create(session=session, name=name, order=(last.order + 1) if last else 1)
 

@@ -5,16 +5,15 @@ Private letters are counted, never shown: only letters their authors shared carr
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from verbindend.core import disclosure, exports
 from verbindend.live.models import (
-    AGGREGATE_KINDS,
     Contribution,
     LiveSession,
     Step,
@@ -23,15 +22,20 @@ from verbindend.live.models import (
 )
 from verbindend.method import content
 
+# results a reader wants counted although the step is not a chart on the wall
+COUNTED_TOO = frozenset({"word_cloud", "questions"})
+
 
 @dataclass(frozen=True)
 class Item:
     id: int
     text: str
     theme: str
-    tags: tuple[str, ...]
+    tags: tuple[str, ...]  # content keys, for codings; readers get tag_labels
     organisation: str
     merged: int  # how many duplicates were merged into this one
+    tag_labels: tuple[str, ...] = ()
+    network: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,13 @@ class StepSummary:
     items: tuple[Item, ...]
     themes: dict[str, int]
     tags: dict[str, int]
-    counts: dict[str, int]  # aggregates of scale, choice and dot-vote steps
+    counts: dict[str, int]  # counted kinds: human label → count, in the reader's order
     letters: int = 0
     letters_shared: int = 0
+    # cross-network sessions: network name → (label → count); networks below the group
+    # threshold are left out and named in `withheld`
+    by_network: dict[str, dict[str, int]] = field(default_factory=dict)
+    withheld: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,8 @@ class SessionSummary:
     contributions: int
     letters: int
     steps: tuple[StepSummary, ...] = field(default_factory=tuple)
+    networks: dict[str, int] = field(default_factory=dict)  # participants per network
+    min_group: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,41 +84,59 @@ def step_prompt(step: Step, lang: str | None = None) -> str:
 
 
 def option_labels(step: Step, lang: str | None = None) -> list[str]:
-    labels = []
-    for item in step.options.get("items", []):
-        if content.exists(str(item)):
-            node = content.get(str(item))
-            labels.append(node.text("title", lang) if node.has("title") else str(item))
-        else:
-            labels.append(str(item))
-    return labels
+    from verbindend.live.kinds.choice import option_labels as labels
+
+    return labels(step, lang)
 
 
 def aggregate(step: Step, contributions: list[Contribution]) -> dict[str, int]:
-    """Counts only: scale points, chosen options, dots per answer."""
-    counts: Counter[str] = Counter()
-    if step.kind == StepKind.SCALE:
-        for c in contributions:
-            counts[str(c.value.get("scale"))] += 1
-    elif step.kind == StepKind.CHOICE:
-        labels = option_labels(step)
-        for c in contributions:
-            for index in c.value.get("choices", []):
-                if 0 <= index < len(labels):
-                    counts[labels[index]] += 1
-    elif step.kind == StepKind.DOT_VOTE:
-        for c in contributions:
-            for target in c.value.get("dots", []):
-                counts[str(target)] += 1
-    return dict(counts)
+    """Counted kinds: human label → count, in the order the kind gives (scale points in order,
+    options as offered, votes and rankings best first)."""
+    return dict(step.spec.results(step, contributions))
+
+
+def answer_label(step: Step, contribution: Contribution) -> str:
+    return step.spec.answer_label(step, contribution)
+
+
+def tag_label(key: str) -> str:
+    """A tag's name in the reader's language (never its dotted key)."""
+    if content.exists(key):
+        node = content.get(key)
+        for name in ("title", "label", "name"):
+            if node.has(name):
+                return node.text(name)
+    return key.rsplit(".", 1)[-1].replace("_", " ")
 
 
 def session_summary(session: LiveSession) -> SessionSummary:
     steps = list(session.steps.order_by("order", "pk"))
     everything = list(
-        Contribution.objects.filter(session=session).select_related("theme").order_by("sequence")
+        Contribution.objects.filter(session=session)
+        .select_related("theme", "participant__network")
+        .order_by("sequence")
+    )
+    network_of = {
+        c.pk: c.participant.network.name
+        for c in everything
+        if c.participant and c.participant.network
+    }
+    members: dict[str, set[int]] = {}
+    everyone: set[int] = set()
+    for p in session.participants.select_related("network"):
+        everyone.add(p.pk)
+        if p.network is not None:
+            members.setdefault(p.network.name, set()).add(p.pk)
+    people = Counter({name: len(ids) for name, ids in members.items()})
+    # the split by network is a breakdown like any other: the engine decides what may be shown
+    k = disclosure.scope_k(session)
+    shown_networks = disclosure.allowed_groups(
+        {name: frozenset(ids) for name, ids in members.items()},
+        k=k,
+        population=frozenset(everyone),
     )
     merged_counts = Counter(c.merged_into_id for c in everything if c.merged_into_id)
+    credit = disclosure.attributable(session, everything)  # organisations a text may name
     summaries = []
     letters_total = 0
     for step in steps:
@@ -117,13 +145,21 @@ def session_summary(session: LiveSession) -> SessionSummary:
         if step.kind == StepKind.FAREWELL_LETTER:
             letters, shared = len(mine), sum(1 for c in mine if c.shared)
             letters_total += letters
+        spec = step.spec
+        listed = spec.cards
         shown = [
             c
             for c in mine
             if c.merged_into_id is None
             and (step.kind != StepKind.FAREWELL_LETTER or c.shared)
-            and step.kind not in AGGREGATE_KINDS
+            and listed
         ]
+        counted = spec.counted or step.kind in COUNTED_TOO
+        by_network: dict[str, dict[str, int]] = {}
+        if counted and people:
+            for name in sorted(shown_networks):
+                theirs = [c for c in mine if network_of.get(c.pk) == name]
+                by_network[name] = aggregate(step, theirs)
         summaries.append(
             StepSummary(
                 step_id=step.pk,
@@ -134,19 +170,27 @@ def session_summary(session: LiveSession) -> SessionSummary:
                 items=tuple(
                     Item(
                         id=c.pk,
-                        text=c.text,
+                        text=answer_label(step, c),
                         theme=c.theme.name if c.theme else "",
                         tags=tuple(c.tags),
-                        organisation=c.organisation_name,
+                        organisation=c.organisation_name
+                        if c.step_id in credit.get(c.organisation_name, ())
+                        else "",
                         merged=merged_counts.get(c.pk, 0),
+                        tag_labels=tuple(tag_label(t) for t in c.tags),
+                        network=network_of.get(c.pk, "")
+                        if network_of.get(c.pk) in shown_networks
+                        else "",
                     )
                     for c in shown
                 ),
                 themes=dict(Counter(c.theme.name for c in shown if c.theme)),
-                tags=dict(Counter(t for c in shown for t in c.tags)),
-                counts=aggregate(step, mine) if step.kind in AGGREGATE_KINDS else {},
+                tags=dict(Counter(tag_label(t) for c in shown for t in c.tags)),
+                counts=aggregate(step, mine) if counted else {},
                 letters=letters,
                 letters_shared=shared,
+                by_network=by_network,
+                withheld=tuple(sorted(set(people) - shown_networks)) if counted else (),
             )
         )
     return SessionSummary(
@@ -156,6 +200,8 @@ def session_summary(session: LiveSession) -> SessionSummary:
         contributions=sum(s.answers for s in summaries),
         letters=letters_total,
         steps=tuple(summaries),
+        networks={name: n for name, n in sorted(people.items()) if name in shown_networks},
+        min_group=k,
     )
 
 
@@ -174,10 +220,22 @@ def save(*, session: LiveSession, notes: str, user: Any) -> Synthesis:
     return synthesis
 
 
-HEADER = ("step", "prompt", "answer", "theme", "tags", "organisation", "merged_duplicates")
+def header() -> list[str]:
+    return [
+        _("step"),
+        _("question"),
+        _("answer"),
+        _("count"),
+        _("theme"),
+        _("tags"),
+        _("organisation"),
+        _("network"),
+        _("merged duplicates"),
+    ]
 
 
 def rows(summary: SessionSummary) -> list[list[Any]]:
+    """The synthesis as rows: human labels only (option texts, labelled scale points, tag names)."""
     out: list[list[Any]] = []
     for step in summary.steps:
         for item in step.items:
@@ -186,49 +244,33 @@ def rows(summary: SessionSummary) -> list[list[Any]]:
                     step.order,
                     step.prompt,
                     item.text,
+                    "",
                     item.theme,
-                    " ".join(item.tags),
+                    ", ".join(item.tag_labels),
                     item.organisation,
+                    item.network,
                     item.merged,
                 ]
             )
         for label, count in step.counts.items():
-            out.append([step.order, step.prompt, f"{label}: {count}", "", "", "", 0])
+            out.append([step.order, step.prompt, label, count, "", "", "", "", ""])
+        for network, counts in step.by_network.items():
+            for label, count in counts.items():
+                out.append([step.order, step.prompt, label, count, "", "", "", network, ""])
         if step.letters:
-            note = _("%(n)s letters, %(shared)s shared") % {
+            note = ngettext(
+                "%(n)s letter, %(shared)s shared", "%(n)s letters, %(shared)s shared", step.letters
+            ) % {
                 "n": step.letters,
                 "shared": step.letters_shared,
             }
-            out.append([step.order, step.prompt, note, "", "", "", 0])
+            out.append([step.order, step.prompt, note, "", "", "", "", "", ""])
     return out
 
 
-def _safe(value: Any) -> Any:
-    """Keep spreadsheet programs from running formulas typed by participants."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def as_csv(summary: SessionSummary) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    for row in rows(summary):
-        writer.writerow([_safe(v) for v in row])
-    return buffer.getvalue()
+    return exports.csv_text(header(), rows(summary))
 
 
 def as_xlsx(summary: SessionSummary) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "synthesis"
-    sheet.append(list(HEADER))
-    for row in rows(summary):
-        sheet.append([_safe(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.xlsx_bytes([exports.Sheet(_("synthesis"), [header(), *rows(summary)])])

@@ -40,6 +40,7 @@ urlpatterns = [
     path("<int:pk>/wall/frame/", views.wall_frame, name="wall_frame"),
     path("<int:pk>/stream/", views.stream, name="stream"),
     path("<int:pk>/qr.svg", views.qr, name="qr"),
+    path("<int:pk>/qr.png", views.qr, {"fmt": "png"}, name="qr_png"),
     path("<int:pk>/handout/", views.handout, name="handout"),
     path("<int:pk>/synthesis/", views.synthesis_view, name="synthesis"),
     path("<int:pk>/export.<str:fmt>", views.export, name="export"),

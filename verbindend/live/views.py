@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import uuid
 from typing import Any
 
@@ -24,10 +26,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts.models import User
-from verbindend.core import policy, throttle
-from verbindend.core.charts import bar_chart
+from verbindend.core import exports, policy, throttle, validation
 from verbindend.core.errors import DomainError
-from verbindend.live import blueprints, engine, history, services, synthesis
+from verbindend.live import blueprints, engine, history, kinds, services, synthesis
 from verbindend.live.asgi import cookie_name
 from verbindend.live.forms import (
     CodeForm,
@@ -40,7 +41,6 @@ from verbindend.live.forms import (
     ThemeForm,
 )
 from verbindend.live.models import (
-    AGGREGATE_KINDS,
     TEXT_KINDS,
     Contribution,
     LiveSession,
@@ -51,7 +51,7 @@ from verbindend.live.models import (
     Theme,
 )
 from verbindend.method import content
-from verbindend.networks.models import Network, Organisation
+from verbindend.networks.models import Network
 from verbindend.privacy import audit
 from verbindend.privacy.models import AuditAction
 from verbindend.studies.models import Study
@@ -146,13 +146,7 @@ def steps(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "add" and form.is_valid():
             lines = [x.strip() for x in form.cleaned_data["options"].splitlines() if x.strip()]
             kind = form.cleaned_data["kind"]
-            options: dict[str, Any] = {}
-            if kind == StepKind.CHOICE:
-                if len(lines) < 2:
-                    raise DomainError("live.bad_options", _("A choice needs at least two options."))
-                options = {"items": lines[:20], "multiple": form.cleaned_data["multiple"]}
-            elif kind == StepKind.DOT_VOTE:
-                options = {"source_back": 1, "dots": 3}
+            options = kinds.get(kind).options_from_form(form.cleaned_data, lines)
             services.add_step(
                 session=session, kind=kind, prompt=form.cleaned_data["prompt"], options=options
             )
@@ -231,10 +225,13 @@ def console_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def _console_context(session: LiveSession) -> dict[str, Any]:
     step = session.current_step
     contributions = (
-        services.visible_contributions(session).filter(step=step).order_by("-sequence")[:300]
+        list(services.visible_contributions(session).filter(step=step).order_by("-sequence")[:300])
         if step
         else []
     )
+    for c in contributions:  # what the facilitator reads: labels, never stored values or keys
+        c.label = c.step.spec.answer_label(c.step, c)
+        c.tag_labels = [synthesis.tag_label(t) for t in c.tags]
     letters = (
         Contribution.objects.filter(step=step, shared=False).count()
         if step and step.kind == StepKind.FAREWELL_LETTER
@@ -252,28 +249,33 @@ def _console_context(session: LiveSession) -> dict[str, Any]:
         "tags": services.tag_choices(),
         "participants": session.participants.order_by("-joined_at")[:50],
         "participant_count": session.participants.count(),
+        "connected": engine.broker().count(session.pk, phones=True),
+        "kind": step.spec if step else None,
+        "entry": _entry_context(step) if step and session.state == State.RUNNING else None,
         "enter_form": EnterForm(),
         "theme_form": ThemeForm(),
-        "chart": _chart(step) if step and step.kind in AGGREGATE_KINDS else "",
+        "results": _results(step) if step and _has_results(step) else [],
         "text_kinds": TEXT_KINDS,
     }
 
 
-def _chart(step: Step) -> str:
-    counts = synthesis.aggregate(step, list(step.contributions.filter(hidden=False)))
-    if step.kind == StepKind.SCALE:
-        labels = [(str(i), content.get(f"scan.scale.{i}").text("label")) for i in range(1, 6)]
-        labels.append(("unknown", content.get("scan.scale.unknown").text("label")))
-        items = [(label, counts.get(key, 0)) for key, label in labels]
-    elif step.kind == StepKind.DOT_VOTE:
-        texts = dict(
-            Contribution.objects.filter(pk__in=[int(k) for k in counts]).values_list("pk", "text")
-        )
-        ranked = sorted(counts.items(), key=lambda kv: -kv[1])[:10]
-        items = [(texts.get(int(k), "?"), v) for k, v in ranked]
-    else:
-        items = [(label, counts.get(label, 0)) for label in synthesis.option_labels(step)]
-    return bar_chart(synthesis.step_prompt(step)[:80], items, width=640)
+def _has_results(step: Step) -> bool:
+    return step.spec.counted or step.kind in synthesis.COUNTED_TOO
+
+
+def _results(step: Step) -> list[dict[str, Any]]:
+    """Counted results as rows for the bar partial: label, count, and the bar's share."""
+    pairs = list(step.spec.results(step, list(step.contributions.filter(hidden=False))))
+    top = max([n for _l, n in pairs] or [0])
+    return [
+        {
+            "label": label,
+            "count": n,
+            "share": round(100 * n / top) if top else 0,
+            "top": n == top > 0,
+        }
+        for label, n in pairs
+    ]
 
 
 CONTROLS = {
@@ -312,23 +314,66 @@ def control(request: HttpRequest, pk: int) -> HttpResponse:
     if action is None:
         raise DomainError("live.bad_action", _("Unknown action."))
     action(session, request)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)  # the console redraws itself from the event stream
     return redirect("live:console", session.pk)
+
+
+def _entry_context(step: Step) -> dict[str, Any] | None:
+    """The phone's own form for this step, for a facilitator entering someone's answer."""
+    spec = step.spec
+    if not spec.takes_answers or spec.answered_elsewhere:
+        return None
+    return {"template": spec.phone_template, **spec.phone_context(step, None, [])}
 
 
 @require_POST
 def enter(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
+    step = _current(session)
     form = EnterForm(request.POST)
     if not form.is_valid():
         raise DomainError("live.bad_entry", _("Type the answer (at most 5000 characters)."))
-    services.enter_for(
-        session=session,
-        step=_current(session),
-        name=form.cleaned_data["name"],
-        text=form.cleaned_data["text"],
-    )
+    participant = services.participant_for_entry(session=session, name=form.cleaned_data["name"])
+    for item in _submissions(request.POST, session.public_id, step, participant_id=participant.pk):
+        services.submit_now(item)
     messages.success(request, _("The answer was added."))
     return redirect("live:console", session.pk)
+
+
+def _submissions(
+    post: Any, public_id: str, step: Step, *, token: str = "", participant_id: int | None = None
+) -> list[engine.Submission]:
+    """A plain form post (a phone without JavaScript, or the facilitator's entry) as
+    submissions: one per written item, or one with the kind's value."""
+    raw_id = str(post.get("client_id") or uuid.uuid4())
+    data: dict[str, Any] = {
+        "client_id": raw_id,
+        "step": post.get("step") or str(step.pk),
+        "text": post.get("text", ""),
+        "shared": post.get("shared"),
+    }
+    items = [(k[5:], str(v)) for k, v in post.items() if k.startswith("item:") and str(v).strip()]
+    out = []
+    if items:
+        try:
+            base = uuid.UUID(raw_id)
+        except ValueError:
+            raise DomainError("live.bad_request", _("This answer could not be read.")) from None
+        for key, text in items:
+            value: dict[str, Any] = {"item": key}
+            if key.startswith("slot"):
+                value = {"slot": validation.ascii_int(key[4:], default=-1)}
+            item = {**data, "text": text, "value": value, "client_id": str(uuid.uuid5(base, key))}
+            out.append(engine.parse_submission(public_id, token, item))
+    else:
+        data["value"] = step.spec.from_form(post)
+        if "up" in post:
+            data["value"] = {"up": validation.ascii_int(post.get("up"), default=-1)}
+        out.append(engine.parse_submission(public_id, token, data))
+    if participant_id is not None:
+        out = [dataclasses.replace(i, participant_id=participant_id) for i in out]
+    return out
 
 
 @require_POST
@@ -382,29 +427,57 @@ def wall_frame(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _wall_context(request: HttpRequest, session: LiveSession) -> dict[str, Any]:
     step = session.current_step
+    kind = step.spec if step else None
     shown = []
-    if step and step.shows_contributions and step.kind in TEXT_KINDS:
+    if step and kind and kind.cards and step.shows_contributions:
         shown = list(
             services.visible_contributions(session)
             .filter(step=step, hidden=False, merged_into__isnull=True)
             .order_by("-sequence")[:80]
         )
+        for c in shown:
+            c.wall_text = kind.answer_label(step, c)
     history = None
     if step and step.kind == StepKind.HISTORY_LINE:
         history = select_template(["historyline/live_wall.html", "live/history_placeholder.html"])
+    node = content.get(step.content_key) if step and step.content_key else None
+    results = _results(step) if step and _has_results(step) and step.shows_contributions else []
+    if step and step.kind == "word_cloud":
+        for r in results:  # five word sizes by count (a class each: the CSP allows no inline style)
+            r["size"] = 1 + round(4 * r["share"] / 100)
+    theme = request.GET.get("theme", "")
     return {
         "session": session,
         "step": step,
+        "kind": kind,
         "prompt": synthesis.step_prompt(step) if step else "",
-        "node": content.get(step.content_key) if step and step.content_key else None,
+        "node": node,
+        "wall_items": _node_questions(node),
         "shown": shown,
-        "answers": step.contributions.filter(hidden=False).count() if step else 0,
-        "chart": _chart(step) if step and step.kind in AGGREGATE_KINDS and step.revealed else "",
-        "join_url": request.build_absolute_uri(reverse("live:join")) + f"?code={session.join_code}",
-        "join_base": request.build_absolute_uri(reverse("live:join")),
+        "answers": _answer_count(step) if step else 0,
+        "results": results,
+        "join_url": short_url(request, session),
+        "join_base": site_address(request),
+        "join_base_short": site_address(request).split("://", 1)[-1],
         "history_template": history,
         "participant": None,
+        "wall_theme": theme if theme in ("light", "dark") else "dark",
     }
+
+
+def _answer_count(step: Step) -> int:
+    """Answers on the wall's counter: people for one-voice steps, contributions otherwise."""
+    rows = step.contributions.filter(hidden=False)
+    if step.kind == "questions":
+        return rows.exclude(text="").count()
+    return rows.count()
+
+
+def _node_questions(node: Any) -> list[str]:
+    """The sub-questions a principle card or an interview theme shows on the wall."""
+    if node is None or node.kind not in ("principle", "interview_theme"):
+        return []
+    return [child.text("question") for child in node.children() if child.has("question")]
 
 
 async def stream(request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -423,7 +496,7 @@ async def stream(request: HttpRequest, pk: int) -> HttpResponseBase:
     except (Http404, PermissionDenied):
         raise
     raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or "0"
-    last = int(raw) if raw.isdigit() else 0
+    last = validation.ascii_int(raw)
     response = StreamingHttpResponse(
         engine.screen_stream(session_pk, last, _run_sync), content_type="text/event-stream"
     )
@@ -433,15 +506,32 @@ async def stream(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 async def _run_sync(fn: Any, *args: Any) -> Any:
-    return await sync_to_async(fn)(*args)
+    """A stream's database reads run on the live reader thread, never behind page work."""
+    from verbindend.live.asgi import run_read
+
+    return await run_read(fn, *args)
+
+
+def short_url(request: HttpRequest, session: LiveSession) -> str:
+    """`https://site/CODE`: short to type, and what the QR holds."""
+    return request.build_absolute_uri("/" + session.join_code)
+
+
+def site_address(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 @require_GET
-def qr(request: HttpRequest, pk: int) -> HttpResponse:
+def qr(request: HttpRequest, pk: int, fmt: str = "svg") -> HttpResponse:
+    """The join QR as a standalone SVG (with its namespace, so every browser draws it) or PNG."""
     session = _session(request, pk)
-    url = request.build_absolute_uri(reverse("live:join")) + f"?code={session.join_code}"
-    buffer = segno.make(url, error="m").svg_inline(scale=8, dark="#10252d", light="#ffffff")
-    return HttpResponse(buffer, content_type="image/svg+xml")
+    code = segno.make(short_url(request, session), error="m")
+    buffer = io.BytesIO()
+    if fmt == "png":
+        code.save(buffer, kind="png", scale=12, border=2, dark="#10252d", light="#ffffff")
+        return HttpResponse(buffer.getvalue(), content_type="image/png")
+    code.save(buffer, kind="svg", scale=8, border=2, dark="#10252d", light="#ffffff", xmldecl=False)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
 @require_GET
@@ -452,7 +542,8 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
         "live/handout.html",
         {
             "session": session,
-            "join_url": request.build_absolute_uri(reverse("live:join")),
+            "join_url": short_url(request, session),
+            "site": site_address(request),
             "copies": range(4),
         },
     )
@@ -491,18 +582,15 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     session = _session(request, pk, run=False)
     summary = synthesis.session_summary(session)
     name = f"session-{session.pk}-synthesis"
+    body: str | bytes
     if fmt == "csv":
-        response = HttpResponse(synthesis.as_csv(summary), content_type="text/csv; charset=utf-8")
+        body, content_type = synthesis.as_csv(summary), exports.CSV_TYPE
     elif fmt == "xlsx":
-        response = HttpResponse(
-            synthesis.as_xlsx(summary),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        body, content_type = synthesis.as_xlsx(summary), exports.XLSX_TYPE
     else:
         raise Http404
     audit.record(request, AuditAction.EXPORTED, session, detail=f"synthesis.{fmt}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return exports.download(name, fmt, body, content_type)
 
 
 # -- participants (public) --------------------------------------------------------------------
@@ -511,9 +599,11 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
+    """Name (optional) and, when the session asks for it, organisation; a known phone or account
+    goes straight back to its own place."""
     code = (request.POST.get("code") or request.GET.get("code") or "").strip()
     if not code:
-        return render(request, "live/join.html", {"code_form": CodeForm()})
+        return redirect("core:join")
     try:
         session = services.find_by_code(code=code, address=throttle.client_address(request))
     except DomainError as error:
@@ -523,16 +613,19 @@ def join(request: HttpRequest) -> HttpResponse:
             {"code_form": CodeForm(initial={"code": code}), "error": error},
             status=error.status,
         )
-    organisations = (
-        Organisation.objects.filter(memberships__network=session.network).distinct()
-        if session.ask_organisation and session.network
-        else None
-    )
     user = request.user
+    known = _participant(request, session.public_id)
+    if known is None and user.is_authenticated:
+        known = session.participants.filter(user=user).order_by("joined_at").first()
+    if known is not None:
+        return _enter_phone(request, session, known)
+    organisations = services.organisation_choices(session)
+    networks = services.network_choices(session)
     initial_name = user.get_full_name() if user.is_authenticated else ""
     form = JoinForm(
         request.POST if "details" in request.POST else None,
         organisations=organisations,
+        networks=networks,
         initial={"code": session.join_code, "display_name": initial_name},
     )
     if "details" in request.POST and form.is_valid():
@@ -540,20 +633,27 @@ def join(request: HttpRequest) -> HttpResponse:
             session=session,
             display_name=form.cleaned_data["display_name"],
             organisation=form.cleaned_data.get("organisation"),
+            network=form.cleaned_data.get("network"),
             user=user,
         )
-        response = redirect("live:phone", session.public_id)
-        response.set_cookie(
-            cookie_name(session.public_id),
-            participant.token,
-            max_age=COOKIE_AGE,
-            path="/live/",
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-        return response
+        return _enter_phone(request, session, participant)
     return render(request, "live/join.html", {"session": session, "form": form})
+
+
+def _enter_phone(
+    request: HttpRequest, session: LiveSession, participant: Participant
+) -> HttpResponse:
+    response = redirect("live:phone", session.public_id)
+    response.set_cookie(
+        cookie_name(session.public_id),
+        participant.token,
+        max_age=COOKIE_AGE,
+        path="/live/",
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
 
 
 def _participant(request: HttpRequest, public_id: str) -> Participant | None:
@@ -579,32 +679,23 @@ def _phone_context(participant: Participant) -> dict[str, Any]:
     }
     if step is None or session.state != State.RUNNING:
         return context
-    context["prompt"] = synthesis.step_prompt(step)
-    context["node"] = content.get(step.content_key) if step.content_key else None
-    if step.kind == StepKind.PRINCIPLE_CARD and step.content_key:
-        context["items"] = content.get(step.content_key).children("reflection")
-    if step.kind == StepKind.SCALE:
-        context["scale"] = [
-            (i, content.get(f"scan.scale.{i}").text("label")) for i in range(1, 6)
-        ] + [("unknown", content.get("scan.scale.unknown").text("label"))]
-    if step.kind == StepKind.CHOICE:
-        context["choices"] = list(enumerate(synthesis.option_labels(step)))
-    if step.kind == StepKind.DOT_VOTE:
-        source = engine.source_step(step)
-        context["targets"] = (
-            Contribution.objects.filter(step=source, hidden=False, merged_into__isnull=True)
-            .exclude(step__kind=StepKind.FAREWELL_LETTER)
-            .order_by("sequence")[:60]
-            if source
-            else []
-        )
-        context["dots"] = int(step.options.get("dots", 3))
+    spec = step.spec
+    mine = list(
+        Contribution.objects.filter(step=step, participant=participant).order_by("sequence")
+    )
+    context.update(
+        prompt=synthesis.step_prompt(step),
+        node=content.get(step.content_key) if step.content_key else None,
+        kind=spec,
+        mine=mine,
+        answered=len(mine),
+        **spec.phone_context(step, participant, mine),
+    )
     if step.kind == StepKind.HISTORY_LINE:
         context["history_template"] = select_template(
             ["historyline/live_phone.html", "live/history_placeholder.html"]
         )
         context.update(history.phone_context(participant, step))
-    context["answered"] = Contribution.objects.filter(step=step, participant=participant).count()
     return context
 
 
@@ -636,33 +727,15 @@ def phone_answer(request: HttpRequest, public_id: str) -> HttpResponse:
     participant = _participant(request, public_id)
     if participant is None:
         raise Http404
-    post = request.POST
-    data: dict[str, Any] = {
-        "client_id": post.get("client_id"),
-        "step": post.get("step"),
-        "text": post.get("text", ""),
-        "shared": post.get("shared"),
-    }
-    items = [(k[5:], str(v)) for k, v in post.items() if k.startswith("item:") and str(v).strip()]
-    value: dict[str, Any] = {}
-    if "scale" in post:
-        raw = post.get("scale", "")
-        value = {"scale": int(raw) if raw.isdigit() else raw}
-    elif "choices" in post:
-        value = {"choices": [int(x) for x in post.getlist("choices") if x.isdigit()]}
-    elif "dots" in post:
-        value = {"dots": [int(x) for x in post.getlist("dots") if x.isdigit()]}
-    submissions = []
-    if items:
-        base = uuid.UUID(str(post.get("client_id")))
-        for key, text in items:
-            data_item = {**data, "text": text, "value": {"item": key}}
-            data_item["client_id"] = str(uuid.uuid5(base, key))
-            submissions.append(engine.parse_submission(public_id, participant.token, data_item))
-    else:
-        data["value"] = value
-        submissions.append(engine.parse_submission(public_id, participant.token, data))
-    for item in submissions:
+    step = participant.session.current_step
+    raw = str(request.POST.get("step", ""))
+    if step is None or not raw.isascii() or not raw.isdigit() or int(raw) != step.pk:
+        raise DomainError(
+            "live.not_current",
+            _("This question is no longer open. Your screen now shows the current one."),
+            status=409,
+        )
+    for item in _submissions(request.POST, public_id, step, token=participant.token):
         services.submit_now(item)
     messages.success(request, _("Your answer was saved."))
     return redirect("live:phone", public_id)

@@ -93,3 +93,40 @@ SECTIONS = [
         build=build,
     )
 ]
+
+
+def roles(request: ReportRequest) -> dict[str, Any]:
+    """The roles the network described and valued, with who holds them now."""
+    from django.utils import timezone
+
+    from verbindend.networks.models import Role
+
+    today = timezone.localdate()
+    found = []
+    for role in Role.objects.filter(network=request.network).prefetch_related("holders__person"):
+        holders = [
+            {"name": h.person.name, "since": h.since}
+            for h in role.holders.all()
+            if h.until is None or h.until > today
+        ]
+        found.append(
+            {
+                "title": role.title,
+                "description": role.description,
+                "valued_for": role.valued_for,
+                "rotation": role.rotation,
+                "holders": holders,
+            }
+        )
+    return {"roles": found}
+
+
+SECTIONS.append(
+    ReportSection(
+        key="roles",
+        title=_("Roles in the network"),
+        order=75,
+        template="networks/report/roles.html",
+        build=roles,
+    )
+)

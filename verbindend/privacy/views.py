@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import policy
+from verbindend.core import exports, policy
 from verbindend.live.models import Participant
 from verbindend.networks.models import Network, Person
 from verbindend.privacy import audit, rights, services
@@ -75,14 +75,10 @@ def consent_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _download(data: dict[str, Any], fmt: str, name: str) -> HttpResponse:
     if fmt == "json":
-        response = HttpResponse(rights.export_json(data), content_type="application/json")
-    elif fmt == "html":
-        response = HttpResponse(rights.export_html(data), content_type="text/html; charset=utf-8")
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response["Cache-Control"] = "no-store"
-    return response
+        return exports.download(name, fmt, rights.export_json(data), "application/json")
+    if fmt == "html":
+        return exports.download(name, fmt, rights.export_html(data), "text/html; charset=utf-8")
+    raise Http404
 
 
 # -- my data (the person themselves) -----------------------------------------------------------

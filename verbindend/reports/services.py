@@ -71,10 +71,11 @@ def _progress(version: ReportVersion) -> render.Progress:
 
 def run(version_id: int) -> None:
     """Render one waiting version: HTML first, then the PDF; a failure is kept with its message."""
-    claimed = ReportVersion.objects.filter(pk=version_id, status=ReportStatus.WAITING).update(
-        status=ReportStatus.RUNNING, progress=1
-    )
-    if not claimed:  # deleted meanwhile, or another worker has it
+    # RUNNING too: the task is taken up again when its worker died mid-render (core.workers).
+    claimed = ReportVersion.objects.filter(
+        pk=version_id, status__in=[ReportStatus.WAITING, ReportStatus.RUNNING]
+    ).update(status=ReportStatus.RUNNING, progress=1)
+    if not claimed:  # deleted meanwhile, or finished
         return
     version = ReportVersion.objects.select_related("network", "study").get(pk=version_id)
     try:
@@ -82,6 +83,7 @@ def run(version_id: int) -> None:
         _progress(version)(92, "PDF")
         pdf, pages = render.render_pdf(html)
         store(version, html=html, pdf=pdf, pages=pages)
+        announce_ready(version)
     except Exception as error:  # a broken section must not leave the version "rendering"
         log.exception("report version %s failed", version.pk)
         ReportVersion.objects.filter(pk=version.pk).update(
@@ -89,6 +91,21 @@ def run(version_id: int) -> None:
             error=f"{type(error).__name__}: {error}"[:500],
             finished_at=timezone.now(),
         )
+
+
+def announce_ready(version: ReportVersion) -> None:
+    """Whoever asked for the report hears that it is ready."""
+    from verbindend.notices.services import notify
+
+    if version.requested_by is None:
+        return
+    notify(
+        recipients=[version.requested_by],
+        kind="report.ready",
+        title=lambda: _("The report of %(scope)s is ready") % {"scope": version.scope.name},
+        url=version.get_absolute_url(),
+        where=version.scope.name,
+    )
 
 
 def retry(version: ReportVersion) -> ReportVersion:

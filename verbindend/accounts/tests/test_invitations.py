@@ -91,7 +91,7 @@ def test_an_expired_or_used_invitation_says_so(personas: Personas) -> None:
 
 
 def test_an_invitation_is_used_once(personas: Personas) -> None:
-    invitation = invite(personas)
+    invitation = invite(personas, email=personas.outsider.email)
     services.accept_invitation(invitation=invitation, user=personas.outsider)
     with pytest.raises(DomainError) as error:
         services.accept_invitation(invitation=invitation, user=personas.outsider)
@@ -132,14 +132,17 @@ def test_the_nightly_job_forgets_long_expired_invitations(personas: Personas) ->
     old, _recent, used = (
         invite(personas, "old@x.test"),
         invite(personas, "new@x.test"),
-        invite(personas, "used@x.test"),
+        invite(personas, personas.outsider.email),
     )
     services.accept_invitation(invitation=used, user=personas.outsider)
     Invitation.objects.filter(pk__in=[old.pk, used.pk]).update(
         expires_at=timezone.now() - timedelta(days=91)
     )
     assert purge_stale_invitations.call() == 1
-    assert set(Invitation.objects.values_list("email", flat=True)) == {"new@x.test", "used@x.test"}
+    assert set(Invitation.objects.values_list("email", flat=True)) == {
+        "new@x.test",
+        personas.outsider.email,
+    }
 
 
 def test_the_scheduler_knows_the_nightly_job(db: None) -> None:
@@ -149,3 +152,51 @@ def test_the_scheduler_knows_the_nightly_job(db: None) -> None:
 
     names = [job.name for job in scheduler.get_jobs()]
     assert any("purge_stale_invitations" in name for name in names)
+
+
+def test_a_forwarded_link_gives_another_account_nothing(personas: Personas) -> None:
+    invitation = services.invite(
+        email="Coordinator.Two@Noord.test",
+        role="coordinator",
+        invited_by=personas.coordinator,
+        network=personas.network,
+    )
+    url = reverse("accounts:accept", args=[invitation.token])
+    client = Client()
+    client.force_login(personas.outsider)
+    page = client.get(url)
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "This invitation is for someone else" in text and "C" in text
+    assert "Coordinator.Two@Noord.test" not in text  # the address is only hinted at
+    assert client.post(url).status_code == 403
+    assert not NetworkRole.objects.filter(user=personas.outsider, network=personas.network).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None  # still usable by the person it was sent to
+    with pytest.raises(DomainError):
+        services.accept_invitation(invitation=invitation, user=personas.outsider)
+
+
+def test_the_invited_address_accepts_whatever_its_letter_case(personas: Personas) -> None:
+    invitation = services.invite(
+        email=personas.outsider.email.upper(),
+        role="member",
+        invited_by=personas.coordinator,
+        network=personas.network,
+    )
+    client = Client()
+    client.force_login(personas.outsider)
+    assert client.post(reverse("accounts:accept", args=[invitation.token])).status_code == 302
+    assert NetworkRole.objects.filter(user=personas.outsider, network=personas.network).exists()
+    # single use: a second try, even by the same account, is refused
+    assert client.get(reverse("accounts:accept", args=[invitation.token])).status_code == 410
+
+
+def test_the_refusal_page_speaks_dutch(personas: Personas, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.LANGUAGE_CODE = "nl"
+    invitation = invite(personas, email="iemand@noord.test", role="coordinator")
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    client.force_login(personas.outsider)
+    page = client.get(reverse("accounts:accept", args=[invitation.token]))
+    assert page.status_code == 403
+    assert "Deze uitnodiging is voor iemand anders" in page.content.decode()

@@ -161,3 +161,49 @@ def test_password_reset_says_nothing_about_unknown_addresses(db: None, mailoutbo
     response = Client().post(reverse("accounts:password_reset"), {"email": "nobody@x.test"})
     assert response.status_code == 302
     assert mailoutbox == []
+
+
+def test_forty_wrong_passwords_then_the_right_one_stays_locked_out(personas: Personas) -> None:
+    client = Client(REMOTE_ADDR="198.51.100.4")
+    url = reverse("accounts:login")
+    statuses = [
+        client.post(
+            url, {"username": "coordinator@noord.test", "password": f"wrong{n}"}
+        ).status_code
+        for n in range(40)
+    ]
+    assert statuses[0] == 200 and statuses[-1] == 429
+    right = client.post(url, {"username": "coordinator@noord.test", "password": PASSWORD})
+    assert right.status_code == 429 and "_auth_user_id" not in client.session
+    page = right.content.decode()
+    assert "Login paused" in page and "15 minutes" in page and 'lang="en"' in page
+
+
+def test_the_lockout_page_speaks_dutch(personas: Personas) -> None:
+    client = Client(REMOTE_ADDR="198.51.100.5", HTTP_ACCEPT_LANGUAGE="nl")
+    client.cookies["django_language"] = "nl"
+    url = reverse("accounts:login")
+    for n in range(6):
+        response = client.post(url, {"username": "member@noord.test", "password": f"x{n}"})
+    assert response.status_code == 429
+    assert "Inloggen gepauzeerd" in response.content.decode()
+
+
+def test_a_forged_forwarded_for_does_not_reset_the_lockout(personas: Personas) -> None:
+    url = reverse("accounts:login")
+    for n in range(6):
+        Client(REMOTE_ADDR="198.51.100.6", HTTP_X_FORWARDED_FOR=f"10.1.1.{n}").post(
+            url, {"username": "member@noord.test", "password": f"x{n}"}
+        )
+    again = Client(REMOTE_ADDR="198.51.100.6", HTTP_X_FORWARDED_FOR="10.1.1.99").post(
+        url, {"username": "member@noord.test", "password": PASSWORD}
+    )
+    assert again.status_code == 429
+
+
+def test_password_reset_mails_are_limited(personas: Personas, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    url = reverse("accounts:password_reset")
+    statuses = [client.post(url, {"email": "member@noord.test"}).status_code for _ in range(12)]
+    assert statuses[:5] == [302] * 5 and statuses[-1] == 429
+    assert len(mailoutbox) == 5

@@ -23,7 +23,6 @@ from pathlib import PurePosixPath
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -676,6 +675,51 @@ def _found_again(
     return found
 
 
+@dataclass
+class UserMatch:
+    """How one `<User>` of a file is taken over: a team member's account, or a new one."""
+
+    item: UserItem
+    account: User | None
+
+    @property
+    def label(self) -> str:
+        return self.item.name or self.item.ident or str(self.item.guid)
+
+
+def match_users(plan: Plan, study: Study) -> dict[uuid.UUID, UserMatch]:
+    """Users of the file matched only to the study's own team, by email (any letter case).
+
+    Anyone else on the site stays out of reach: a file cannot credit codings to a stranger or
+    make the page show a stranger's name. Unmatched users become new inactive accounts.
+    """
+    team: dict[str, User] = {}
+    for member in User.objects.filter(study_roles__study=study).distinct():
+        for address in (member.email, member.username):
+            if address and "@" in address:
+                team.setdefault(address.strip().casefold(), member)
+    known = ids.by_guid(study, ExchangeKind.USER)
+    imported = {
+        made.pk: made
+        for made in User.objects.filter(
+            pk__in=[int(pk) for pk in known.values() if str(pk).isdigit()],
+            username__startswith="refi-",
+            is_active=False,
+        )
+    }
+    team_by_pk = {member.pk: member for member in team.values()}
+    out: dict[uuid.UUID, UserMatch] = {}
+    for item in plan.users.values():
+        account: User | None = None
+        if item.guid in known and str(known[item.guid]).isdigit():
+            pk = int(known[item.guid])
+            account = team_by_pk.get(pk) or imported.get(pk)
+        if account is None and item.ident:
+            account = team.get(item.ident.strip().casefold())
+        out[item.guid] = UserMatch(item, account)
+    return out
+
+
 class _Writer:
     def __init__(self, plan: Plan, study: Study, user: User | None, report: Report) -> None:
         self.plan = plan
@@ -718,16 +762,11 @@ class _Writer:
         known = ids.by_guid(self.study, ExchangeKind.USER)
         made = matched = 0
         new_pairs = []
+        matches = match_users(self.plan, self.study)
         for item in self.plan.users.values():
-            account = None
-            if item.guid in known:
-                account = User.objects.filter(pk=int(known[item.guid])).first()
-            if account is None and item.ident:
-                account = User.objects.filter(
-                    Q(username__iexact=item.ident) | Q(email__iexact=item.ident)
-                ).first()
-                if account is not None:
-                    new_pairs.append((account.pk, item.guid))
+            account = matches[item.guid].account
+            if account is not None and item.guid not in known:
+                new_pairs.append((account.pk, item.guid))
             if account is not None:
                 matched += 1
             else:

@@ -23,7 +23,7 @@ from verbindend.accounts.models import User
 from verbindend.analysis.refi import export, importer
 from verbindend.analysis.refi.safety import Refused
 from verbindend.analysis.refi.spec import LIMITS
-from verbindend.core import policy
+from verbindend.core import exports, policy
 from verbindend.core.errors import DomainError
 from verbindend.studies.models import Study
 
@@ -49,9 +49,8 @@ async def _async(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
 
 
 def _download(chunks: Iterator[bytes], filename: str, content_type: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_async(chunks), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
+    stem, _dot, extension = filename.rpartition(".")
+    response: StreamingHttpResponse = exports.stream(stem, extension, chunks, content_type)
     return response
 
 
@@ -134,6 +133,7 @@ def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
             "study": study,
             "plan": plan,
             "counts": plan.counts(),
+            "users": list(importer.match_users(plan, study).values()) if plan.ok else [],
             "problems": plan.problems,
             "token": token if plan.ok else "",
             "suffix": suffix,

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from verbindend.analysis import services
 from verbindend.analysis.models import Code, Coding, Memo
 from verbindend.analysis.tests.conftest import TEXT, World
+from verbindend.testing import downloads
 from verbindend.testing.personas import PERSONAS, expected_status
 
 READERS = frozenset({"researcher", "study_observer"})
@@ -362,9 +363,9 @@ def test_matrix_cell_links_to_its_fragments_and_exports(fx: Fixture) -> None:
     assert "<svg" in page
     cell = client.get(link, {"code": str(fx.w.code.uuid), "case": str(fx.w.case.pk)})
     assert "<mark>Één</mark>" in cell.content.decode()
-    csv_text = client.get(
-        reverse("analysis:matrix", args=[fx.w.p.study.slug, "case"]), {"format": "csv"}
-    ).content.decode()
+    csv_text = downloads.text(
+        client.get(reverse("analysis:matrix", args=[fx.w.p.study.slug, "case"]), {"format": "csv"})
+    )
     assert csv_text.splitlines()[0] == "Code,Netwerk Noord"
     assert "Act together,1" in csv_text
     xlsx = client.get(
@@ -378,10 +379,10 @@ def test_matrix_cell_links_to_its_fragments_and_exports(fx: Fixture) -> None:
 def test_exports_keep_formulas_as_text(fx: Fixture) -> None:
     code = services.add_code(study=fx.w.p.study, name='=HYPERLINK("x")')
     services.apply_code(document=fx.w.document, code=code, coder=fx.w.p.researcher, start=0, end=3)
-    text = (
-        researcher(fx)
-        .get(reverse("analysis:frequencies", args=[fx.w.p.study.slug]), {"format": "csv"})
-        .content.decode()
+    text = downloads.text(
+        researcher(fx).get(
+            reverse("analysis:frequencies", args=[fx.w.p.study.slug]), {"format": "csv"}
+        )
     )
     assert "'=HYPERLINK" in text
 

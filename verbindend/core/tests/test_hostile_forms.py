@@ -107,3 +107,17 @@ def test_login_with_hostile_input_is_just_refused(db: None, field: str) -> None:
     response = Client().post(reverse("accounts:login"), data)
     assert response.status_code == 200
     assert b"<script>xxx" not in response.content
+
+
+def test_bidi_controls_never_reach_a_stored_name(personas: Personas) -> None:
+    client = Client()
+    client.force_login(personas.coordinator)
+    response = client.post(
+        reverse("networks:organisation_add", args=["noord"]),
+        {"org-name": "Kring\u202ewinkel\u2066 Oost\u200f", "org-size": "", "org-website": ""},
+    )
+    assert response.status_code in {200, 302}
+    stored = list(
+        Organisation.objects.filter(name__startswith="Kring").values_list("name", flat=True)
+    )
+    assert stored == ["Kringwinkel Oost"], response.content.decode()[-2000:]

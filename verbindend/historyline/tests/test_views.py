@@ -17,6 +17,7 @@ from verbindend.historyline import services
 from verbindend.historyline.models import Exercise, Line, Moment
 from verbindend.historyline.tests.conftest import World
 from verbindend.networks.models import Person
+from verbindend.testing import downloads
 
 
 def client_for(user: object) -> Client:
@@ -378,13 +379,11 @@ def test_csv_exports_are_pseudonymous_and_spreadsheet_safe(world: World) -> None
         line=world.line, on=date(2021, 5, 1), kind="valley", title="=HYPERLINK(1)", story="-1+1"
     )
     client = client_for(world.p.researcher)
-    points = client.get(
-        reverse("historyline:points_csv", args=[world.exercise.pk])
-    ).content.decode()
+    points = downloads.text(client.get(reverse("historyline:points_csv", args=[world.exercise.pk])))
     assert points.splitlines()[:2] == ["pseudonym,date,day,value", "P01,2020-01-01,0,40.0"]
-    moments = client.get(
-        reverse("historyline:moments_csv", args=[world.exercise.pk])
-    ).content.decode()
+    moments = downloads.text(
+        client.get(reverse("historyline:moments_csv", args=[world.exercise.pk]))
+    )
     assert "'=HYPERLINK(1)" in moments and "'-1+1" in moments and "Ann Noord" not in moments
 
 

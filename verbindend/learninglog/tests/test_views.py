@@ -137,6 +137,12 @@ def test_bad_entry_input_is_refused_and_changes_nothing(world: World) -> None:
         {"title": "x", "happened_on": "2025-01-01", "goal": world.far_goal.pk},
         {"title": "x", "happened_on": "2025-01-01", "people": [world.p.other_person.pk]},
         {"title": "x", "happened_on": "2025-01-01", "anchor_places": ["condition.anchored"]},
+        # a member can send these: numbers no database column holds, other digits, no number
+        {"title": "x", "happened_on": "2025-01-01", "organisations": ["99999999999999999999"]},
+        {"title": "x", "happened_on": "2025-01-01", "organisations": ["-99999999999999999999"]},
+        {"title": "x", "happened_on": "2025-01-01", "organisations": ["١٢"]},
+        {"title": "x", "happened_on": "2025-01-01", "people": ["1" * 5000]},
+        {"title": "x", "happened_on": "2025-01-01", "goal": "99999999999999999999"},
     ):
         response = client.post(url, data)
         assert response.status_code == 200, data

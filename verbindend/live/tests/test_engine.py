@@ -135,10 +135,19 @@ def test_any_text_is_stored_as_text_or_refused_cleanly(room: Room, text: str) ->
 
 def test_a_private_letter_never_travels_to_screens(room: Room) -> None:
     letter = room.session.steps.get(kind=StepKind.FAREWELL_LETTER)
+    services.go_to(session=room.session, step=letter)
+    other = services.join(session=room.session, display_name="Bo")
     _o, messages = engine.write_batch(
         [
             sub(room, "Mijn geheime brief", step=letter.pk),
-            sub(room, "Gedeelde brief", step=letter.pk, shared=True),
+            engine.Submission(
+                room.session.public_id,
+                other.token,
+                letter.pk,
+                uuid.uuid4(),
+                "Gedeelde brief",
+                shared=True,
+            ),
         ]
     )
     texts = [e["text"] for e in messages[0]["events"]]
@@ -153,24 +162,38 @@ def test_scale_choice_and_dots_are_checked(room: Room) -> None:
     choice = services.add_step(
         session=room.session, kind="choice", prompt="Wat?", options={"items": ["a", "b"]}
     )
+    services.go_to(session=room.session, step=scale)
     good = [
         sub(room, "", step=scale.pk, value={"scale": 3}),
         sub(room, "", step=scale.pk, value={"scale": "unknown"}),
-        sub(room, "", step=choice.pk, value={"choices": [1]}),
     ]
     bad = [
         sub(room, "", step=scale.pk, value={"scale": 9}),
-        sub(room, "", step=choice.pk, value={"choices": [0, 1]}),
-        sub(room, "", step=choice.pk, value={"choices": [7]}),
+        sub(room, "", step=scale.pk, value={"scale": True}),
+        sub(room, "", step=scale.pk, value={"scale": 3.0}),
+        sub(room, "", step=choice.pk, value={"choices": [1]}),  # not the current step
     ]
     outcomes, _m = engine.write_batch(good + bad)
-    assert all(isinstance(o, engine.Ack) for o in outcomes[:3])
-    assert all(isinstance(o, DomainError) for o in outcomes[3:])
+    assert all(isinstance(o, engine.Ack) for o in outcomes[:2])
+    assert all(isinstance(o, DomainError) for o in outcomes[2:])
+    services.go_to(session=room.session, step=choice)
+    outcomes, _m = engine.write_batch(
+        [
+            sub(room, "", step=choice.pk, value={"choices": [1]}),
+            sub(room, "", step=choice.pk, value={"choices": [0, 1]}),
+            sub(room, "", step=choice.pk, value={"choices": [7]}),
+            sub(room, "", step=choice.pk, value={"choices": [False]}),
+        ]
+    )
+    assert isinstance(outcomes[0], engine.Ack)
+    assert all(isinstance(o, DomainError) for o in outcomes[1:])
 
 
 def test_dots_go_only_to_answers_of_the_source_step(room: Room) -> None:
     conditions, vote = list(room.session.steps.order_by("-order")[:2])[::-1]
+    services.go_to(session=room.session, step=conditions)
     (answer,), _m = engine.write_batch([sub(room, "Tijd", step=conditions.pk)])
+    services.go_to(session=room.session, step=vote)
     (ok, wrong), _m = engine.write_batch(
         [
             sub(room, "", step=vote.pk, value={"dots": [answer.id]}),  # type: ignore[union-attr]

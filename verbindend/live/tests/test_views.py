@@ -6,6 +6,7 @@ import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -377,10 +378,11 @@ def test_a_farewell_letter_is_private_unless_shared(room: Room) -> None:
     services.go_to(session=room.session, step=letter)
     services.set_step_flag(step=letter, flag="revealed", value=True)
     for text, shared in [("GEHEIM-1", False), ("GEHEIM-2", False), ("GEDEELD-3", True)]:
+        writer = services.join(session=room.session, display_name=text[:3])
         services.submit_now(
             engine.Submission(
                 room.session.public_id,
-                room.participant.token,
+                writer.token,
                 letter.pk,
                 uuid.uuid4(),
                 text,
@@ -452,3 +454,97 @@ def test_the_phone_shows_the_facilitators_timer_while_the_session_runs(room: Roo
     assert 'role="timer"' in page
     services.close(session=room.session)
     assert b"phone-timer" not in room.phone().get(step_url).content
+
+
+def test_a_room_keeps_joining_after_some_phones_typed_wrong_codes(room: Room) -> None:
+    """Behind one school address, the right code keeps working once it has worked there."""
+    school = Client(REMOTE_ADDR="10.0.0.20")
+    assert school.post(reverse("live:join"), {"code": room.session.join_code}).status_code == 200
+    for n in range(throttle.FAILURES_ALLOWED + 5):
+        wrong = Client(REMOTE_ADDR="10.0.0.20").post(reverse("live:join"), {"code": f"ZZZZZ{n}"})
+        assert wrong.status_code in {400, 429}
+    for _ in range(5):
+        late = Client(REMOTE_ADDR="10.0.0.20")
+        assert late.post(reverse("live:join"), {"code": room.session.join_code}).status_code == 200
+    # while a new guess from that address is refused without being looked up
+    guess = Client(REMOTE_ADDR="10.0.0.20").post(reverse("live:join"), {"code": "QQQQQQ"})
+    assert guess.status_code == 429
+
+
+def test_one_misread_code_typed_by_a_whole_room_counts_once(room: Room) -> None:
+    for _ in range(throttle.FAILURES_ALLOWED * 3):
+        phone = Client(REMOTE_ADDR="10.0.0.21")
+        assert phone.post(reverse("live:join"), {"code": "ABCDE0"}).status_code == 400
+    fresh = Client(REMOTE_ADDR="10.0.0.21")
+    assert fresh.post(reverse("live:join"), {"code": room.session.join_code}).status_code == 200
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(room: Room) -> None:
+    for n in range(throttle.FAILURES_ALLOWED):
+        client = Client(REMOTE_ADDR="10.0.0.22", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        client.post(reverse("live:join"), {"code": f"YYYYY{n}"})
+    rotated = Client(REMOTE_ADDR="10.0.0.22", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert rotated.post(reverse("live:join"), {"code": "YYYYYY"}).status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_counts_on_its_own(room: Room, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TRUSTED_PROXIES = ["10.9.0.0/24"]
+    for n in range(throttle.FAILURES_ALLOWED):
+        proxied = Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
+        proxied.post(reverse("live:join"), {"code": f"WWWWW{n}"})
+    same = Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7")
+    assert same.post(reverse("live:join"), {"code": "WWWWWW"}).status_code == 429
+    other = Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert other.post(reverse("live:join"), {"code": room.session.join_code}).status_code == 200
+
+
+@pytest.mark.parametrize("after", ["²", "٣", "9" * 5000, "-1", "1e9", "99999999999999999999"])
+def test_a_strange_resume_point_starts_the_stream_from_the_beginning(
+    room: Room, after: str
+) -> None:
+    from asgiref.sync import async_to_sync
+    from django.test import RequestFactory
+
+    from verbindend.live import views
+
+    request = RequestFactory().get(reverse("live:stream", args=[room.session.pk]), {"after": after})
+    facilitator = room.p.facilitator
+
+    async def auser() -> Any:
+        return facilitator
+
+    request.user, request.auser = facilitator, auser
+    response = async_to_sync(views.stream)(request, pk=room.session.pk)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/event-stream"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"scale": "²"},
+        {"scale": "9" * 5000},
+        {"choices": ["٣", "99999999999999999999"]},
+        {"dots": ["¹"]},
+        {"client_id": "not-a-uuid", "item:principle.p1.r1": "Ja"},
+        {"client_id": "", "item:principle.p1.r1": "Ja"},
+    ],
+)
+def test_the_answer_form_without_javascript_refuses_what_no_phone_sends(
+    room: Room, extra: dict[str, object]
+) -> None:
+    url = reverse("live:phone_answer", args=[room.session.public_id])
+    data = {"client_id": str(uuid.uuid4()), "step": room.step.pk, "text": "", **extra}
+    response = room.phone().post(url, data)
+    assert response.status_code in {302, 400}
+    assert not Contribution.objects.filter(session=room.session).exists() or (
+        response.status_code == 302
+    )
+
+
+def test_an_answer_loses_bidirectional_overrides(room: Room) -> None:
+    client_id = str(uuid.uuid4())
+    url = reverse("live:phone_answer", args=[room.session.public_id])
+    data = {"client_id": client_id, "step": room.step.pk, "text": "\u202etxt.exe\u2069 klopt"}
+    assert room.phone().post(url, data).status_code == 302
+    assert Contribution.objects.get(client_id=client_id).text == "txt.exe klopt"

@@ -95,11 +95,40 @@ def test_inline_plaintext(personas: Personas) -> None:
     assert not ines.is_active and not ines.has_usable_password()
 
 
-def test_a_user_with_a_matching_account_is_not_duplicated(personas: Personas) -> None:
-    bram = User.objects.create_user(username="bram", password=None)
-    report = run("inline_plaintext.qde", study=personas.study)
+def _with_ident(ident: str) -> importer.Plan:
+    data, filename = load("inline_plaintext.qde")
+    data = data.replace(b'id="bram"', f'id="{ident}"'.encode())
+    plan = importer.read(io.BytesIO(data), filename)
+    assert plan.ok, plan.problems
+    return plan
+
+
+def test_a_team_member_of_the_study_is_matched_by_email_in_any_case(personas: Personas) -> None:
+    from verbindend.accounts.services import grant_study_role
+
+    bram = User.objects.create_user(
+        username="bram@studie-a.test", email="bram@studie-a.test", password=None
+    )
+    grant_study_role(user=bram, study=personas.study, role="researcher")
+    plan = _with_ident("BRAM@Studie-A.test")
+    report = importer.apply(plan, study=personas.study, user=personas.researcher)
     assert report.created["users"] == 1 and report.found["users"] == 1
     assert Coding.objects.filter(study=personas.study, coder=bram).count() == 2
+
+
+def test_an_account_outside_the_team_is_never_credited(personas: Personas) -> None:
+    stranger = User.objects.create_user(
+        username="bram", email="bram@elders.test", first_name="Bram", last_name="Vreemde"
+    )
+    for ident in ("bram", "BRAM@elders.test", personas.other_researcher.email):
+        plan = _with_ident(ident)
+        matches = importer.match_users(plan, personas.study)
+        assert all(m.account is None for m in matches.values()), ident
+    report = importer.apply(_with_ident("bram@elders.test"), study=personas.study)
+    assert report.found.get("users", 0) == 0 and report.created["users"] == 2
+    assert not Coding.objects.filter(coder__in=[stranger, personas.other_researcher]).exists()
+    made = User.objects.get(first_name="Bram Tweede")
+    assert not made.is_active and made.username.startswith("refi-")
 
 
 def test_sources_folder(personas: Personas) -> None:

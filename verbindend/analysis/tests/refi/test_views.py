@@ -231,3 +231,27 @@ def test_an_unconfirmed_upload_is_deleted_after_a_day(coded: Coded) -> None:
         {"file": SimpleUploadedFile("x.qde", INLINE)},
     )
     assert not default_storage.exists(name)
+
+
+def test_the_preview_says_who_matches_the_team_and_who_becomes_new(coded: Coded) -> None:
+    from verbindend.accounts.models import User
+
+    User.objects.create_user(
+        username="stranger@elders.test",
+        email="stranger@elders.test",
+        first_name="Sietske",
+        last_name="Vreemd",
+    )
+    own = coded.w.p.researcher
+    data = INLINE.replace(b'id="bram"', f'id="{own.email.upper()}"'.encode()).replace(
+        b'name="Ines Onderzoeker"', b'name="Ines Onderzoeker" id="stranger@elders.test"'
+    )
+    preview = researcher(coded).post(
+        reverse("analysis:import_preview", args=[coded.w.p.study.slug]),
+        {"file": SimpleUploadedFile("people.qde", data)},
+    )
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Sietske" not in html and "Vreemd" not in html  # a stranger's name never shows
+    assert "Ines Onderzoeker" in html and "a new inactive account" in html
+    assert "of this study&#x27;s team" in html or "of this study's team" in html

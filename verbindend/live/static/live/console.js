@@ -47,8 +47,13 @@ async function refreshAll() {
   const fresh = doc.getElementById("console");
   if (!fresh) return;
   const connected = document.getElementById("connected").textContent;
+  const open = [...root.querySelectorAll("details[open]")].length;
+  if (open) {
+    setTimeout(refreshAll, 2000); // do not pull a form away from under the facilitator
+    return;
+  }
   root.replaceChildren(...fresh.childNodes);
-  document.getElementById("connected").textContent = connected;
+  if (processes.size) document.getElementById("connected").textContent = connected;
   if (window.htmx) window.htmx.process(root);
 }
 
@@ -74,6 +79,43 @@ source.onmessage = (message) => {
   schedule();
 };
 
+// The run controls post in the background: the page never reloads (which would lose the
+// count of connected phones); the state event that follows redraws the console.
+root.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-control]");
+  if (!form) return;
+  event.preventDefault();
+  if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+  const body = new FormData(form);
+  if (event.submitter && event.submitter.name) body.set(event.submitter.name, event.submitter.value);
+  for (const button of form.querySelectorAll("button")) button.disabled = true;
+  let response = null;
+  try {
+    response = await fetch(form.getAttribute("action"), {
+      method: "POST",
+      headers: { "X-CSRFToken": csrf(), "X-Requested-With": "fetch" },
+      body,
+      credentials: "same-origin",
+    });
+  } catch {
+    response = null;
+  }
+  for (const button of form.querySelectorAll("button")) button.disabled = false;
+  if (!response || !response.ok) {
+    const box = document.getElementById("control-error");
+    let message = box.dataset.fallback;
+    if (response) {
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const found = doc.querySelector(".error-box p, [role=alert] p");
+      if (found) message = found.textContent;
+    }
+    box.textContent = message;
+    box.hidden = false;
+    return;
+  }
+  refreshAll();
+});
+
 root.addEventListener("dragstart", (event) => {
   const item = event.target.closest(".contribution");
   if (item) event.dataTransfer.setData("text/plain", item.dataset.id);
@@ -94,4 +136,10 @@ root.addEventListener("drop", async (event) => {
     credentials: "same-origin",
   });
   refresh();
+});
+
+// A theme added: clear the field for the next one.
+document.body.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.target.closest && event.target.closest("form[data-theme-form]");
+  if (form && event.detail.successful) form.reset();
 });

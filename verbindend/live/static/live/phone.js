@@ -4,6 +4,7 @@ const root = document.getElementById("phone");
 const status = document.getElementById("status");
 const QUEUE_KEY = `vblive:${root.dataset.session}:queue`;
 let flushing = false;
+let refreshAfter = false;
 let delay = 1000;
 
 function uuid4() {
@@ -58,6 +59,10 @@ async function flush() {
         saveQueue(items);
         delay = 1000;
         say(T.saved, "ok");
+        if (!items.length && refreshAfter) {
+          refreshAfter = false;
+          refreshStep(); // the list of questions and one's own votes
+        }
         continue;
       }
       if (response && response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
@@ -71,6 +76,7 @@ async function flush() {
         items = queue().filter((x) => x.client_id !== item.client_id);
         saveQueue(items);
         say(message, "error");
+        if (response.status === 409) refreshStep(); // the question moved on: show the current one
         continue;
       }
       say(T.waiting, "warn");
@@ -83,38 +89,57 @@ async function flush() {
   }
 }
 
-function collect(form) {
-  const kind = form.dataset.kind;
+// What to send is read from the form's fields, never from a list of step kinds: written items
+// (data-item), ranks, a scale point, chosen options or dots, an upvote, or plain text.
+function collect(form, submitter) {
   const step = Number(form.elements.step.value);
-  const data = new FormData(form);
-  if (kind === "principle_card") {
-    return [...form.querySelectorAll("textarea")]
+  const base = { client_id: uuid4(), step };
+  if (submitter && submitter.name === "up") return [{ ...base, value: { up: Number(submitter.value) } }];
+  const items = [...form.querySelectorAll("[data-item]")];
+  if (items.length) {
+    return items
       .filter((t) => t.value.trim())
-      .map((t) => ({ client_id: uuid4(), step, text: t.value, value: { item: t.name.slice(5) } }));
+      .map((t) => {
+        const key = t.name.slice(5);
+        const value = t.dataset.item === "slot" ? { slot: Number(key.slice(4)) } : { item: key };
+        return { client_id: uuid4(), step, text: t.value, value };
+      });
   }
-  if (kind === "scale") {
+  const ranks = [...form.querySelectorAll("select[data-rank]")];
+  if (ranks.length) {
+    const order = ranks
+      .map((s) => [Number(s.value), Number(s.name.slice(5))])
+      .sort((a, b) => a[0] - b[0])
+      .map((x) => x[1]);
+    return [{ ...base, value: { order } }];
+  }
+  const data = new FormData(form);
+  if (form.querySelector("[name=scale]")) {
     const v = data.get("scale");
-    return v === null ? [] : [{ client_id: uuid4(), step, value: { scale: v === "unknown" ? v : Number(v) } }];
+    return v === null ? [] : [{ ...base, value: { scale: v === "unknown" ? v : Number(v) } }];
   }
-  if (kind === "choice") {
-    const picked = data.getAll("choices").map(Number);
-    return picked.length ? [{ client_id: uuid4(), step, value: { choices: picked } }] : [];
+  for (const name of ["choices", "dots"]) {
+    if (form.querySelector(`[name=${name}]`)) {
+      const picked = data.getAll(name).map(Number);
+      return picked.length ? [{ ...base, value: { [name]: picked } }] : [];
+    }
   }
-  if (kind === "dot_vote") {
-    const dots = data.getAll("dots").map(Number);
-    return dots.length ? [{ client_id: uuid4(), step, value: { dots } }] : [];
-  }
-  return [{ client_id: uuid4(), step, text: data.get("text") || "", shared: data.get("shared") === "1" }];
+  const text = data.get("text") || "";
+  return text.trim() ? [{ ...base, text, shared: data.get("shared") === "1" }] : [];
 }
 
 root.addEventListener("submit", (event) => {
   const form = event.target.closest("form.answer");
   if (!form) return;
   event.preventDefault();
-  const items = collect(form);
+  const items = collect(form, event.submitter);
   if (!items.length) return;
   saveQueue([...queue(), ...items]);
-  form.reset();
+  // A written answer that may be followed by more is cleared; a choice stays, so the person
+  // sees what they sent (and can change it).
+  if (document.getElementById("step").dataset.several) form.reset();
+  else if (form.querySelector("[name=up]")) form.elements.text.value = "";
+  refreshAfter = Boolean(form.querySelector("[name=up]"));
   say(T.sending);
   flush();
 });
@@ -137,7 +162,10 @@ async function refreshStep() {
   const old = document.getElementById("step");
   if (fresh && old) {
     if (fresh.dataset.step === old.dataset.step) keepWork(old, fresh);
-    else await saveDrawings(old);
+    else {
+      await saveDrawings(old);
+      if (status.className.indexOf("error") === -1) say(""); // "Sent ✓" belonged to the last step
+    }
     old.replaceWith(fresh);
     current = fresh.dataset.step;
   }

@@ -31,16 +31,18 @@ function schedule() {
   pending = setTimeout(refresh, wait);
 }
 
+// A written answer appears at once; a changed one (one voice per person) changes in place.
+// Counted results (and anything hidden until revealed) come back from the server instead.
 function add(event) {
   const f = frame();
   if (String(event.step) !== f.dataset.step) return;
-  const count = document.getElementById("count");
-  if (count) count.textContent = String(Number(count.textContent) + 1);
   const cards = document.getElementById("cards");
-  if (!f.dataset.shows || !cards || event.text === null || event.hidden) {
-    if (f.dataset.shows && !["open_answer", "sentence_completion", "farewell_letter", "principle_card"].includes(event.kind)) schedule();
+  if (!f.dataset.cards || !f.dataset.shows || !cards) {
+    schedule();
     return;
   }
+  if (event.text === null || event.hidden) return;
+  const known = cards.querySelector(`li[data-id="${CSS.escape(String(event.id))}"]`);
   const li = document.createElement("li");
   li.dataset.id = event.id;
   li.textContent = event.text;
@@ -50,6 +52,12 @@ function add(event) {
     who.textContent = event.name;
     li.append(who);
   }
+  if (known) {
+    known.replaceWith(li);
+    return;
+  }
+  const count = document.getElementById("count");
+  if (count) count.textContent = String(Number(count.textContent) + 1);
   cards.prepend(li);
 }
 
