@@ -4,6 +4,7 @@ draft and the researcher resolves it; glossary and literature at phone and deskt
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
@@ -103,3 +104,47 @@ def test_glossary_and_literature_read_well_on_a_phone_and_a_desktop(
         assert width <= 360, f"the {name} page is {width}px wide on a phone"
         shot(phone, f"{name}-phone")
     phone.context.close()
+
+
+def test_two_codes_become_a_focus_group_whose_answers_return_as_study_material(
+    app: App, page: Page, browser: Browser
+) -> None:
+    from e2e.test_live import join
+
+    log_in(page, app, "researcher@verbindend.demo")
+    page.goto(app.base_url + "/research/verbindend-leren-gent/focus-group/")
+    boxes = page.locator("input[name=codes]")
+    assert boxes.count() >= 2
+    first = page.locator(f"label[for={boxes.nth(0).get_attribute('id')}]").inner_text()
+    second = page.locator(f"label[for={boxes.nth(1).get_attribute('id')}]").inner_text()
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    assert_accessible(page, context="from analysis to focus group")
+    page.get_by_role("button", name="Make the focus group").click()
+    page.wait_for_url(re.compile(r".*/live/\d+/$"))
+    console_url = page.url
+    code = page.locator("[data-testid=join-code]").inner_text().strip()
+
+    phone, errors = join(browser, app, code, "Sam")
+    page.click("button[value=start]")
+    expect(phone.locator("#step")).to_contain_text(first.split(" (")[0])
+    phone.locator("textarea[name=text]").fill("Bij ons gebeurt dat op het kernteam.")
+    phone.click("form.answer button[type=submit]")
+    expect(phone.locator("#status")).to_have_class(re.compile("ok"))
+    page.reload()
+    page.click("button[value=next]")
+    expect(phone.locator("#step")).to_contain_text(second.split(" (")[0])
+    phone.locator("textarea[name=text]").fill("Vertrouwen groeit door samen te doen.")
+    phone.click("form.answer button[type=submit]")
+    expect(phone.locator("#status")).to_have_class(re.compile("ok"))
+    assert not errors, errors
+    phone.context.close()
+
+    page.goto(console_url + "synthesis/")
+    page.get_by_role("button", name="Save the synthesis").click()
+    page.goto(app.base_url + STUDY + "material/")
+    material = page.locator("main")
+    expect(material).to_contain_text("Focus group:")
+    page.get_by_role("link", name=re.compile("Focus group:")).first.click()
+    expect(page.locator("main")).to_contain_text("Bij ons gebeurt dat op het kernteam.")
+    expect(page.locator("main")).to_contain_text("Vertrouwen groeit door samen te doen.")

@@ -72,8 +72,26 @@ def extend_demo(*, network: Any, study: Any) -> None:
             )
             if by is not None:
                 services.agree(term=term, by=by)
+        from verbindend.analysis.models import Code
+
+        for linked in Term.objects.filter(study=study).exclude(method_key=""):
+            codes = list(Code.objects.filter(study=study, method_key=linked.method_key))
+            if codes:
+                services.link_term(term=linked, codes=codes, memos=[])
     if not Reference.objects.filter(study=study).exists():
         services.import_references(study=study, data=LITERATURE.encode(), fmt="bibtex")
+        from verbindend.analysis.models import Code
+
+        governance = Reference.objects.filter(study=study, key="provan2008").first()
+        trust = Code.objects.filter(study=study, name__startswith="Vertrouwen").first()
+        if governance is not None and trust is not None:
+            services.update_reference(
+                reference=governance,
+                notes="Bruikbaar om de bestuursvorm van de casussen te benoemen.",
+                tags=list(governance.tags),
+                codes=[trust],
+                memos=[],
+            )
     if not Comment.objects.filter(study=study).exists():
         thread = services.post_comment(
             study=study,

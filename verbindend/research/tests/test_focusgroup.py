@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from verbindend.accounts.models import User
 from verbindend.analysis.models import Code, Coding
 from verbindend.core.errors import DomainError
 from verbindend.live.models import LiveSession
@@ -31,7 +32,7 @@ def _transcript(personas: Personas, person: Person, text: str) -> Document:
     )
 
 
-def _code(document: Document, code: Code, words: str, coder: object) -> None:
+def _code(document: Document, code: Code, words: str, coder: User) -> None:
     start = document.text.index(words)
     Coding.objects.create(
         study=document.study,
