@@ -1,4 +1,4 @@
-"""A fuzzing crawler: every page, form and parameter the demo personas can reach, sent hostile values.
+"""A fuzzing crawler: every page, form and parameter the demo personas reach, sent hostile values.
 
 1. Each persona (the demo's logins, and nobody) crawls the site from its home page, following links
    and collecting every form and every URL with a query string.
@@ -27,7 +27,7 @@ import threading
 import time
 import zipfile
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
@@ -159,8 +159,8 @@ class Result:
         if ".csv" in disposition:
             self.exports.add(path)
             text = body.decode("utf-8-sig", "replace")
-            for row in csv.reader(io.StringIO(text)):
-                for cell in row:
+            for line in csv.reader(io.StringIO(text)):
+                for cell in line:
                     if cell.startswith(FORMULA_STARTS) and not _number(cell):
                         self.unsafe_cells.append(f"{path}: {cell[:40]!r}")
         elif ".xlsx" in disposition:
@@ -169,12 +169,13 @@ class Result:
 
             book = load_workbook(io.BytesIO(body))
             for sheet in book.worksheets:
-                for row in sheet.iter_rows():
-                    for cell in row:
-                        if cell.data_type == "f" or (
-                            isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS)
+                for cells in sheet.iter_rows():
+                    for item in cells:
+                        value = item.value
+                        if item.data_type == "f" or (
+                            isinstance(value, str) and value.startswith(FORMULA_STARTS)
                         ):
-                            self.unsafe_cells.append(f"{path}: {str(cell.value)[:40]!r}")
+                            self.unsafe_cells.append(f"{path}: {str(value)[:40]!r}")
             with zipfile.ZipFile(io.BytesIO(body)) as archive:
                 for name in archive.namelist():
                     if name.startswith("xl/worksheets/") and b"<f>" in archive.read(name):
@@ -322,7 +323,7 @@ def crawl(persona: str, sender: Sender, result: Result, *, pages: int, origin: s
 
 def _values(data: Any, target: Target) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:
     values: list[tuple[str, Any]] = []
-    files: list[tuple[str, Any]] = []
+    files: list[Any] = []
     for f in target.fields:
         if f.name == "csrfmiddlewaretoken":
             values.append((f.name, f.value))
@@ -439,7 +440,7 @@ def make_names_hostile() -> None:
                     setattr(obj, name, (starts[n % len(starts)] + current)[:limit])
             try:
                 obj.save(update_fields=fields)
-            except Exception:  # a unique name, a check: keep the original
+            except Exception:  # noqa: S112 — a unique name, a check: keep the original
                 continue
 
 
@@ -458,7 +459,9 @@ class DjangoSender:
 
     @staticmethod
     def _answer(response: Any) -> Answer:
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        from verbindend.testing.downloads import body as read_body
+
+        body = read_body(response)
         return Answer(response.status_code, {k.lower(): v for k, v in response.items()}, body)
 
     def get(self, path: str, params: list[tuple[str, str]] | None = None) -> Answer:
@@ -467,7 +470,7 @@ class DjangoSender:
             self.client.get(path + (("&" if "?" in path else "?") + query if query else ""))
         )
 
-    def post(self, path: str, data: list[tuple[str, Any]], files: list[tuple[str, Any]]) -> Answer:
+    def post(self, path: str, data: list[tuple[str, Any]], files: list[Any]) -> Answer:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         payload: dict[str, list[Any]] = {}
@@ -504,9 +507,9 @@ class HttpSender:
         )
 
     def get(self, path: str, params: list[tuple[str, str]] | None = None) -> Answer:
-        return self._answer(self.http.get(path, params=params or None))
+        return self._answer(self.http.get(path, params=params or None))  # type: ignore[arg-type]
 
-    def post(self, path: str, data: list[tuple[str, Any]], files: list[tuple[str, Any]]) -> Answer:
+    def post(self, path: str, data: list[tuple[str, Any]], files: list[Any]) -> Answer:
         token = self.http.cookies.get("csrftoken", "")
         data = [(k, token if k == "csrfmiddlewaretoken" else v) for k, v in data]
         encoded = [(k, str(v).encode("utf-8", "surrogatepass")) for k, v in data]
