@@ -23,7 +23,8 @@ def main(argv: list[str]) -> int:
     if not argv:
         print("usage: python -m bench all|" + "|".join(available()))
         return 2
-    names = available() if argv[0] == "all" else argv
+    # `make bench-live-many` runs bench/live_many.py
+    names = available() if argv[0] == "all" else [n.replace("-", "_") for n in argv]
     unknown = [n for n in names if n not in available()]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(available())}")

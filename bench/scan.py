@@ -76,6 +76,7 @@ def seed() -> tuple[str, str, str, int]:
                 lead_role=rng.choice(["trekker", "follower"]),
                 engagement=rng.choice(["professional", "volunteer"]),
                 tenure=rng.choice(["newcomer", "long_standing"]),
+                verified=True,
             )
             for i in range(RESPONDENTS)
         )

@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -178,3 +179,51 @@ def log_in(page: Page, app: App, email: str, password: str = "verbindend-demo") 
     page.fill("input[name=password]", password)
     page.click("form.stacked button[type=submit]")
     page.wait_for_url("**/overview/")
+
+
+# -- our own PostgreSQL and Redis, for the fault and proxy tests ------------------------------
+
+
+@pytest.fixture(scope="session")
+def own_postgres() -> Iterator[Any]:
+    """A PostgreSQL cluster of the test's own, with a migrated template database."""
+    from bench._instances import OwnPostgres, Unavailable
+    from e2e.services import manage
+    from e2e.services import missing as unavailable
+
+    pg = OwnPostgres()
+    try:
+        pg.init()
+    except Unavailable as error:
+        unavailable(str(error))
+    try:
+        pg.sql("CREATE DATABASE verbindend_template")
+        manage(pg.url("verbindend_template"), "migrate", "--noinput", "-v", "0")
+        yield pg
+    finally:
+        pg.destroy()
+
+
+@pytest.fixture
+def own_database(own_postgres: Any, request: pytest.FixtureRequest) -> str:
+    """A fresh migrated database in our own cluster, copied from the template."""
+    name = "t_" + "".join(ch for ch in request.node.name.lower() if ch.isalnum())[:40]
+    own_postgres.sql(f'DROP DATABASE IF EXISTS "{name}"')
+    own_postgres.sql(f'CREATE DATABASE "{name}" TEMPLATE verbindend_template')
+    return str(own_postgres.url(name))
+
+
+@pytest.fixture
+def own_redis() -> Iterator[Any]:
+    from bench._instances import OwnRedis, Unavailable
+    from e2e.services import missing as unavailable
+
+    redis = OwnRedis()
+    try:
+        redis.start()
+    except Unavailable as error:
+        unavailable(str(error))
+    try:
+        yield redis
+    finally:
+        redis.stop()

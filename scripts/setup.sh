@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up: a Python >= 3.12 virtualenv in .venv with the locked packages, the npm
-# packages, Debian's Chromium (when run as root) and the compiled translation catalogues.
+# packages, Debian's Chromium and nginx (when run as root) and the compiled translation catalogues.
 # Every make target runs this first; a second run only checks and returns.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +62,14 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   say "installing Debian's chromium for the browser tests"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# 3b. nginx for the production-path test (e2e/test_production.py), from Debian's packages.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && [ "$(id -u)" = 0 ] \
+    && command -v apt-get >/dev/null 2>&1; then
+  say "installing Debian's nginx for the production-path test"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
 fi
 
 # 4. Compiled translation catalogues (babel compiles them; no system gettext needed).

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "crontask",
     "verbindend.core",
     "verbindend.accounts",
+    "verbindend.notices",
     "verbindend.networks",
     "verbindend.studies",
     "verbindend.privacy",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "verbindend.learninglog",
     "verbindend.analysis",
     "verbindend.reports",
+    "verbindend.research",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "verbindend.core.context_processors.site",
+                "verbindend.notices.context_processors.unread",
             ],
             "builtins": ["django.templatetags.i18n"],
         },
@@ -164,7 +167,7 @@ CACHES = {
     )
 }
 
-# Background work: Django's tasks API, stored in the database, run by `manage.py db_worker`;
+# Background work: Django's tasks API, stored in the database, run by `manage.py worker`;
 # periodic jobs by `manage.py crontask`.
 TASKS = {
     "default": {
@@ -172,6 +175,15 @@ TASKS = {
     }
 }
 CRONTASK = {"REDIS_URL": REDIS_URL or None}
+# `manage.py worker` beats every WORKER_HEARTBEAT_SECONDS; a worker silent for
+# WORKER_STALE_SECONDS is taken for dead and its running task is queued again, at most
+# TASK_MAX_ATTEMPTS times in all.
+WORKER_HEARTBEAT_SECONDS = float(env("WORKER_HEARTBEAT_SECONDS", "5"))
+WORKER_STALE_SECONDS = float(env("WORKER_STALE_SECONDS", "30"))
+TASK_MAX_ATTEMPTS = envint("TASK_MAX_ATTEMPTS", 3)
+# /metrics (Prometheus): with a token set, scrapers send `Authorization: Bearer <token>`;
+# without one, keep /metrics to the inside at the proxy (deploy/nginx/verbindend.conf does).
+METRICS_TOKEN = env("METRICS_TOKEN")
 
 AUTH_USER_MODEL = "accounts.User"
 # Password guessing: django-axes counts failed logins per address and account name and locks that
@@ -295,6 +307,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Probes and scrapers may ask the processes directly, over plain HTTP on the inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,8 @@ urlpatterns = [
     path("log/", include("verbindend.learninglog.urls")),
     path("analysis/", include("verbindend.analysis.urls")),
     path("reports/", include("verbindend.reports.urls")),
+    path("research/", include("verbindend.research.urls")),
     path("privacy/", include("verbindend.privacy.urls")),
+    path("notices/", include("verbindend.notices.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -127,6 +127,8 @@ class Coding(models.Model):
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    #: made together by one auto-coding, so that it can be undone together
+    batch = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CodingQuerySet.as_manager()
@@ -385,3 +387,34 @@ class SuggestionModel(models.Model):
     @property
     def busy(self) -> bool:
         return self.status in {ModelStatus.QUEUED, ModelStatus.TRAINING}
+
+
+# -- saved code queries ------------------------------------------------------------------------
+
+
+class SavedQueryQuerySet(models.QuerySet["SavedQuery"]):
+    def visible_to(self, user: User) -> SavedQueryQuerySet:
+        return self.filter(study__in=_visible_studies(user))
+
+
+class SavedQuery(models.Model):
+    """A code query kept under a name; it runs again each time it is opened, so it updates."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    study = models.ForeignKey("studies.Study", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    params = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SavedQueryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("saved query")
+        verbose_name_plural = _("saved queries")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

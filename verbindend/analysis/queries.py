@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from verbindend.analysis import agreement
 from verbindend.analysis.models import Code, Coding
 
 if TYPE_CHECKING:
     from verbindend.studies.models import Document, Study
+
+    #: optionally, the documents a count is limited to (e.g. those dated in a report's period)
+    type Documents = QuerySet[Document] | None
 
 ATTRIBUTES = ("lead_role", "engagement", "tenure", "gender")
 
@@ -30,10 +33,17 @@ class Node:
     count: int
 
 
-def code_tree(study: Study, *, counts: bool = True) -> list[Node]:
+def _codings(study: Study, documents: Documents = None) -> QuerySet[Coding]:
+    """The study's codings, or those in ``documents`` only (a report's period)."""
+    qs = Coding.objects.filter(study=study)
+    return qs if documents is None else qs.filter(document__in=documents)
+
+
+def code_tree(study: Study, *, counts: bool = True, documents: Documents = None) -> list[Node]:
     """The codebook in tree order with depth (and the number of codings per code)."""
     qs = Code.objects.filter(study=study)
-    codes = list(qs.annotate(n=Count("codings")) if counts else qs)
+    within = Q() if documents is None else Q(codings__document__in=documents)
+    codes = list(qs.annotate(n=Count("codings", filter=within)) if counts else qs)
     children: dict[int | None, list[Code]] = defaultdict(list)
     for code in codes:
         children[code.parent_id].append(code)
@@ -53,18 +63,58 @@ class Segment:
     start: int
     text: str
     codes: list[int] = field(default_factory=list)
+    codings: list[str] = field(default_factory=list)
+    turn: int | None = None
+    speaker: str = ""
+    #: the speaker's number in order of first appearance (for a colour of their own)
+    speaker_no: int = 0
+    time: str = ""
+    #: the turn's speaker label (name and time), not the words
+    is_speaker: bool = False
 
 
-def segments(text: str, codings: list[Coding]) -> list[Segment]:
-    """The text cut at every coding boundary, each piece knowing which codes cover it."""
+def _clock(value: float | None) -> str:
+    if value is None:
+        return ""
+    total = int(value)
+    hours, rest = divmod(total, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def segments(text: str, codings: list[Coding], turns: list[dict] | None = None) -> list[Segment]:
+    """The text cut at every coding (and turn) boundary, each piece knowing what covers it."""
+    turns = turns or []
     bounds = {0, len(text)}
     for c in codings:
         bounds.update((c.start, c.end))
+    for turn in turns:
+        bounds.update((turn["start"], turn["body"], turn["end"]))
     cuts = sorted(b for b in bounds if 0 <= b <= len(text))
+    ordered = sorted(codings, key=lambda c: c.start)
     result = []
+    turn_index = 0
+    numbers: dict[str, int] = {}
+    for turn in turns:
+        numbers.setdefault(turn["speaker"], len(numbers))
     for start, end in pairwise(cuts):
-        covering = sorted({c.code_id for c in codings if c.start < end and c.end > start})
-        result.append(Segment(start, text[start:end], covering))
+        covering = [c for c in ordered if c.start < end and c.end > start]
+        while turn_index < len(turns) and turns[turn_index]["end"] <= start:
+            turn_index += 1
+        segment = Segment(
+            start,
+            text[start:end],
+            sorted({c.code_id for c in covering}),
+            [str(c.uuid) for c in covering],
+        )
+        if turn_index < len(turns) and turns[turn_index]["start"] <= start:
+            turn = turns[turn_index]
+            segment.turn = turn_index
+            segment.speaker = turn["speaker"]
+            segment.speaker_no = numbers[turn["speaker"]] % 6
+            if start < turn["body"]:
+                segment.is_speaker = True
+                segment.time = _clock(turn.get("time")) if start == turn["start"] else ""
+        result.append(segment)
     return result
 
 
@@ -100,9 +150,10 @@ def fragments(
     attribute: str = "",
     value: str | None = None,
     with_code: Code | None = None,
+    documents: Documents = None,
 ) -> QuerySet[Coding]:
     """Codings filtered the way a matrix cell is defined, in document order."""
-    qs = Coding.objects.filter(study=study)
+    qs = _codings(study, documents)
     if code is not None:
         qs = qs.filter(code=code)
     if case is not None:
@@ -159,7 +210,7 @@ class Matrix:
         ]
 
 
-def code_by_case(study: Study) -> dict[tuple[int, int], int]:
+def code_by_case(study: Study, documents: Documents = None) -> dict[tuple[int, int], int]:
     """Codings per (code, case); documents without a case → 0.
 
     Counted per (code, document) from the covering index alone, then summed per case: joining
@@ -169,7 +220,7 @@ def code_by_case(study: Study) -> dict[tuple[int, int], int]:
 
     case_of = dict(Document.objects.filter(study=study).values_list("pk", "case_id"))
     rows = (
-        Coding.objects.filter(study=study)
+        _codings(study, documents)
         .values_list("code_id", "document_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -180,28 +231,33 @@ def code_by_case(study: Study) -> dict[tuple[int, int], int]:
     return dict(cells)
 
 
-def code_by_level(study: Study) -> dict[tuple[int, int], int]:
+def code_by_level(study: Study, documents: Documents = None) -> dict[tuple[int, int], int]:
     """Codings per (code, level code); column 0 is "no level"."""
     cells: dict[tuple[int, int], int] = {}
     levels = level_codes(study)
-    base = Coding.objects.filter(study=study)
+    base = _codings(study, documents)
     for level in levels:
         for code, n in (
             base.filter(_overlaps(level)).values_list("code_id").annotate(n=Count("id")).order_by()
         ):
             cells[(code, level.pk)] = n
     for code, n in (
-        fragments(study, no_level=True).values_list("code_id").annotate(n=Count("id")).order_by()
+        fragments(study, no_level=True, documents=documents)
+        .values_list("code_id")
+        .annotate(n=Count("id"))
+        .order_by()
     ):
         cells[(code, 0)] = n
     return cells
 
 
-def code_by_attribute(study: Study, attribute: str) -> dict[tuple[int, str], int]:
+def code_by_attribute(
+    study: Study, attribute: str, documents: Documents = None
+) -> dict[tuple[int, str], int]:
     """Codings per (code, value of the respondent's attribute); "" when unknown or no respondent."""
     field_name = f"document__respondent__person__{attribute}"
     rows = (
-        Coding.objects.filter(study=study)
+        _codings(study, documents)
         .values_list("code_id", field_name)
         .annotate(n=Count("id"))
         .order_by()
@@ -224,27 +280,29 @@ def min_group(study: Study) -> int:
     return max([MIN_GROUP, *ks])
 
 
-def hidden_groups(study: Study, attribute: str) -> set[str]:
-    """Attribute values with fewer than ``min_group`` respondents, plus the next smallest group
-    when only one is small (so it cannot be found by subtracting the others from a total)."""
+def hidden_groups(study: Study, attribute: str, documents: Documents = None) -> set[str]:
+    """Attribute values the disclosure engine does not allow beside all respondents: groups
+    below ``min_group`` and any group whose complement could single out fewer (core.disclosure)."""
+    from verbindend.core import disclosure
     from verbindend.studies.models import Document
 
-    sizes = dict(
-        Document.objects.filter(study=study, respondent__isnull=False)
-        .values_list(f"respondent__person__{attribute}")
-        .annotate(n=Count("respondent", distinct=True))
-        .order_by()
+    base = Document.objects.filter(study=study) if documents is None else documents
+    groups: dict[str, set[int]] = defaultdict(set)
+    for respondent, value in (
+        base.filter(respondent__isnull=False)
+        .values_list("respondent_id", f"respondent__person__{attribute}")
+        .distinct()
+    ):
+        if value:
+            groups[value].add(respondent)
+    # the matrix shows the stated groups side by side: their union is its whole
+    allowed = disclosure.allowed_groups(
+        {value: frozenset(members) for value, members in groups.items()}, k=min_group(study)
     )
-    sizes = {value: n for value, n in sizes.items() if value}
-    k = min_group(study)
-    small = {value for value, n in sizes.items() if n < k}
-    rest = sorted((n, value) for value, n in sizes.items() if value not in small)
-    if len(small) == 1 and rest:
-        small.add(rest[0][1])
-    return small
+    return {value for value in groups if value not in allowed}
 
 
-def co_occurrence(study: Study) -> dict[tuple[int, int], int]:
+def co_occurrence(study: Study, documents: Documents = None) -> dict[tuple[int, int], int]:
     """Pairs of overlapping codings in the same document, per pair of codes (both directions)."""
     other = Coding.objects.filter(
         document=OuterRef("document"),
@@ -253,7 +311,7 @@ def co_occurrence(study: Study) -> dict[tuple[int, int], int]:
     ).exclude(code=OuterRef("code"))
     cells: dict[tuple[int, int], int] = defaultdict(int)
     rows = (
-        Coding.objects.filter(study=study)
+        _codings(study, documents)
         .filter(Exists(other))
         .values_list("pk", "code_id", "document_id", "start", "end")
     )
@@ -272,14 +330,15 @@ def co_occurrence(study: Study) -> dict[tuple[int, int], int]:
     return dict(cells)
 
 
-def frequencies(study: Study) -> list[tuple[Code, int, int, int]]:
+def frequencies(study: Study, documents: Documents = None) -> list[tuple[Code, int, int, int]]:
     """Per code: codings, documents and cases, most used first."""
+    within = Q() if documents is None else Q(codings__document__in=documents)
     codes = (
         Code.objects.filter(study=study)
         .annotate(
-            n=Count("codings"),
-            documents=Count("codings__document", distinct=True),
-            cases=Count("codings__document__case", distinct=True),
+            n=Count("codings", filter=within),
+            documents=Count("codings__document", distinct=True, filter=within),
+            cases=Count("codings__document__case", distinct=True, filter=within),
         )
         .filter(n__gt=0)
         .order_by("-n", "order", "pk")

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from verbindend.analysis.models import GROUPS, Code, Coding, Memo
+from verbindend.analysis.models import GROUPS, Code, Coding, Memo, SavedQuery
 from verbindend.core.errors import DomainError
 from verbindend.method import content
 
@@ -29,6 +29,11 @@ GROUP_COLOURS = {
     "carrier": "#8a1c3b",
     "finding_list": "#4d5f66",
 }
+#: colours for codes, readable on white and apart from each other
+PALETTE = (
+    "#1d4e5f", "#8a1c3b", "#1f6b3a", "#7a4b00", "#5b2a86", "#0b5cad", "#a33d00", "#4d5f66",
+    "#00695c", "#9c2f7a",
+)  # fmt: skip
 #: codebook group → the method content's kind of node
 SEEDED_KINDS = {
     "principle": "principle",
@@ -73,7 +78,7 @@ def seed_codebook(*, study: Study, with_findings: bool = False) -> int:
                     parent=group,
                     method_key=node.key,
                     order=order,
-                    colour=group.colour,
+                    colour=PALETTE[order % len(PALETTE)],  # codes side by side stay apart
                 )
                 made += 1
     if with_findings:
@@ -211,6 +216,18 @@ def delete_code(*, code: Code, confirmed: bool = False) -> None:
     code.delete()
 
 
+def next_colour(study: Study) -> str:
+    """A palette colour the codebook uses least, so a new code stands apart at once."""
+    used = list(Code.objects.filter(study=study).values_list("colour", flat=True))
+    return min(PALETTE, key=lambda colour: (used.count(colour), PALETTE.index(colour)))
+
+
+def map_speakers(*, document: Document, mapping: dict[str, str]) -> None:
+    names = {t["speaker"] for t in document.turns}
+    document.speakers = {k: v for k, v in mapping.items() if k in names}
+    document.save(update_fields=["speakers"])
+
+
 def _check_span(document: Document, start: int, end: int) -> None:
     if not (0 <= start < end <= document.length):
         raise DomainError(
@@ -239,8 +256,115 @@ def apply_code(*, document: Document, code: Code, coder: User, start: int, end: 
         return Coding.objects.get(document=document, code=code, coder=coder, start=start, end=end)
 
 
-def remove_coding(*, coding: Coding) -> None:
+@transaction.atomic
+def remove_coding(*, coding: Coding) -> dict:
+    """Delete a coding; returns what :func:`restore_coding` needs to bring it back (memos too)."""
+    snapshot = {
+        "uuid": str(coding.uuid),
+        "study": coding.study_id,
+        "document": coding.document_id,
+        "code": coding.code_id,
+        "coder": coding.coder_id,
+        "start": coding.start,
+        "end": coding.end,
+        "memos": [
+            {"uuid": str(m.uuid), "author": m.author_id, "text": m.text}
+            for m in Memo.objects.filter(coding=coding)
+        ],
+    }
     coding.delete()
+    return snapshot
+
+
+@transaction.atomic
+def restore_coding(*, snapshot: dict, study: Study, user: User) -> Coding:
+    """Undo a deletion: the coding comes back with its UUID and memos, if its code still exists."""
+    if snapshot.get("study") != study.pk or snapshot.get("coder") != user.pk:
+        raise DomainError("analysis.undo", _("This can no longer be undone."), status=403)
+    code = Code.objects.filter(study=study, pk=snapshot["code"]).first()
+    document = study.documents.filter(pk=snapshot["document"]).only("pk", "length").first()
+    if code is None or document is None:
+        raise DomainError(
+            "analysis.undo", _("The code or the document is gone, so the coding cannot return.")
+        )
+    existing = Coding.objects.filter(uuid=snapshot["uuid"]).first()
+    if existing is not None:
+        return existing
+    _check_span(document, snapshot["start"], snapshot["end"])
+    coding, _created = Coding.objects.get_or_create(
+        document=document,
+        code=code,
+        coder=user,
+        start=snapshot["start"],
+        end=snapshot["end"],
+        defaults={"uuid": snapshot["uuid"], "study": study},
+    )
+    for memo in snapshot.get("memos", []):
+        if not Memo.objects.filter(uuid=memo["uuid"]).exists():
+            Memo.objects.create(
+                uuid=memo["uuid"],
+                study=study,
+                author_id=memo["author"],
+                text=memo["text"],
+                coding=coding,
+            )
+    return coding
+
+
+@transaction.atomic
+def recode(*, coding: Coding, code: Code) -> Coding:
+    """Give a coding another code; if its coder already has that code there, the two become one."""
+    if code.study_id != coding.study_id:
+        raise DomainError("analysis.code", _("That code belongs to another study."))
+    twin = Coding.objects.filter(
+        document_id=coding.document_id,
+        code=code,
+        coder_id=coding.coder_id,
+        start=coding.start,
+        end=coding.end,
+    ).first()
+    if twin is not None:
+        if twin.pk != coding.pk:
+            Memo.objects.filter(coding=coding).update(coding=twin)
+            coding.delete()
+        return twin
+    coding.code = code
+    coding.save(update_fields=["code"])
+    return coding
+
+
+@transaction.atomic
+def apply_many(
+    *, document_spans: Iterable[tuple[Document, int, int]], code: Code, coder: User
+) -> tuple[uuid_module.UUID, int]:
+    """Code many spans at once (auto-coding of search hits); one batch, undone together."""
+    batch = uuid_module.uuid4()
+    made = 0
+    for document, start, end in document_spans:
+        if document.study_id != code.study_id:
+            raise DomainError("analysis.code", _("That code belongs to another study."))
+        _check_span(document, start, end)
+        if Coding.objects.filter(
+            document=document, code=code, coder=coder, start=start, end=end
+        ).exists():
+            continue
+        Coding.objects.create(
+            study_id=document.study_id,
+            document=document,
+            code=code,
+            coder=coder,
+            start=start,
+            end=end,
+            batch=batch,
+        )
+        made += 1
+    return batch, made
+
+
+def undo_batch(*, study: Study, batch: uuid_module.UUID, user: User) -> int:
+    """Remove the codings one auto-coding made (only the caller's own)."""
+    deleted, _detail = Coding.objects.filter(study=study, batch=batch, coder=user).delete()
+    return deleted
 
 
 def _resolve(study: Study, ref: str) -> Code:
@@ -311,3 +435,14 @@ def delete_memo(*, memo: Memo, user: User) -> None:
     if memo.author_id != user.pk and not user.is_superuser:
         raise DomainError("analysis.memo_author", _("Only its author deletes a memo."), status=403)
     memo.delete()
+
+
+def save_query(*, study: Study, user: User, name: str, params: dict) -> SavedQuery:
+    name = name.strip()
+    if not name:
+        raise DomainError("analysis.query_name", _("Give the query a name."))
+    return SavedQuery.objects.create(study=study, created_by=user, name=name[:200], params=params)
+
+
+def delete_query(*, query: SavedQuery) -> None:
+    query.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verbindend.analysis import views
+from verbindend.analysis import query_views, views
 from verbindend.analysis.refi import views as refi
 from verbindend.analysis.suggest import views as suggest_views
 
@@ -17,10 +17,24 @@ urlpatterns = [
     path("<slug:slug>/documents/<int:pk>/code/", views.apply_code, name="apply"),
     path("<slug:slug>/codings/<uuid:uuid>/", views.coding_detail, name="coding"),
     path("<slug:slug>/codings/<uuid:uuid>/delete/", views.coding_delete, name="coding_delete"),
+    path("<slug:slug>/codings/<uuid:uuid>/restore/", views.coding_restore, name="coding_restore"),
+    path("<slug:slug>/codings/<uuid:uuid>/recode/", views.coding_recode, name="coding_recode"),
+    path(
+        "<slug:slug>/documents/<int:pk>/speakers/",
+        views.document_speakers,
+        name="document_speakers",
+    ),
     path("<slug:slug>/memos/new/", views.memo_create, name="memo_create"),
     path("<slug:slug>/memos/<uuid:uuid>/edit/", views.memo_edit, name="memo_edit"),
     path("<slug:slug>/memos/<uuid:uuid>/delete/", views.memo_delete, name="memo_delete"),
     path("<slug:slug>/fragments/", views.fragments, name="fragments"),
+    path("<slug:slug>/search/", query_views.search_view, name="search"),
+    path("<slug:slug>/search/code/", query_views.autocode, name="autocode"),
+    path("<slug:slug>/search/undo/", query_views.autocode_undo, name="autocode_undo"),
+    path("<slug:slug>/queries/", query_views.query_view, name="query"),
+    path("<slug:slug>/queries/save/", query_views.query_save, name="query_save"),
+    path("<slug:slug>/queries/<uuid:uuid>/delete/", query_views.query_delete, name="query_delete"),
+    path("<slug:slug>/relations/", query_views.relations, name="relations"),
     path("<slug:slug>/frequencies/", views.frequencies, name="frequencies"),
     path("<slug:slug>/agreement/", views.agreement, name="agreement"),
     path("<slug:slug>/matrix/<slug:kind>/", views.matrix, name="matrix"),

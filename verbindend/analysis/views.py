@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from verbindend.analysis import charts, queries, services
 from verbindend.analysis.forms import (
-    ApplyCodeForm,
     CodeForm,
     MemoForm,
     MergeForm,
@@ -191,15 +190,35 @@ def _document_context(request: HttpRequest, study: Study, document: Document) ->
     columns = [(u, [c for c in shown if c.coder_id == u.pk]) for u in coders]
     if coder is not None:
         columns = [col for col in columns if col[0].pk == coder]
+    codes = {c.code_id: c.code for c in shown}
     return {
         "study": study,
         "document": document,
-        "segments": queries.segments(document.text, shown),
+        "segments": queries.segments(document.text, shown, document.turns),
         "columns": columns,
         "coders": coders,
         "coder": coder,
-        "codes": {c.code_id: c.code for c in shown},
+        "codes": codes,
+        "colours": {str(pk): code.colour for pk, code in codes.items()},
+        "codings_data": [
+            {
+                "uuid": str(c.uuid),
+                "code": c.code_id,
+                "label": c.code.label,
+                "colour": c.code.colour,
+                "start": c.start,
+                "end": c.end,
+                "mine": c.coder_id == request.user.pk,
+                "url": reverse("analysis:coding", args=[study.slug, c.uuid]),
+            }
+            for c in shown
+        ],
     }
+
+
+def _speaker_rows(study: Study, document: Document) -> list[dict[str, Any]]:
+    names = list(dict.fromkeys(t["speaker"] for t in document.turns if t["speaker"]))
+    return [{"name": name, "value": str(document.speakers.get(name, ""))} for name in names]
 
 
 @require_GET
@@ -208,12 +227,16 @@ def document_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     document = _document(study, pk)
     can_code = policy.can(request.user, "analysis.code", study)
     context = _document_context(request, study, document)
+    respondents = list(study.respondents.select_related("person")) if document.turns else []
     context.update(
         {
             "can_code": can_code,
-            "apply_form": ApplyCodeForm(study=study) if can_code else None,
+            "can_add_codes": policy.can(request.user, "codebook.change", study),
+            "tree": queries.code_tree(study, counts=False) if can_code else [],
             "memo_form": MemoForm() if can_code else None,
             "memos": Memo.objects.filter(document=document).select_related("author"),
+            "speaker_rows": _speaker_rows(study, document),
+            "respondents": respondents,
         }
     )
     return render(request, "analysis/document.html", context)
@@ -221,7 +244,7 @@ def document_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_GET
 def document_text(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The text with its highlights and the margin, for htmx to refresh after a change."""
+    """The text with its highlights and the margin, for the page to refresh after a change."""
     study = _study(request, slug, "analysis.view")
     document = _document(study, pk)
     context = _document_context(request, study, document)
@@ -231,18 +254,25 @@ def document_text(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def apply_code(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """One coding, kept lean (a few small queries, one insert); answers with a small fragment."""
+    """One coding, kept lean (a few small queries, one insert); answers with a small fragment.
+
+    ``new_code`` (a name) makes the code first, for those who may change the codebook.
+    """
     study = _study(request, slug, "analysis.code")
     document = get_object_or_404(
         Document.objects.filter(study=study).only("pk", "study_id", "length"), pk=pk
     )
     start, end = _int(request.POST.get("start")), _int(request.POST.get("end"))
-    code_pk = _int(request.POST.get("code"))
-    code = Code.objects.filter(study=study, pk=code_pk).first() if code_pk else None
-    if code is None:
-        raise DomainError("analysis.code", _("Choose a code."))
     if start is None or end is None:
         raise DomainError("analysis.span", _("Select a piece of the text first."))
+    new_name = (request.POST.get("new_code") or "").strip()
+    code_pk = _int(request.POST.get("code"))
+    code = Code.objects.filter(study=study, pk=code_pk).first() if code_pk else None
+    if code is None and new_name:
+        policy.require(request.user, "codebook.change", study)
+        code = services.add_code(study=study, name=new_name, colour=services.next_colour(study))
+    if code is None:
+        raise DomainError("analysis.code", _("Choose a code."))
     coding = services.apply_code(
         document=document,
         code=code,
@@ -262,18 +292,82 @@ def apply_code(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
+UNDO_KEY = "analysis_undo"
+UNDO_KEEP = 20
+
+
 @require_POST
 def coding_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
+    """Delete one's own coding; the answer carries a key to undo it (kept in the session)."""
     study = _study(request, slug, "analysis.code")
-    coding = get_object_or_404(Coding.objects.filter(study=study), uuid=uuid)
+    coding = get_object_or_404(Coding.objects.filter(study=study).select_related("code"), uuid=uuid)
+    if coding.coder_id != request.user.pk:
+        raise DomainError("analysis.coder", _("Only its coder removes a coding."), status=403)
     document_pk = coding.document_id
-    services.remove_coding(coding=coding)
+    label = coding.code.label
+    snapshot = services.remove_coding(coding=coding)
+    kept = [item for item in request.session.get(UNDO_KEY, []) if item["uuid"] != snapshot["uuid"]]
+    request.session[UNDO_KEY] = [*kept, snapshot][-UNDO_KEEP:]
+    undo_url = reverse("analysis:coding_restore", args=[study.slug, snapshot["uuid"]])
     if getattr(request, "htmx", False):
-        response = HttpResponse("")
+        response = JsonResponse({"undo": undo_url, "label": label})
         response["HX-Trigger"] = "codings-changed"
         return response
     messages.success(request, _("The coding was removed."))
     return redirect("analysis:document", study.slug, document_pk)
+
+
+@require_POST
+def coding_restore(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
+    """Undo the deletion of a coding this person removed in this session."""
+    study = _study(request, slug, "analysis.code")
+    items = request.session.get(UNDO_KEY, [])
+    snapshot = next((item for item in items if item["uuid"] == str(uuid)), None)
+    if snapshot is None:
+        raise DomainError("analysis.undo", _("This can no longer be undone."), status=404)
+    coding = services.restore_coding(snapshot=snapshot, study=study, user=_user(request))
+    request.session[UNDO_KEY] = [item for item in items if item["uuid"] != str(uuid)]
+    if getattr(request, "htmx", False):
+        response = JsonResponse({"restored": str(coding.uuid)})
+        response["HX-Trigger"] = "codings-changed"
+        return response
+    messages.success(request, _("The coding is back."))
+    return redirect("analysis:document", study.slug, coding.document_id)
+
+
+@require_POST
+def coding_recode(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
+    study = _study(request, slug, "analysis.code")
+    coding = get_object_or_404(Coding.objects.filter(study=study), uuid=uuid)
+    if coding.coder_id != request.user.pk:
+        raise DomainError("analysis.coder", _("Only its coder changes a coding."), status=403)
+    code = Code.objects.filter(study=study, pk=_int(request.POST.get("code")) or 0).first()
+    if code is None:
+        raise DomainError("analysis.code", _("Choose a code."))
+    coding = services.recode(coding=coding, code=code)
+    if getattr(request, "htmx", False):
+        response = JsonResponse({"coding": str(coding.uuid)})
+        response["HX-Trigger"] = "codings-changed"
+        return response
+    return redirect("analysis:document", study.slug, coding.document_id)
+
+
+@require_POST
+def document_speakers(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Map a transcript's speakers once to the interviewer or a respondent of the study."""
+    study = _study(request, slug, "analysis.code")
+    document = _document(study, pk)
+    respondents = {str(r) for r in study.respondents.values_list("pk", flat=True)}
+    mapping = {}
+    for row in _speaker_rows(study, document):
+        value = request.POST.get(f"speaker-{row['name']}", "")
+        if value == "interviewer" or value in respondents:
+            mapping[row["name"]] = value
+        elif value:
+            raise DomainError("analysis.speaker", _("Choose the interviewer or a respondent."))
+    services.map_speakers(document=document, mapping=mapping)
+    messages.success(request, _("The speakers were saved."))
+    return redirect("analysis:document", study.slug, document.pk)
 
 
 @require_GET
@@ -449,25 +543,27 @@ def _fragment_link(
     return base + "?" + urlencode(params)
 
 
-def build_matrix(study: Study, kind: str, attribute: str) -> queries.Matrix:
+def build_matrix(
+    study: Study, kind: str, attribute: str, documents: queries.Documents = None
+) -> queries.Matrix:
     tree = queries.code_tree(study, counts=False)
     if kind == "case":
-        by_case = queries.code_by_case(study)
+        by_case = queries.code_by_case(study, documents)
         cells: dict[Any, int] = dict(by_case)
         columns: list[Any] = queries.case_columns(study, by_case)
     elif kind == "level":
-        cells = queries.code_by_level(study)
+        cells = queries.code_by_level(study, documents)
         columns = queries.level_columns(study)
     elif kind == "attribute":
-        hidden = queries.hidden_groups(study, attribute)
+        hidden = queries.hidden_groups(study, attribute, documents)
         cells = {
             key: n
-            for key, n in queries.code_by_attribute(study, attribute).items()
+            for key, n in queries.code_by_attribute(study, attribute, documents).items()
             if key[1] not in hidden
         }
         columns = queries.attribute_columns(study, attribute, cells)
     else:
-        cells = queries.co_occurrence(study)
+        cells = queries.co_occurrence(study, documents)
         used = {code for code, _other in cells}
         columns = [(n.code.pk, n.code.label) for n in tree if n.code.pk in used]
     used_rows = {code for code, _column in cells}

@@ -92,6 +92,15 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     # REFI-QDA: a project file holds whole transcripts (personal data), so researchers only
     "exchange.export": frozenset({R}),
     "exchange.import": frozenset({R}),
+    # the team's glossary and literature; the guidance committee comments, researchers resolve
+    "glossary.view": frozenset({R, SO}),
+    "glossary.change": frozenset({R}),
+    "glossary.agree": frozenset({R, SO}),
+    "literature.view": frozenset({R, SO}),
+    "literature.change": frozenset({R}),
+    "comments.view": frozenset({R, SO}),
+    "comments.write": frozenset({R, SO}),
+    "comments.resolve": frozenset({R}),
 }
 
 
@@ -222,3 +231,28 @@ def has_role_anywhere(user: AnyUser, roles: Iterable[str]) -> bool:
         NetworkRole.objects.filter(user=user, role__in=wanted).exists()
         or StudyRole.objects.filter(user=user, role__in=wanted).exists()
     )
+
+
+def can_create(user: AnyUser, what: str) -> bool:
+    """May this user start a new network (``"network"``) or study (``"study"``)?
+
+    Someone new to the site (no role anywhere) may start their own; after that, networks are
+    started by those who run one (coordinators, facilitators) or study them (researchers), and
+    studies by researchers. A member or observer only reads, so the overview offers them neither.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    from verbindend.networks.models import NetworkRole
+    from verbindend.studies.models import StudyRole
+
+    network_roles_held = set(NetworkRole.objects.filter(user=user).values_list("role", flat=True))
+    study_roles_held = set(StudyRole.objects.filter(user=user).values_list("role", flat=True))
+    if not network_roles_held and not study_roles_held:
+        return True
+    if what == "network":
+        return bool(network_roles_held & {C, F}) or R in study_roles_held
+    if what == "study":
+        return R in study_roles_held
+    raise KeyError(f"unknown kind {what!r}")

@@ -114,8 +114,51 @@ def connect() -> None:
     from verbindend.scan import links
 
     links.register("historyline", moments_for_principle)
+    from verbindend.core import panels
+
+    panels.register("historyline", organisation_panel)
+    from django.utils.translation import gettext_lazy
+
+    from verbindend.core import navigation
+
+    navigation.register(
+        navigation.Tab(
+            "history",
+            gettext_lazy("History lines"),
+            "historyline:network",
+            "historyline.view",
+            ("historyline:",),
+            order=60,
+        )
+    )
     for model in (Moment, Line):
         post_save.connect(_stories_changed, sender=model, dispatch_uid=f"stories-{model.__name__}")
         post_delete.connect(
             _stories_changed, sender=model, dispatch_uid=f"stories-del-{model.__name__}"
         )
+
+
+def organisation_panel(user: Any, network: Any, organisation: Any) -> Any:
+    """History-line moments whose title or story names the organisation."""
+    from django.db.models import Q
+    from django.utils.translation import gettext_lazy
+
+    from verbindend.core import policy
+    from verbindend.core.panels import Panel
+
+    if not policy.can(user, "historyline.view", network):
+        return None
+    name = organisation.name
+    moments = (
+        Moment.objects.filter(line__exercise__network=network)
+        .filter(Q(title__icontains=name) | Q(story__icontains=name))
+        .select_related("line__exercise")
+        .order_by("on", "pk")[:20]
+    )
+    return Panel(
+        "historyline",
+        gettext_lazy("Moments in the history line that name it"),
+        "historyline/organisation_panel.html",
+        {"moments": list(moments)},
+        order=25,
+    )

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from verbindend.core import disclosure
 from verbindend.historyline import geometry
 from verbindend.historyline.models import Exercise, Line, Moment
 from verbindend.historyline.shared import Cluster, Mark, marks_for_line, shared_moments
@@ -173,7 +174,57 @@ def frame(exercise: Exercise) -> dict[str, Any]:
 
 
 def k_for(exercise: Exercise) -> int:
-    return max(DEFAULT_K, exercise.network.k_threshold) if exercise.network else DEFAULT_K
+    """The network's k; for a study's exercise, the highest k of the networks it covers."""
+    if exercise.network:
+        return disclosure.effective_k(exercise.network.k_threshold)
+    from verbindend.studies.models import Case
+
+    ks = (
+        Case.objects.agreed()
+        .filter(study=exercise.study)
+        .values_list("network__k_threshold", flat=True)
+    )
+    return disclosure.effective_k(*ks)
+
+
+def _groups(lines: Sequence[Line]) -> dict[tuple[str, object], frozenset[int]]:
+    groups: dict[tuple[str, object], set[int]] = {}
+    for line in lines:
+        if line.organisation_id:
+            groups.setdefault(("organisation", line.organisation_id), set()).add(line.pk)
+        if line.role:
+            groups.setdefault(("role", line.role), set()).add(line.pk)
+    return {key: frozenset(members) for key, members in groups.items()}
+
+
+def allowed_filters(exercise: Exercise, lines: Sequence[Line]) -> set[tuple[str, object]]:
+    """Which organisation and role filters may be offered (``core.disclosure``).
+
+    Every filter that is offered is published beside the whole set of lines, so the engine
+    checks them all together: no filter, and no difference between filters and the whole,
+    may single out fewer than k lines (and so their stories).
+    """
+    everyone = frozenset(line.pk for line in lines)
+    return disclosure.allowed_groups(_groups(lines), k=k_for(exercise), population=everyone)
+
+
+def _filter_allowed(exercise: Exercise, lines: Sequence[Line], filters: Filters) -> bool:
+    allowed = allowed_filters(exercise, lines)
+    wanted: list[tuple[str, object]] = []
+    if filters.organisation:
+        wanted.append(("organisation", filters.organisation))
+    if filters.role:
+        wanted.append(("role", filters.role))
+    if any(key not in allowed for key in wanted):
+        return False
+    if len(wanted) < 2:
+        return True
+    # both at once: their intersection is one more published cell, checked with the others
+    groups = {key: members for key, members in _groups(lines).items() if key in allowed}
+    groups[("both", 0)] = groups[wanted[0]] & groups[wanted[1]]
+    everyone = frozenset(line.pk for line in lines)
+    shown = disclosure.allowed_groups(groups, k=k_for(exercise), population=everyone)
+    return ("both", 0) in shown and set(wanted) <= shown
 
 
 def lines_of(exercise: Exercise) -> list[Line]:
@@ -194,7 +245,9 @@ def overlay(
         and (not filters.role or line.role == filters.role)
     ]
     result = Overlay(exercise=exercise, filters=filters, total=len(everyone), k=k_for(exercise))
-    if filters.breaks_down and len(chosen) < result.k:
+    if filters.breaks_down and (
+        len(chosen) < result.k or not _filter_allowed(exercise, everyone, filters)
+    ):
         result.suppressed = True
         return result
     span = exercise.span_days

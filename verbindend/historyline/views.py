@@ -445,11 +445,17 @@ def interview_moments(request: HttpRequest, pk: int, person_pk: int) -> HttpResp
 
 
 def _filter_options(exercise: Exercise, lines: list[Line]) -> dict[str, Any]:
+    """Only the filters the disclosure engine allows beside the whole set are offered."""
+    allowed = together.allowed_filters(exercise, lines)
     organisations = sorted(
-        {(ln.organisation_id, ln.organisation.name) for ln in lines if ln.organisation},
+        {
+            (ln.organisation_id, ln.organisation.name)
+            for ln in lines
+            if ln.organisation and ("organisation", ln.organisation_id) in allowed
+        },
         key=lambda pair: pair[1],
     )
-    roles = sorted({ln.role for ln in lines if ln.role})
+    roles = sorted({ln.role for ln in lines if ln.role and ("role", ln.role) in allowed})
     role_labels = dict(LeadRole.choices)
     return {
         "organisations": organisations,

@@ -1,14 +1,16 @@
 """The knowledge-carrier map: who or what carries each type of knowledge, and the risk of losing it.
 
-Knowledge held only in one person's head leaves with that person; knowledge that a system or the
-network's own way of working also carries stays. So, per knowledge type:
+There is one definition of risk, and it belongs to a knowledge type (:func:`risk_of`):
 
 - *not carried*: nobody and nothing carries it;
-- *high*: exactly one person carries it, and nothing else;
-- *medium*: only people carry it (two or more);
-- *low*: a technical system or the network's way of working carries it too.
+- *high*: exactly one carrier (a person, a system or a way of working): if it goes, so does the
+  knowledge;
+- *medium*: two or more carriers, all of them people (people leave);
+- *low*: two or more carriers, at least one a technical system or the network's way of working.
 
-A carrier's *leaving risk* is the worst risk its knowledge types would have without it.
+A carrier's row reads the same definition twice: its *risk* is the highest risk among the types it
+carries today, and *if it leaves* names each of those types whose risk would rise without it. The
+table, the diagram, the report and the CSV all show these values, so they never disagree.
 """
 
 from __future__ import annotations
@@ -33,8 +35,6 @@ RISK_LABELS = {
     MISSING: gettext_lazy("Not carried"),
 }
 RISK_CLASSES = {0: "none", LOW: "low", MEDIUM: "medium", HIGH: "high", MISSING: "missing"}
-#: A carrier's leaving risk: MISSING means some knowledge would be gone with it.
-LEAVING_LABELS = {**RISK_LABELS, MISSING: gettext_lazy("Knowledge lost")}
 
 
 def knowledge_keys() -> list[str]:
@@ -46,9 +46,11 @@ def risk_of(carriers: Iterable[Carrier]) -> int:
     found = list(carriers)
     if not found:
         return MISSING
+    if len(found) == 1:
+        return HIGH
     if any(c.kind != CarrierKind.PERSON for c in found):
         return LOW
-    return HIGH if len(found) == 1 else MEDIUM
+    return MEDIUM
 
 
 @dataclass(frozen=True)
@@ -70,19 +72,40 @@ class TypeRow:
 
 
 @dataclass(frozen=True)
+class Change:
+    """What happens to one knowledge type's risk when a carrier leaves."""
+
+    title: str
+    now: int
+    after: int
+
+    def __str__(self) -> str:
+        return _("%(type)s: %(now)s → %(after)s") % {
+            "type": self.title,
+            "now": str(RISK_LABELS[self.now]).lower(),
+            "after": str(RISK_LABELS[self.after]).lower(),
+        }
+
+
+@dataclass(frozen=True)
 class CarrierRow:
     carrier: Carrier
     types: tuple[str, ...]  # titles of the knowledge types it carries
     sole_for: tuple[str, ...]  # titles of the types nobody else carries
-    leaving_risk: int
+    risk: int  # the highest risk (today) among the types it carries
+    if_it_leaves: tuple[Change, ...]  # the types whose risk would rise without it
 
     @property
     def risk_label(self) -> str:
-        return str(LEAVING_LABELS[self.leaving_risk])
+        return str(RISK_LABELS[self.risk])
 
     @property
     def risk_class(self) -> str:
-        return RISK_CLASSES[self.leaving_risk]
+        return RISK_CLASSES[self.risk]
+
+    @property
+    def leaving_text(self) -> str:
+        return "; ".join(str(change) for change in self.if_it_leaves)
 
 
 @dataclass(frozen=True)
@@ -112,16 +135,22 @@ def build(carriers: Sequence[Carrier]) -> CarrierMap:
         )
         for key in keys
     )
+    now = {row.key: row.risk for row in types}
     rows = []
     for carrier in carriers:
         mine = [key for key in keys if key in carrier.knowledge_types]
-        without = [risk_of(c for c in carrying[key] if c.pk != carrier.pk) for key in mine]
+        changes = []
+        for key in mine:
+            after = risk_of(c for c in carrying[key] if c is not carrier)
+            if after > now[key]:
+                changes.append(Change(title=titles[key], now=now[key], after=after))
         rows.append(
             CarrierRow(
                 carrier=carrier,
                 types=tuple(titles[key] for key in mine),
                 sole_for=tuple(titles[key] for key in mine if len(carrying[key]) == 1),
-                leaving_risk=max(without, default=0),
+                risk=max((now[key] for key in mine), default=0),
+                if_it_leaves=tuple(changes),
             )
         )
     return CarrierMap(types=types, carriers=tuple(rows))
@@ -237,8 +266,9 @@ def csv_rows(carrier_map: CarrierMap) -> tuple[list[str], list[list[Any]]]:
         _("Carrier"),
         _("Kind"),
         _("Knowledge types"),
+        _("Risk"),
         _("Only carrier of"),
-        _("Risk if it leaves"),
+        _("If it leaves"),
         _("What it carries"),
     ]
     kind_labels = dict(CarrierKind.choices)
@@ -247,8 +277,9 @@ def csv_rows(carrier_map: CarrierMap) -> tuple[list[str], list[list[Any]]]:
             row.carrier.name,
             kind_labels[row.carrier.kind],
             "; ".join(row.types),
-            "; ".join(row.sole_for),
             row.risk_label,
+            "; ".join(row.sole_for),
+            row.leaving_text,
             row.carrier.description,
         ]
         for row in carrier_map.carriers

@@ -9,6 +9,7 @@ from typing import Any
 from verbindend.core.roles import NetworkRoles
 from verbindend.learninglog import services
 from verbindend.learninglog.models import (
+    CONDITIONS,
     Carrier,
     CarrierKind,
     Entry,
@@ -212,6 +213,31 @@ def _from_sources(network: Any, author: Any) -> None:
 
 
 def extend_demo(*, network: Any, study: Any) -> None:
+    _extend(network=network, study=study)
+    _milestones(network)
+
+
+def _milestones(network: Any) -> None:
+    """Anchored entries and reached goals become milestones; one is already celebrated."""
+    from verbindend.learninglog import services as log_services
+    from verbindend.learninglog.models import Milestone
+
+    for entry in Entry.objects.filter(network=network, reached=len(CONDITIONS)):
+        log_services.note_entry_milestone(entry)
+    for goal in LearningGoal.objects.filter(network=network):
+        log_services.note_goal_milestone(goal)
+    first = Milestone.objects.filter(network=network).order_by("pk").first()
+    if (
+        first is not None
+        and first.celebrated_at is None
+        and Milestone.objects.filter(network=network).count() > 1
+    ):
+        first.celebrated_at = first.created_at
+        first.celebrate_in = "Netwerkoverleg januari"
+        first.save(update_fields=["celebrated_at", "celebrate_in"])
+
+
+def _extend(*, network: Any, study: Any) -> None:
     if LearningGoal.objects.filter(network=network, title=GOALS[0][0]).exists():
         return
     coordinator = _author(network, NetworkRoles.COORDINATOR, "coordinator@verbindend.demo")

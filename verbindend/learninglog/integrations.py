@@ -3,9 +3,11 @@ each principle to the learning goals and log entries that serve it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from verbindend.learninglog.models import Entry, LearningGoal
 
@@ -41,3 +43,120 @@ def connect() -> None:
     from verbindend.scan import links
 
     links.register("learninglog", for_principle)
+
+    from verbindend.core import home, navigation
+    from verbindend.notices import kinds
+
+    navigation.register(
+        navigation.Tab(
+            "log",
+            gettext_lazy("Learning log"),
+            "learninglog:network",
+            "learninglog.view",
+            ("learninglog:",),
+            order=70,
+        )
+    )
+    home.register("learninglog.goals", goals_to_revisit)
+    from verbindend.core import panels
+
+    panels.register("learninglog", organisation_panel)
+    home.register("learninglog.milestones", milestones_to_celebrate)
+    kinds.register(
+        "milestone.reached", gettext_lazy("A change is anchored or a goal reached"), order=30
+    )
+
+
+REVISIT_AFTER_DAYS = 90
+
+
+def goals_to_revisit(user: Any) -> Iterator[Any]:
+    """Active goals nobody looked back at for three months, for those who keep the log."""
+    from datetime import timedelta
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from verbindend.core import home, policy
+    from verbindend.learninglog.models import GoalStatus
+
+    cutoff = timezone.localdate() - timedelta(days=REVISIT_AFTER_DAYS)
+    goals = (
+        LearningGoal.objects.visible_to(user)
+        .filter(status=GoalStatus.ACTIVE)
+        .annotate(last=Max("revisits__on"))
+        .select_related("network")
+    )
+    for goal in goals:
+        if goal.last is not None and goal.last > cutoff:
+            continue
+        if goal.last is None and goal.created_at.date() > cutoff:
+            continue
+        if not policy.can(user, "learninglog.manage", goal.network):
+            continue
+        yield home.Task(
+            kind="goal",
+            title=_("Look back at the learning goal “%(goal)s”") % {"goal": goal.title},
+            where=goal.network.name,
+            url=goal.get_absolute_url(),
+            action=_("Revisit the goal"),
+            detail=_("Last looked at on %(day)s.") % {"day": f"{goal.last:%d-%m-%Y}"}
+            if goal.last
+            else _("Not looked back at yet."),
+            order=40,
+        )
+
+
+def milestones_to_celebrate(user: Any) -> Iterator[Any]:
+    """A milestone not yet put on a session's agenda, for those who run sessions."""
+    from django.urls import reverse
+
+    from verbindend.core import home, policy
+    from verbindend.learninglog.models import Milestone
+
+    for milestone in (
+        Milestone.objects.visible_to(user).to_celebrate().select_related("network")[:5]
+    ):
+        if not policy.can(user, "sessions.run", milestone.network):
+            continue
+        yield home.Task(
+            kind="milestone",
+            title=_("Celebrate: %(title)s") % {"title": milestone.title},
+            where=milestone.network.name,
+            url=reverse("learninglog:celebrate", args=[milestone.pk]),
+            action=_("Celebrate in the next session"),
+            detail=_("Reached on %(day)s.") % {"day": f"{milestone.reached_on:%d-%m-%Y}"},
+            order=30,
+            method="post",
+        )
+
+
+def organisation_panel(user: Any, network: Any, organisation: Any) -> Any:
+    """Log entries and milestones that name the organisation."""
+    from django.db.models import Q
+
+    from verbindend.core import policy
+    from verbindend.core.panels import Panel
+    from verbindend.learninglog.models import EntryStatus
+
+    if not policy.can(user, "learninglog.view", network):
+        return None
+    name = organisation.name
+    entries = (
+        Entry.objects.filter(network=network, status=EntryStatus.RECORDED)
+        .filter(
+            Q(title__icontains=name)
+            | Q(evidence_learned__icontains=name)
+            | Q(evidence_shared__icontains=name)
+            | Q(evidence_behaviour__icontains=name)
+            | Q(evidence_anchored__icontains=name)
+        )
+        .order_by("-happened_on", "-pk")[:20]
+    )
+    return Panel(
+        "learninglog",
+        gettext_lazy("Log entries that name it"),
+        "learninglog/organisation_panel.html",
+        {"entries": list(entries)},
+        order=30,
+    )

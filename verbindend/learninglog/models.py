@@ -293,3 +293,49 @@ class Carrier(models.Model):
     @property
     def content_key(self) -> str:
         return CARRIER_KEYS[self.kind]
+
+
+class MilestoneQuerySet(_NetworkScoped):
+    def to_celebrate(self) -> MilestoneQuerySet:
+        return self.filter(celebrated_at__isnull=True)
+
+
+class Milestone(models.Model):
+    """A change that reached "anchored", or a goal that was reached: a moment to celebrate.
+
+    Principle 2 asks to name changes and celebrate them at the right time; a milestone is made
+    once per entry or goal, shown on the network's page and in the next report, and can be put on
+    the agenda of the network's next live session with one click.
+    """
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, related_name="milestones"
+    )
+    entry = models.OneToOneField(
+        Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="milestone"
+    )
+    goal = models.OneToOneField(
+        LearningGoal, null=True, blank=True, on_delete=models.CASCADE, related_name="milestone"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    reached_on = models.DateField(_("reached on"), default=timezone.localdate)
+    celebrated_at = models.DateTimeField(_("celebrated at"), null=True, blank=True)
+    celebrate_in = models.CharField(_("celebrated in"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["-reached_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        if self.entry_id:
+            return reverse("learninglog:entry", args=[self.entry_id])
+        if self.goal_id:
+            return reverse("learninglog:goal", args=[self.goal_id])
+        return reverse("learninglog:network", args=[self.network.slug])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from verbindend.learninglog import carriers, services
-from verbindend.learninglog.models import CONDITIONS, Entry, EntryStatus, LearningGoal
+from verbindend.learninglog.models import CONDITIONS, Carrier, Entry, EntryStatus, LearningGoal
 from verbindend.method import content
 from verbindend.reports.sections import ReportRequest, ReportSection
 
@@ -83,7 +83,7 @@ def learning_log(request: ReportRequest) -> dict[str, Any]:
                 "next_step": content.get(services.next_step_key(e)).title,
                 "anchored_in": _titles(e.anchor_places),
             }
-            for e in entries[:ENTRY_LIMIT]
+            for e in entries[: request.limit(ENTRY_LIMIT)]
         ]
         return {
             "entries": rows,
@@ -95,7 +95,10 @@ def learning_log(request: ReportRequest) -> dict[str, Any]:
 
 def knowledge_carriers(request: ReportRequest) -> dict[str, Any]:
     with translation.override(request.language):
-        found = carriers.for_network(request.network)
+        known = Carrier.objects.filter(network=request.network).select_related("person")
+        if request.end:  # the map as it stood at the period's end
+            known = known.filter(created_at__date__lte=request.end)
+        found = carriers.build(list(known))
         title = _("Knowledge carriers of %(network)s") % {"network": request.network.name}
         return {
             "types": [
@@ -116,6 +119,7 @@ def knowledge_carriers(request: ReportRequest) -> dict[str, Any]:
                     "types": list(row.types),
                     "sole_for": list(row.sole_for),
                     "risk": row.risk_label,
+                    "if_it_leaves": row.leaving_text,
                 }
                 for row in found.carriers
             ],
@@ -124,7 +128,31 @@ def knowledge_carriers(request: ReportRequest) -> dict[str, Any]:
         }
 
 
+def milestones(request: ReportRequest) -> dict[str, Any]:
+    """Changes that reached "anchored" and goals reached in the period: the moments to celebrate."""
+    from verbindend.learninglog.models import Milestone
+
+    found = [
+        m
+        for m in Milestone.objects.filter(network=request.network).order_by("reached_on", "pk")
+        if request.covers(m.reached_on)
+    ]
+    return {
+        "milestones": [
+            {"title": m.title, "reached_on": m.reached_on, "celebrated_in": m.celebrate_in}
+            for m in found
+        ]
+    }
+
+
 SECTIONS = [
+    ReportSection(
+        key="milestones",
+        title=gettext_lazy("Milestones to celebrate"),
+        order=55,
+        template="learninglog/report/milestones.html",
+        build=milestones,
+    ),
     ReportSection(
         key="learning_goals",
         title=gettext_lazy("Learning goals"),

@@ -23,7 +23,10 @@ from verbindend.learninglog.models import (
     Entry,
     EntryStatus,
     GoalRevisit,
+    GoalStatus,
     LearningGoal,
+    Milestone,
+    Progress,
 )
 from verbindend.method import content
 
@@ -126,6 +129,7 @@ def save_entry(*, entry: Entry, network: Any, user: Any) -> Entry:
         raise DomainError("log.goal_elsewhere", _("That learning goal belongs to another network."))
     entry.full_clean()
     entry.save()
+    note_entry_milestone(entry)
     return entry
 
 
@@ -133,6 +137,7 @@ def record(*, entry: Entry) -> Entry:
     """A draft becomes a recorded entry."""
     entry.status = EntryStatus.RECORDED
     entry.save(update_fields=["status", "updated_at"])
+    note_entry_milestone(entry)
     return entry
 
 
@@ -300,6 +305,7 @@ def save_goal(*, goal: LearningGoal, network: Any, user: Any) -> LearningGoal:
         goal.created_by = user
     goal.full_clean()
     goal.save()
+    note_goal_milestone(goal)
     return goal
 
 
@@ -309,6 +315,7 @@ def add_revisit(
     revisit = GoalRevisit(goal=goal, on=on, progress=progress, note=note, created_by=user)
     revisit.full_clean()
     revisit.save()
+    note_goal_milestone(goal)
     return revisit
 
 
@@ -322,3 +329,85 @@ def save_carrier(*, carrier: Carrier, network: Any) -> Carrier:
     carrier.full_clean()
     carrier.save()
     return carrier
+
+
+# -- milestones -----------------------------------------------------------------------------------
+
+
+def _announce_milestone(milestone: Milestone) -> None:
+    from verbindend.networks.services import users_of
+    from verbindend.notices.services import notify
+
+    network = milestone.network
+    notify(
+        recipients=users_of(network),
+        kind="milestone.reached",
+        title=lambda: (
+            _("A milestone in %(network)s: %(title)s")
+            % {"network": network.name, "title": milestone.title}
+        ),
+        body=lambda: _("Name it and celebrate it: the next session can start with it."),
+        url=milestone.get_absolute_url(),
+        where=network.name,
+    )
+
+
+def note_entry_milestone(entry: Entry) -> Milestone | None:
+    """An entry that reached "anchored" becomes a milestone, once."""
+    if entry.reached < len(CONDITIONS) or entry.status != EntryStatus.RECORDED:
+        return None
+    milestone, created = Milestone.objects.get_or_create(
+        entry=entry, defaults={"network": entry.network, "title": entry.title[:200]}
+    )
+    if created:
+        _announce_milestone(milestone)
+    return milestone
+
+
+def note_goal_milestone(goal: LearningGoal) -> Milestone | None:
+    """A goal that was reached becomes a milestone, once."""
+    reached = (
+        goal.status == GoalStatus.REACHED
+        or goal.revisits.filter(progress=Progress.REACHED).exists()
+    )
+    if not reached:
+        return None
+    milestone, created = Milestone.objects.get_or_create(
+        goal=goal,
+        defaults={
+            "network": goal.network,
+            "title": (_("Goal reached: %(goal)s") % {"goal": goal.title})[:200],
+        },
+    )
+    if created:
+        _announce_milestone(milestone)
+    return milestone
+
+
+def celebrate(*, milestone: Milestone, user: Any) -> Any:
+    """Put the milestone on the agenda of the network's next session (one still in its lobby)."""
+    from verbindend.live import services as live_services
+    from verbindend.live.models import LiveSession, State, StepKind
+
+    session = (
+        LiveSession.objects.filter(network=milestone.network, state=State.LOBBY)
+        .order_by("-created_at")
+        .first()
+    )
+    if session is None:
+        raise DomainError(
+            "log.no_session",
+            _(
+                "There is no session waiting in its lobby. Prepare the next session first; "
+                "then the milestone can be put on its agenda with one click."
+            ),
+            status=409,
+        )
+    prompt = _("We celebrate: %(title)s. What made it possible, and who do we thank?") % {
+        "title": milestone.title
+    }
+    step = live_services.add_step(session=session, kind=StepKind.OPEN_ANSWER, prompt=prompt[:1000])
+    milestone.celebrated_at = timezone.now()
+    milestone.celebrate_in = session.title[:200]
+    milestone.save(update_fields=["celebrated_at", "celebrate_in"])
+    return step

@@ -19,6 +19,7 @@ urlpatterns = [
     path("goal/<int:pk>/", views.goal, name="goal"),
     path("goal/<int:pk>/edit/", views.goal_edit, name="goal_edit"),
     path("goal/<int:pk>/revisit/", views.goal_revisit, name="goal_revisit"),
+    path("milestone/<int:pk>/celebrate/", views.celebrate, name="celebrate"),
     path("carrier/<int:pk>/edit/", views.carrier_edit, name="carrier_edit"),
     path("carrier/<int:pk>/delete/", views.carrier_delete, name="carrier_delete"),
     path("from/contribution/<int:pk>/", views.from_contribution, name="from_contribution"),

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,6 +34,7 @@ from verbindend.learninglog.models import (
     Entry,
     EntryStatus,
     LearningGoal,
+    Milestone,
 )
 from verbindend.method import content
 from verbindend.networks.models import Network
@@ -333,6 +335,23 @@ def goal_revisit(request: HttpRequest, pk: int) -> HttpResponse:
     services.add_revisit(goal=item, user=request.user, **form.cleaned_data)
     messages.success(request, _("The revisit was saved."))
     return redirect(item)
+
+
+@require_POST
+def celebrate(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: the milestone goes on the agenda of the network's next session."""
+    milestone = policy.fetch(
+        request.user, Milestone.objects.select_related("network"), "sessions.run", pk=pk
+    )
+    step = services.celebrate(milestone=milestone, user=request.user)
+    messages.success(
+        request,
+        _("The milestone is on the agenda of “%(session)s”.") % {"session": step.session.title},
+    )
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("learninglog:network", milestone.network.slug)
 
 
 # -- knowledge carriers -------------------------------------------------------------------------

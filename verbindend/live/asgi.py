@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import signal
 from concurrent.futures import ThreadPoolExecutor
@@ -41,16 +42,45 @@ def cookie_name(public_id: str) -> str:
     return COOKIE_PREFIX + public_id.replace("-", "_")
 
 
-class SharedExecutorASGIHandler(ASGIHandler):
-    """Django's handler, running all sync code of all requests on one shared thread."""
+class PagePool:
+    """A few single-thread executors for Django's sync code (pages, exports, forms).
 
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="django-sync")
+    Each request runs all its sync code on ONE of them (Django's connections and transactions
+    are per thread), chosen as the least busy; so a long export or a heavy page holds one
+    thread, not the whole process, while open streams still park no thread at all. Live work
+    (the writer, the hot path's reads) has its own threads and never queues here.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.executors = [
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"django-sync-{i}")
+            for i in range(max(1, size))
+        ]
+        self.busy = [0] * len(self.executors)
+
+    def acquire(self) -> int:
+        index = min(range(len(self.busy)), key=self.busy.__getitem__)
+        self.busy[index] += 1
+        return index
+
+    def release(self, index: int) -> None:
+        self.busy[index] -= 1
+
+
+class SharedExecutorASGIHandler(ASGIHandler):
+    """Django's handler, running the sync code of all requests on a small shared pool."""
+
+    pool = PagePool(int(os.environ.get("WEB_PAGE_THREADS", "4")))
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle HTTP connections, not {scope['type']}.")
-        async with ThreadSensitiveContext(executor=self.executor):
-            await self.handle(scope, receive, send)
+        index = self.pool.acquire()
+        try:
+            async with ThreadSensitiveContext(executor=self.pool.executors[index]):
+                await self.handle(scope, receive, send)
+        finally:
+            self.pool.release(index)
 
 
 def _read(fn: Any, *args: Any) -> Any:

@@ -98,6 +98,24 @@ BLUEPRINTS: dict[str, Blueprint] = {
             ),
         ),
         Blueprint(
+            "key_figure_interview",
+            _("Key-figure interview (organisation level)"),
+            "network",
+            _(
+                "One key figure of one organisation: what the network means for it, what it "
+                "took home (its learning gain) and how that reaches the organisation."
+            ),
+            (
+                StepSpec("open_answer", "interview.key_figure", alone_first=False),
+                StepSpec("open_answer", "interview.key_figure.q_gain", alone_first=False),
+                StepSpec("open_answer", "interview.key_figure.q_flow", alone_first=False),
+                StepSpec("open_answer", "interview.key_figure.q_culture", alone_first=False),
+                StepSpec("open_answer", "interview.key_figure.q_contribution", alone_first=False),
+                StepSpec("sentence_completion", "exercise.sentence_completion.s1", "stem"),
+            ),
+            ask_organisation=True,
+        ),
+        Blueprint(
             "training",
             _("Training workshop"),
             "network",

@@ -32,6 +32,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
@@ -46,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 
 from verbindend.core import validation
 from verbindend.core.errors import DomainError
+from verbindend.live import metrics
 from verbindend.live.models import (
     LETTER_MAX,
     TEXT_MAX,
@@ -591,15 +593,26 @@ def publish_threadsafe(message: dict[str, Any]) -> None:
 # -- the writer -------------------------------------------------------------------------------
 
 
+WRITE_RETRY_PAUSES = (0.05, 0.2, 0.5, 1.0)  # a database restart or failover takes a moment
+
+
 def _write_on_own_connection(items: list[Submission]) -> tuple[list[Any], list[dict]]:
-    """write_batch with one retry on a dropped or busy connection (the caller retries later)."""
-    for attempt in range(3):
+    """write_batch, written again on a fresh connection when the database went away or was busy.
+
+    A batch whose commit failed was rolled back, so writing it again is safe; one that committed
+    but lost its answer is found by its client UUIDs and acknowledged as a duplicate. After the
+    last pause the requests get an error and the phones send again from their queue.
+    """
+    for pause in (*WRITE_RETRY_PAUSES, None):
         try:
             return write_batch(items)
         except DatabaseError:
             connection.close()
-            if attempt == 2:
+            if pause is None:
                 raise
+            metrics.WRITE_RETRIES.inc()
+            log.warning("live: writing a batch failed; trying again in %ss", pause)
+            time.sleep(pause)
     raise AssertionError  # unreachable
 
 
@@ -623,9 +636,15 @@ class Writer:
 
     async def submit(self, item: Submission) -> Ack:
         queue = self._ensure()
-        future: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Ack] = loop.create_future()
         queue.put_nowait((item, future))
-        return await future
+        metrics.WRITER_QUEUE.set(queue.qsize())
+        began = loop.time()
+        ack = await future
+        metrics.ACKS.inc()
+        metrics.ACK_SECONDS.observe(loop.time() - began)
+        return ack
 
     async def _run(self) -> None:
         assert self.queue is not None
@@ -636,6 +655,7 @@ class Writer:
                 await asyncio.sleep(BATCH_WINDOW_SECONDS)
             while len(batch) < BATCH_MAX and not queue.empty():
                 batch.append(queue.get_nowait())
+            metrics.WRITER_QUEUE.set(queue.qsize())
             try:
                 outcomes, messages = await loop.run_in_executor(
                     self.executor, _write_on_own_connection, [item for item, _f in batch]
@@ -687,6 +707,7 @@ async def screen_stream(
     early: dict[int, dict[str, Any]] = {}
     gap_since: float | None = None
     loop = asyncio.get_running_loop()
+    metrics.STREAMS_OPEN.labels("screen").inc()
     try:
         yield b"retry: 1000\n\n"
         for event in await run_sync(load_events, session_pk, last_seen):
@@ -732,6 +753,7 @@ async def screen_stream(
                 quiet = 0.0
                 yield b"".join(chunks)
     finally:
+        metrics.STREAMS_OPEN.labels("screen").dec()
         sub.close()
 
 
@@ -739,6 +761,7 @@ async def phone_stream(session_pk: int, current: dict[str, Any]) -> AsyncIterato
     """A phone's events: the current state first, then state changes only."""
     sub = await broker().subscribe(session_pk, phones=True)
     presence.changed(session_pk)
+    metrics.STREAMS_OPEN.labels("phone").inc()
     try:
         yield b"retry: 2000\n\n" + sse({k: v for k, v in current.items() if k != "seq"})
         while True:
@@ -755,6 +778,7 @@ async def phone_stream(session_pk: int, current: dict[str, Any]) -> AsyncIterato
                 if e.get("type") == "state"
             )
     finally:
+        metrics.STREAMS_OPEN.labels("phone").dec()
         sub.close()
         presence.changed(session_pk)
 

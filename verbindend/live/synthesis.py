@@ -9,9 +9,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from verbindend.core import exports
+from verbindend.core import disclosure, exports
 from verbindend.live.models import (
     AGGREGATE_KINDS,
     Contribution,
@@ -108,6 +108,7 @@ def session_summary(session: LiveSession) -> SessionSummary:
         Contribution.objects.filter(session=session).select_related("theme").order_by("sequence")
     )
     merged_counts = Counter(c.merged_into_id for c in everything if c.merged_into_id)
+    credit = disclosure.attributable(session, everything)  # organisations a text may name
     summaries = []
     letters_total = 0
     for step in steps:
@@ -136,7 +137,9 @@ def session_summary(session: LiveSession) -> SessionSummary:
                         text=c.text,
                         theme=c.theme.name if c.theme else "",
                         tags=tuple(c.tags),
-                        organisation=c.organisation_name,
+                        organisation=c.organisation_name
+                        if c.step_id in credit.get(c.organisation_name, ())
+                        else "",
                         merged=merged_counts.get(c.pk, 0),
                     )
                     for c in shown
@@ -194,7 +197,9 @@ def rows(summary: SessionSummary) -> list[list[Any]]:
         for label, count in step.counts.items():
             out.append([step.order, step.prompt, f"{label}: {count}", "", "", "", 0])
         if step.letters:
-            note = _("%(n)s letters, %(shared)s shared") % {
+            note = ngettext(
+                "%(n)s letter, %(shared)s shared", "%(n)s letters, %(shared)s shared", step.letters
+            ) % {
                 "n": step.letters,
                 "shared": step.letters_shared,
             }

@@ -433,7 +433,10 @@ async def stream(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 async def _run_sync(fn: Any, *args: Any) -> Any:
-    return await sync_to_async(fn)(*args)
+    """A stream's database reads run on the live reader thread, never behind page work."""
+    from verbindend.live.asgi import run_read
+
+    return await run_read(fn, *args)
 
 
 @require_GET

@@ -12,6 +12,7 @@ from verbindend.networks.models import (
     Organisation,
     OrganisationMembership,
     Person,
+    Role,
     Sector,
 )
 
@@ -168,3 +169,13 @@ class ConfirmDeleteForm(forms.Form):
         if value.strip() != self.expected.strip():
             raise forms.ValidationError(_("The name you typed does not match."))
         return value
+
+
+class RoleForm(forms.ModelForm):
+    class Meta:
+        model = Role
+        fields = ["title", "description", "valued_for", "rotation"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "valued_for": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -251,7 +251,12 @@ class Person(models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
     )
     lead_role = models.CharField(
         _("role in the network"), max_length=20, choices=LeadRole.choices, blank=True
@@ -282,3 +287,162 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# -- roles, competences, recruitment and onboarding (principles 3, 4 and 5) ----------------------
+
+
+class _ByNetwork(models.QuerySet[Any]):
+    def visible_to(self, user: User) -> Any:
+        return self.filter(network__in=Network.objects.visible_to(user))
+
+
+class Role(models.Model):
+    """A role in the network's work (chair, host, scribe, ...): described, valued, rotated.
+
+    Not an access right (that is :class:`NetworkRole`): principle 3 asks the network to define
+    and value the different roles people take up in it.
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="described_roles")
+    title = models.CharField(_("role"), max_length=120)
+    description = models.TextField(_("what it involves"), max_length=2000, blank=True)
+    valued_for = models.TextField(_("why the network values it"), max_length=2000, blank=True)
+    rotation = models.CharField(
+        _("rotation"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: every two years, or per meeting in turn."),
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = _ByNetwork.as_manager()
+
+    class Meta:
+        verbose_name = _("role in the network")
+        verbose_name_plural = _("roles in the network")
+        ordering = ["order", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RoleHolder(models.Model):
+    """Who held a role, from when to when (empty: still holds it)."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="holders")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="held_roles")
+    since = models.DateField(_("since"), default=timezone.localdate)
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-since", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="role_holder_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.role}"
+
+    @property
+    def network(self) -> Network:
+        return self.role.network
+
+
+class Competence(models.Model):
+    """A competence in the network's networker profile: from the method's list or its own."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="competences")
+    content_key = models.CharField(max_length=120, blank=True)
+    title = models.CharField(_("competence"), max_length=200, blank=True)
+    description = models.TextField(_("what it looks like here"), max_length=2000, blank=True)
+
+    objects = _ByNetwork.as_manager()
+
+    class Meta:
+        verbose_name = _("competence")
+        verbose_name_plural = _("competences")
+        ordering = ["content_key", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "content_key"],
+                condition=~Q(content_key=""),
+                name="one_method_competence_per_network",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.content_key
+
+
+class ChecklistStage(models.TextChoices):
+    RECRUIT = "recruit", _("Recruiting")
+    WELCOME = "welcome", _("Welcoming")
+
+
+class ChecklistItem(models.Model):
+    """One step of the network's recruitment or onboarding checklist."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="checklist")
+    stage = models.CharField(_("stage"), max_length=10, choices=ChecklistStage.choices)
+    title = models.CharField(_("step"), max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = _ByNetwork.as_manager()
+
+    class Meta:
+        ordering = ["stage", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChecklistTick(models.Model):
+    """A checklist step done for one newcomer."""
+
+    item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="ticks")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="checklist_ticks")
+    done_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "person"], name="one_tick_per_step_and_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.person}"
+
+    @property
+    def network(self) -> Network:
+        return self.item.network
+
+
+class WelcomeLinkQuerySet(_ByNetwork):
+    def valid(self, now: Any = None) -> Any:
+        moment = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=moment)
+
+
+class WelcomeLink(models.Model):
+    """A link to the welcome pack that works without an account until it expires."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="welcome_links")
+    token = models.CharField(max_length=64, unique=True)
+    note = models.CharField(_("for whom"), max_length=200, blank=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WelcomeLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.network} · {self.expires_at:%Y-%m-%d}"

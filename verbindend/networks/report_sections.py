@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from verbindend.networks import counts
 from verbindend.networks.models import (
     Engagement,
     LeadRole,
     OrganisationMembership,
-    Person,
     Sector,
     Tenure,
 )
@@ -47,34 +46,34 @@ def small_groups_hidden(counts: dict[str, int], k: int) -> list[tuple[str, int |
 def build(request: ReportRequest) -> dict[str, Any]:
     network = request.network
     k = max(5, network.k_threshold)
-    memberships = OrganisationMembership.objects.filter(network=network).select_related(
-        "organisation"
-    )
-    if request.end:
-        memberships = memberships.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=request.end))
+    day = counts.reference_day(request.end)
+    rows = list(counts.memberships(network, on=day).select_related("organisation"))
+    left = OrganisationMembership.objects.filter(network=network, left_on__lt=day)
     if request.start:
-        memberships = memberships.filter(Q(left_on__isnull=True) | Q(left_on__gte=request.start))
-    rows = list(memberships)
+        left = left.filter(left_on__gte=request.start)
+    left_rows = list(left.select_related("organisation"))
     sectors = dict(Sector.choices)
     by_sector = Counter(m.organisation.sector for m in rows)
-    people = Person.objects.filter(network=network)
+    people = counts.people(network, on=day)
     composition = []
     for field, label, choices in ATTRIBUTES:
-        counts = Counter(people.values_list(field, flat=True))
+        found = Counter(people.values_list(field, flat=True))
         names = dict(choices.choices)
         composition.append(
             {
                 "label": label,
                 "groups": [
                     (str(names.get(value, value)), n)
-                    for value, n in small_groups_hidden(dict(counts), k)
+                    for value, n in small_groups_hidden(dict(found), k)
                 ],
             }
         )
     return {
         "network": network,
         "memberships": rows,
-        "organisation_count": len({m.organisation_id for m in rows}),
+        "organisation_count": counts.organisation_count(network, on=day),
+        "counted_on": day,
+        "left": left_rows,
         "sectors": [
             (str(sectors.get(value, value)) if value else None, n)
             for value, n in sorted(by_sector.items(), key=lambda item: (-item[1], item[0]))
@@ -94,3 +93,40 @@ SECTIONS = [
         build=build,
     )
 ]
+
+
+def roles(request: ReportRequest) -> dict[str, Any]:
+    """The roles the network described and valued, with who holds them now."""
+    from django.utils import timezone
+
+    from verbindend.networks.models import Role
+
+    today = timezone.localdate()
+    found = []
+    for role in Role.objects.filter(network=request.network).prefetch_related("holders__person"):
+        holders = [
+            {"name": h.person.name, "since": h.since}
+            for h in role.holders.all()
+            if h.until is None or h.until > today
+        ]
+        found.append(
+            {
+                "title": role.title,
+                "description": role.description,
+                "valued_for": role.valued_for,
+                "rotation": role.rotation,
+                "holders": holders,
+            }
+        )
+    return {"roles": found}
+
+
+SECTIONS.append(
+    ReportSection(
+        key="roles",
+        title=_("Roles in the network"),
+        order=75,
+        template="networks/report/roles.html",
+        build=roles,
+    )
+)

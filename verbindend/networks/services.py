@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from verbindend.accounts.models import User
 from verbindend.accounts.services import grant_network_role
@@ -15,9 +18,9 @@ from verbindend.core.roles import NetworkRoles
 from verbindend.networks.models import (
     LeadRole,
     Network,
+    NetworkRole,
     Organisation,
     OrganisationMembership,
-    Person,
     Sector,
     Tenure,
 )
@@ -53,18 +56,44 @@ def decide_case(*, case: Case, agree: bool, by: User) -> Case:
     case.decided_by = by
     case.decided_at = timezone.now()
     case.save(update_fields=["status", "decided_by", "decided_at"])
+    from verbindend.core.roles import StudyRoles
+    from verbindend.notices.services import notify
+    from verbindend.studies.models import StudyRole
+
+    researchers = [
+        grant.user
+        for grant in StudyRole.objects.filter(
+            study=case.study, role=StudyRoles.RESEARCHER
+        ).select_related("user")
+    ]
+    notify(
+        recipients=researchers,
+        kind="case.decided",
+        title=lambda: (
+            (
+                _("%(network)s agreed to take part in “%(study)s”")
+                if agree
+                else _("%(network)s declined to take part in “%(study)s”")
+            )
+            % {"network": case.network.name, "study": case.study.name}
+        ),
+        url=case.study.get_absolute_url(),
+        where=case.study.name,
+    )
     return case
 
 
 def composition(network: Network) -> dict[str, list[tuple[str, int]]]:
     """Counts for the network page: organisations by sector, people by role and by tenure."""
     sectors = dict(Sector.choices)
-    current = OrganisationMembership.objects.filter(network=network).current()
+    from verbindend.networks import counts
+
+    current = counts.memberships(network)
     by_sector = Counter(
         str(sectors.get(s, s)) if s else _not_recorded()
         for s in current.values_list("organisation__sector", flat=True)
     )
-    people = Person.objects.filter(network=network)
+    people = counts.people(network)
     roles = dict(LeadRole.choices)
     by_role = Counter(
         str(roles.get(r, r)) if r else _not_recorded()
@@ -80,3 +109,30 @@ def composition(network: Network) -> dict[str, list[tuple[str, int]]]:
         "role": sorted(by_role.items(), key=lambda kv: (-kv[1], kv[0])),
         "tenure": sorted(by_tenure.items(), key=lambda kv: (-kv[1], kv[0])),
     }
+
+
+def users_of(network: Network, roles: Iterable[str] | None = None) -> list[User]:
+    """The accounts holding a role (or one of these roles) in the network."""
+    from verbindend.accounts.models import User as UserModel
+
+    grants = NetworkRole.objects.filter(network=network)
+    if roles is not None:
+        grants = grants.filter(role__in=list(roles))
+    return list(UserModel.objects.filter(pk__in=grants.values("user")).order_by("pk"))
+
+
+def notify_case_proposed(*, case: Case) -> None:
+    """The network's coordinators hear that a study asks to include the network."""
+    from verbindend.notices.services import notify
+
+    notify(
+        recipients=users_of(case.network, [NetworkRoles.COORDINATOR]),
+        kind="case.proposed",
+        title=lambda: (
+            _("The study “%(study)s” asks to include %(network)s as a case")
+            % {"study": case.study.name, "network": case.network.name}
+        ),
+        body=lambda: _("Agree or decline on your overview."),
+        url=reverse("core:dashboard"),
+        where=case.network.name,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verbindend.networks import views
+from verbindend.networks import life_views, views
 from verbindend.privacy import views as privacy_views
 
 app_name = "networks"
@@ -13,6 +13,22 @@ urlpatterns = [
     path("<slug:slug>/organisations/", views.organisation_list, name="organisations"),
     path("<slug:slug>/organisations/new/", views.organisation_add, name="organisation_add"),
     path("<slug:slug>/organisations/<int:pk>/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "<slug:slug>/organisations/<int:pk>/about/",
+        life_views.organisation_page,
+        name="organisation",
+    ),
+    path("<slug:slug>/roles/", life_views.roles_page, name="roles"),
+    path("<slug:slug>/welcome/", life_views.welcome_page, name="welcome"),
+    path("<slug:slug>/welcome.pdf", life_views.welcome_pdf, name="welcome_pdf"),
+    path("<slug:slug>/welcome/links/", life_views.welcome_link_create, name="welcome_links"),
+    path(
+        "<slug:slug>/welcome/links/<int:pk>/revoke/",
+        life_views.welcome_link_revoke,
+        name="welcome_link_revoke",
+    ),
+    path("w/<str:token>/", life_views.welcome_shared, name="welcome_shared"),
+    path("w/<str:token>/pdf/", life_views.welcome_shared_pdf, name="welcome_shared_pdf"),
     path("<slug:slug>/people/", views.person_list, name="people"),
     path("<slug:slug>/people/new/", views.person_add, name="person_add"),
     path("<slug:slug>/people/import/", views.people_import, name="people_import"),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +20,7 @@ from verbindend.core import policy
 from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
 from verbindend.method import content
-from verbindend.networks import importing, services
+from verbindend.networks import counts, importing, services
 from verbindend.networks.forms import (
     BulkInviteForm,
     ConfirmDeleteForm,
@@ -62,11 +64,17 @@ def _network(request: HttpRequest, slug: str, action: str) -> Network:
 def network_list(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.visible_to(request.user)  # type: ignore[arg-type]
     page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "networks/list.html", {"page": page})
+    return render(
+        request,
+        "networks/list.html",
+        {"page": page, "can_create": policy.can_create(request.user, "network")},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def network_create(request: HttpRequest) -> HttpResponse:
+    if not policy.can_create(request.user, "network"):
+        raise PermissionDenied("network.create")
     form = NetworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         network = services.create_network(creator=request.user, form=form)  # type: ignore[arg-type]
@@ -78,11 +86,11 @@ def network_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(request, slug, "network.view")
-    counts = services.composition(network)
+    composition = services.composition(network)
     charts = [
-        bar_chart(_("Organisations by sector"), counts["sector"]),
-        bar_chart(_("People by role"), counts["role"]),
-        bar_chart(_("People by tenure"), counts["tenure"]),
+        bar_chart(_("Organisations by sector"), composition["sector"]),
+        bar_chart(_("People by role"), composition["role"]),
+        bar_chart(_("People by tenure"), composition["tenure"]),
     ]
     can_decide = policy.can(request.user, "cases.decide", network)
     cases = (
@@ -99,10 +107,8 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cases": cases,
             "can_change": policy.can(request.user, "network.change", network),
             "can_see_people": policy.can(request.user, "people.view", network),
-            "organisation_count": OrganisationMembership.objects.filter(network=network)
-            .current()
-            .count(),
-            "people_count": Person.objects.filter(network=network).count(),
+            "organisation_count": counts.organisation_count(network),
+            "people_count": counts.people(network).count(),
         },
     )
 
@@ -406,4 +412,7 @@ def case_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if agree
         else _("The network does not take part in this study."),
     )
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect(network)

@@ -186,6 +186,32 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}#{self.subject_id}"
 
+    @property
+    def detail_label(self) -> str:
+        """Known details in the reader's language; anything else (file formats) as stored."""
+        purposes = dict(ConsentPurpose.choices)
+        if self.detail in purposes:
+            return str(purposes[self.detail])
+        if self.detail.startswith("-") and self.detail[1:] in purposes:
+            return _("withdrawn: %(purpose)s") % {"purpose": purposes[self.detail[1:]]}
+        known = {
+            "people list": _("list of people"),
+            "respondents": _("respondents"),
+            "transcript": _("transcript"),
+            "study": _("study"),
+        }
+        return str(known.get(self.detail, self.detail))
+
+    @property
+    def subject_label(self) -> str:
+        """The kind of record in the reader's language ("persoon", "netwerk"), never a key."""
+        from django.apps import apps
+
+        for model in apps.get_models():
+            if model._meta.model_name == self.subject_type:
+                return str(model._meta.verbose_name)
+        return self.subject_type
+
 
 DEFAULT_RETENTION_MONTHS = 24
 

@@ -18,6 +18,10 @@ class ReportsConfig(AppConfig):
 
         post_delete.connect(_drop_files, sender=ReportVersion, dispatch_uid="reports-files")
 
+        from verbindend.reports import overview
+
+        overview.connect()
+
 
 def _drop_files(sender: object, instance: object, **kwargs: object) -> None:
     """A version deleted on its own or with its network or study takes its files along."""

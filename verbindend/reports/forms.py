@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from verbindend.reports import render
+from verbindend.reports import audiences, render
+from verbindend.reports.audiences import Audience
 from verbindend.reports.models import ReportKind, ReportLanguage
 
 
 class ReportForm(forms.Form):
-    """Period (network reports only), sections (all checked at first) and language."""
+    """Period, audience (network reports only), sections (the audience's, checked) and language."""
 
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -21,23 +22,35 @@ class ReportForm(forms.Form):
     sections = forms.MultipleChoiceField(
         label=_("Sections"), widget=forms.CheckboxSelectMultiple, choices=()
     )
+    audience = forms.ChoiceField(
+        label=_("Written for"),
+        choices=Audience.choices,
+        widget=forms.RadioSelect,
+        initial=Audience.MEMBERS,
+        required=False,  # not sent: the members' report
+    )
     language = forms.ChoiceField(
         label=_("Language of the report"),
         choices=ReportLanguage.choices,
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, kind: str, language: str = "nl", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, kind: str, language: str = "nl", audience: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = [(s.key, s.title) for s in render.available(kind)]
         sections = self.fields["sections"]
         assert isinstance(sections, forms.MultipleChoiceField)
         sections.choices = choices
-        self.fields["sections"].initial = [key for key, _title in choices]
+        suggested = set(audiences.template(audience).sections) if audience else None
+        self.fields["sections"].initial = [
+            key for key, _title in choices if suggested is None or key in suggested
+        ]
+        self.fields["audience"].initial = audiences.template(audience).key
         self.fields["language"].initial = language if language in ReportLanguage.values else "nl"
         if kind == ReportKind.STUDY:
-            del self.fields["start"]
-            del self.fields["end"]
+            del self.fields["audience"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

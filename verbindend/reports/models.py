@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbindend.reports.audiences import Audience
+
 if TYPE_CHECKING:
     from verbindend.accounts.models import User
 
@@ -81,6 +83,9 @@ class ReportVersion(models.Model):
     )
     start = models.DateField(_("from"), null=True, blank=True)
     end = models.DateField(_("to"), null=True, blank=True)
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.MEMBERS
+    )
     sections = models.JSONField(_("sections"), default=list)
     language = models.CharField(
         _("language"), max_length=5, choices=ReportLanguage.choices, default=ReportLanguage.NL

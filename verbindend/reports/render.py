@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from verbindend.reports import audiences, study_sections
 from verbindend.reports import sections as network_sections
-from verbindend.reports import study_sections
 from verbindend.reports.models import ReportKind, ReportVersion
 from verbindend.reports.sections import ReportRequest, ReportSection
 
@@ -39,6 +39,8 @@ def request_for(version: ReportVersion) -> ReportRequest:
         end=version.end,
         language=version.language,
         sections=tuple(version.sections),
+        audience=version.audience,
+        brief=version.kind == ReportKind.NETWORK and audiences.template(version.audience).brief,
     )
 
 
@@ -70,6 +72,9 @@ def render_html(version: ReportVersion, progress: Progress | None = None) -> str
                 "parts": parts,
                 "generated": timezone.localtime(),
                 "language": version.language,
+                "audience": audiences.template(version.audience)
+                if version.kind == ReportKind.NETWORK
+                else None,
             },
         )
 

@@ -33,6 +33,8 @@ class ReportRequest:
     language: str = "nl"
     sections: tuple[str, ...] = field(default_factory=tuple)  # empty: every section
     study: Any = None  # set instead of ``network`` for a study report (reports.study_sections)
+    audience: str = "members"  # reports.audiences: whom the report is written for
+    brief: bool = False  # keep lists short (the board's and funders' reports)
 
     @property
     def scope(self) -> Any:
@@ -40,6 +42,10 @@ class ReportRequest:
 
     def wants(self, key: str) -> bool:
         return not self.sections or key in self.sections
+
+    def limit(self, full: int, brief: int = 10) -> int:
+        """How many entries of a list to show: fewer in a brief report."""
+        return brief if self.brief else full
 
     def covers(self, day: date | None) -> bool:
         if day is None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from verbindend.core.errors import DomainError
 from verbindend.reports import render
+from verbindend.reports.audiences import Audience
 from verbindend.reports.models import ReportKind, ReportLanguage, ReportStatus, ReportVersion
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ def request_report(
     language: str,
     start: date | None = None,
     end: date | None = None,
+    audience: str = Audience.MEMBERS,
 ) -> ReportVersion:
     """Store what was asked for and queue the rendering; the version shows its progress."""
     from verbindend.networks.models import Network
@@ -39,6 +41,8 @@ def request_report(
         raise DomainError("reports.language", _("Choose Dutch or English."))
     if start and end and start > end:
         raise DomainError("reports.period", _("The period must start before it ends."))
+    if audience not in Audience.values:
+        raise DomainError("reports.audience", _("Choose one of the listed audiences."))
     version = ReportVersion.objects.create(
         kind=kind,
         network=scope if kind == ReportKind.NETWORK else None,
@@ -47,6 +51,7 @@ def request_report(
         end=end,
         sections=chosen,
         language=language,
+        audience=audience if kind == ReportKind.NETWORK else Audience.MEMBERS,
         requested_by=by if getattr(by, "is_authenticated", False) else None,
     )
     from verbindend.reports.tasks import render_version
@@ -66,10 +71,11 @@ def _progress(version: ReportVersion) -> render.Progress:
 
 def run(version_id: int) -> None:
     """Render one waiting version: HTML first, then the PDF; a failure is kept with its message."""
-    claimed = ReportVersion.objects.filter(pk=version_id, status=ReportStatus.WAITING).update(
-        status=ReportStatus.RUNNING, progress=1
-    )
-    if not claimed:  # deleted meanwhile, or another worker has it
+    # RUNNING too: the task is taken up again when its worker died mid-render (core.workers).
+    claimed = ReportVersion.objects.filter(
+        pk=version_id, status__in=[ReportStatus.WAITING, ReportStatus.RUNNING]
+    ).update(status=ReportStatus.RUNNING, progress=1)
+    if not claimed:  # deleted meanwhile, or finished
         return
     version = ReportVersion.objects.select_related("network", "study").get(pk=version_id)
     try:
@@ -77,6 +83,7 @@ def run(version_id: int) -> None:
         _progress(version)(92, "PDF")
         pdf, pages = render.render_pdf(html)
         store(version, html=html, pdf=pdf, pages=pages)
+        announce_ready(version)
     except Exception as error:  # a broken section must not leave the version "rendering"
         log.exception("report version %s failed", version.pk)
         ReportVersion.objects.filter(pk=version.pk).update(
@@ -84,6 +91,21 @@ def run(version_id: int) -> None:
             error=f"{type(error).__name__}: {error}"[:500],
             finished_at=timezone.now(),
         )
+
+
+def announce_ready(version: ReportVersion) -> None:
+    """Whoever asked for the report hears that it is ready."""
+    from verbindend.notices.services import notify
+
+    if version.requested_by is None:
+        return
+    notify(
+        recipients=[version.requested_by],
+        kind="report.ready",
+        title=lambda: _("The report of %(scope)s is ready") % {"scope": version.scope.name},
+        url=version.get_absolute_url(),
+        where=version.scope.name,
+    )
 
 
 def retry(version: ReportVersion) -> ReportVersion:

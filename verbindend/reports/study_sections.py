@@ -22,25 +22,49 @@ ATTRIBUTE_LABELS = {
 }
 
 
+def documents(request: ReportRequest) -> Any:
+    """The study's material in the report's period (by the document's date); all without one.
+
+    Material without a date is left out of a report with a period: it cannot be shown to fall
+    inside it.
+    """
+    from verbindend.studies.models import Document
+
+    if request.start is None and request.end is None:
+        return None
+    found = Document.objects.filter(study=request.study, date__isnull=False)
+    if request.start:
+        found = found.filter(date__gte=request.start)
+    if request.end:
+        found = found.filter(date__lte=request.end)
+    return found
+
+
 def codebook(request: ReportRequest) -> dict[str, Any]:
     study = request.study
+    within = documents(request)
     return {
-        "tree": queries.code_tree(study),
-        "frequencies": queries.frequencies(study)[:25],
+        "tree": queries.code_tree(study, documents=within),
+        "frequencies": queries.frequencies(study, within)[:25],
     }
 
 
-def _matrix(study: Any, kind: str, attribute: str, title: Any) -> dict[str, Any]:
+def _matrix(
+    study: Any, kind: str, attribute: str, title: Any, within: Any = None
+) -> dict[str, Any]:
     from verbindend.analysis.views import build_matrix
 
-    result = build_matrix(study, kind, attribute)
+    result = build_matrix(study, kind, attribute, within)
     result.title = str(title)
     return {"matrix": result, "table": result.table(), "svg": charts.heat_map(result, {})}
 
 
 def _kind(kind: str, title: Any) -> Any:
     def build(request: ReportRequest) -> dict[str, Any]:
-        return {"matrices": [_matrix(request.study, kind, "", title)], "kind": kind}
+        return {
+            "matrices": [_matrix(request.study, kind, "", title, documents(request))],
+            "kind": kind,
+        }
 
     return build
 
@@ -48,7 +72,13 @@ def _kind(kind: str, title: Any) -> Any:
 def by_attribute(request: ReportRequest) -> dict[str, Any]:
     return {
         "matrices": [
-            _matrix(request.study, "attribute", attribute, ATTRIBUTE_LABELS[attribute])
+            _matrix(
+                request.study,
+                "attribute",
+                attribute,
+                ATTRIBUTE_LABELS[attribute],
+                documents(request),
+            )
             for attribute in queries.ATTRIBUTES
         ],
         "kind": "attribute",
@@ -56,7 +86,40 @@ def by_attribute(request: ReportRequest) -> dict[str, Any]:
     }
 
 
+def glossary(request: ReportRequest) -> dict[str, Any]:
+    from verbindend.research.models import Term
+
+    return {
+        "terms": list(
+            Term.objects.filter(study=request.study).prefetch_related("revisions__agreements")
+        )
+    }
+
+
+def literature(request: ReportRequest) -> dict[str, Any]:
+    """The study's references in the one citation style of every report, sorted as cited."""
+    from verbindend.research import services
+    from verbindend.research.models import Reference
+
+    cited = [services.cite(r) for r in Reference.objects.filter(study=request.study)]
+    return {"references": sorted(cited, key=str.lower)}
+
+
 SECTIONS = [
+    ReportSection(
+        key="glossary",
+        title=_("Glossary"),
+        order=5,
+        template="reports/sections/glossary.html",
+        build=glossary,
+    ),
+    ReportSection(
+        key="literature",
+        title=_("Literature"),
+        order=90,
+        template="reports/sections/literature.html",
+        build=literature,
+    ),
     ReportSection(
         key="codebook",
         title=_("Codebook"),

@@ -26,6 +26,7 @@ from verbindend.core import policy
 from verbindend.core.errors import DomainError
 from verbindend.networks.models import Network
 from verbindend.reports import services
+from verbindend.reports.audiences import Audience
 from verbindend.reports.forms import ReportForm
 from verbindend.reports.models import ReportStatus, ReportVersion
 from verbindend.studies.models import Study
@@ -61,6 +62,7 @@ def reports(request: HttpRequest, slug: str, scope: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         kind=scope,
         language=get_language() or "nl",
+        audience=request.GET.get("audience", "") if scope == "network" else "",
     )
     if request.method == "POST":
         policy.require(request.user, "reports.create", owner)
@@ -73,6 +75,7 @@ def reports(request: HttpRequest, slug: str, scope: str) -> HttpResponse:
                 language=data["language"],
                 start=data.get("start"),
                 end=data.get("end"),
+                audience=data.get("audience") or Audience.MEMBERS,
             )
             return redirect(version)
     page = Paginator(ReportVersion.objects.filter(**{scope: owner}), PAGE_SIZE).get_page(
@@ -86,6 +89,8 @@ def reports(request: HttpRequest, slug: str, scope: str) -> HttpResponse:
             "form": form if can_create else None,
             "page": page,
             "can_delete": policy.can(request.user, "reports.delete", owner),
+            "audiences": Audience.choices if scope == "network" else [],
+            "audience": request.GET.get("audience", ""),
         },
     )
 

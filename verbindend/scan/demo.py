@@ -56,6 +56,7 @@ def _fill(round_: Round, *, count: int, lift: float, rng: random.Random) -> None
             engagement=Engagement.VOLUNTEER if i % 4 == 3 else Engagement.PROFESSIONAL,
             tenure=Tenure.NEWCOMER if i % 3 == 0 else Tenure.LONG_STANDING,
             finished_at=timezone.now(),
+            verified=True,  # the demo's members answered by their personal links
         )
         for item in round_.item_keys:
             principle = principle_of(item)

@@ -169,6 +169,14 @@ class ResponseQuerySet(models.QuerySet["Response"]):
     def visible_to(self, user: User) -> ResponseQuerySet:
         return self.filter(round__in=Round.objects.visible_to(user))
 
+    def counted(self) -> ResponseQuerySet:
+        """Responses that count: verified, or by shared code and confirmed by the coordinator."""
+        return self.filter(Q(verified=True) | Q(confirmed_at__isnull=False))
+
+    def waiting(self) -> ResponseQuerySet:
+        """Shared-code responses that wait for the coordinator's confirmation."""
+        return self.filter(verified=False, confirmed_at__isnull=True)
+
 
 class Response(models.Model):
     """One respondent's answers in one round, with their attributes as they gave them."""
@@ -187,11 +195,30 @@ class Response(models.Model):
     tenure = models.CharField(max_length=20, choices=Tenure.choices, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: Given by personal link or by a logged-in member: one known person behind it.
+    verified = models.BooleanField(default=False)
+    #: A shared-code response counts only once the coordinator confirmed its batch.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    #: The logged-in member who answered (one response per member per round).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ResponseQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["round", "organisation"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "user"],
+                condition=Q(user__isnull=False),
+                name="scan_one_response_per_member",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"response {self.pk} · {self.round}"
@@ -251,3 +278,23 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.principle_key
+
+
+class ResultSnapshot(models.Model):
+    """Results as published at one moment: they change only when k more responses count.
+
+    ``published`` keeps, per data set, the membership of every cell shown, so that the next
+    snapshot is checked against everything already out (see ``core.disclosure``).
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="snapshots")
+    taken_at = models.DateTimeField(auto_now_add=True)
+    response_ids = models.JSONField(default=list)
+    result = models.JSONField(default=dict)
+    published = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.taken_at:%Y-%m-%d %H:%M}"

@@ -13,31 +13,22 @@ Figures
 - The *agenda* takes the two principles with the lowest mean, then the most divergent one not
   yet taken (ties in principle order).
 
-The small-group rule (k = the round's k, never below the network's, never below 5)
-----------------------------------------------------------------------------------
-1. Nothing at all is shown for a round with fewer than k respondents; a principle's figures
-   are shown only when its ``n`` ≥ k.
-2. A breakdown group (an organisation, trekker/follower, professional/volunteer,
-   newcomer/long-standing) is shown only when it has ≥ k members. People who did not state an
-   attribute form a hidden group of that breakdown, never shown.
-3. Complementary suppression: within one breakdown, the hidden members (small groups plus
-   people without the attribute) must number 0 or ≥ k; otherwise the smallest shown group is
-   hidden too, until that holds. So "total minus the shown groups" never isolates < k people.
-4. Across two breakdowns: for every pair of shown groups G and H of different breakdowns, the
-   sets that can be derived from G, H and the total — H∖G when G ⊆ H, G∖H when H ⊆ G, the rest
-   (total − G − H) when G and H do not overlap, and G ∩ H when G and H together cover everyone —
-   must have 0 or ≥ k members; otherwise the smaller of G and H is hidden and the rules are
-   applied again until nothing changes.
-5. The rules run once on all respondents (which groups exist on the page, in exports and in
-   comment attribution) and once per principle on the respondents with a score there (which
-   cells of the breakdown table carry a figure).
-6. Comments are shown only when the round has ≥ k respondents, never with a role, and with an
-   organisation only when that organisation's group is shown. Exports blank hidden groups and
-   then leave out whole attributes (tenure first, then engagement, lead role, organisation)
-   until every combination of the attributes left has ≥ k rows.
-
-Limits: rule 4 checks pairs; combining three or more breakdowns with the total is not checked
-exhaustively. Closed rounds never change, so their results are cached.
+What may be shown (the rules live in ``core.disclosure``; docs/privacy.md)
+-------------------------------------------------------------------------
+1. Only responses that *count* are used: given by personal link or by a logged-in member, or
+   by the shared code once the coordinator confirmed the batch.
+2. Results are *snapshots* (:class:`~verbindend.scan.models.ResultSnapshot`): the first is taken
+   when at least k responses count and results are available (released or closed); a new one
+   only when at least k responses count that the last one did not hold. Until then every page,
+   chart, export and report shows the last snapshot, also after the round closes.
+3. Per snapshot the engine decides which cells are shown, for two kinds of data set: the
+   group sizes (everyone in the snapshot) and each principle's scores (everyone with a score).
+   Each is checked together with every cell published by earlier snapshots of the round, so
+   no combination across breakdowns, principles' populations or time isolates fewer than k.
+4. Comments are shown only with a snapshot, never with a role, and with an organisation only
+   when that organisation's group is shown. Exports hold the snapshot's responses, blank hidden
+   groups and then leave out whole attributes (tenure first, then engagement, lead role,
+   organisation) until every combination of the attributes left has ≥ k rows.
 """
 
 from __future__ import annotations
@@ -50,11 +41,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.utils import timezone
 
+from verbindend.core import disclosure
 from verbindend.networks.models import Engagement, LeadRole, Tenure
-from verbindend.scan.models import UNKNOWN, Answer, Comment, Response, Round
+from verbindend.scan.models import UNKNOWN, Answer, Comment, Response, ResultSnapshot, Round
 
 #: Breakdown dimensions, in the order exports drop them last-to-first.
 DIMENSIONS = ("organisation", "lead_role", "engagement", "tenure")
@@ -110,6 +103,16 @@ class RoundResult:
     principles: list[PrincipleResult]
     groups: list[Group]  # shown groups only, with the cells shown per principle
     hidden_groups: int  # how many stated groups were hidden
+    #: who each principle's figures cover (the snapshot's respondents with a score)
+    populations: dict[str, frozenset[int]] = field(default_factory=dict)
+    respondent_ids: frozenset[int] = frozenset()
+    #: breakdown cells left blank by the engine (too small, or derivable from others)
+    hidden_cells: int = 0
+    #: counted responses that came in after this snapshot (shown once k more have come)
+    later: int = 0
+    #: shared-code responses that wait for the coordinator's confirmation
+    waiting: int = 0
+    taken_at: str = ""
 
     @property
     def suppressed(self) -> bool:
@@ -136,61 +139,102 @@ class RoundResult:
                 chosen.append(p)
         return chosen
 
+    # stored in a ResultSnapshot as JSON ------------------------------------------------------
 
-# the small-group rule -------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "round_id": self.round_id,
+            "k": self.k,
+            "respondents": self.respondents,
+            "principles": [
+                {
+                    "key": p.key,
+                    "n": p.n,
+                    "mean": p.mean,
+                    "median": p.median,
+                    "sd": p.sd,
+                    "distribution": p.distribution,
+                    "org_gap": p.org_gap,
+                    "divergence": p.divergence,
+                    "comments": p.comments,
+                }
+                for p in self.principles
+            ],
+            "groups": [
+                {
+                    "dimension": g.dimension,
+                    "value": g.value,
+                    "label": g.label,
+                    "members": sorted(g.members),
+                    "means": g.means,
+                }
+                for g in self.groups
+            ],
+            "hidden_groups": self.hidden_groups,
+            "populations": {key: sorted(ids) for key, ids in self.populations.items()},
+            "respondent_ids": sorted(self.respondent_ids),
+            "hidden_cells": self.hidden_cells,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RoundResult:
+        return cls(
+            round_id=data["round_id"],
+            k=data["k"],
+            respondents=data["respondents"],
+            principles=[
+                PrincipleResult(
+                    key=p["key"],
+                    n=p["n"],
+                    mean=p["mean"],
+                    median=p["median"],
+                    sd=p["sd"],
+                    distribution=[(point, count) for point, count in p["distribution"]],
+                    org_gap=p["org_gap"],
+                    divergence=p["divergence"],
+                    comments=[(text, org) for text, org in p["comments"]],
+                )
+                for p in data["principles"]
+            ],
+            groups=[
+                Group(g["dimension"], g["value"], g["label"], frozenset(g["members"]), g["means"])
+                for g in data["groups"]
+            ],
+            hidden_groups=data["hidden_groups"],
+            populations={key: frozenset(ids) for key, ids in data["populations"].items()},
+            respondent_ids=frozenset(data["respondent_ids"]),
+            hidden_cells=data.get("hidden_cells", 0),
+        )
 
 
-def _violates(g: int, h: int, both: int, everyone: int, k: int) -> bool:
-    """Do two groups of sizes g and h (overlap ``both``) let one derive fewer than k people?"""
+# the small-group rule: asked of the engine -----------------------------------------------------
 
-    def small(n: int) -> bool:
-        return 0 < n < k
-
-    if both == g and small(h - g):  # G ⊆ H: H − G
-        return True
-    if both == h and small(g - h):  # H ⊆ G: G − H
-        return True
-    if both == 0 and small(everyone - g - h):  # disjoint: total − G − H
-        return True
-    return g + h - both == everyone and small(both)  # together everyone: G ∩ H
+EVERYONE = ("", "")
+PEOPLE = "people"  # the data set of group sizes
 
 
-def shown_groups(everyone: frozenset[int], candidates: list[Group], k: int) -> set[tuple[str, str]]:
-    """Which groups may be shown for this population, by rules 2–4 of the module docstring."""
-    sized = {g.ident: g.members & everyone for g in candidates}
-    size = {ident: len(members) for ident, members in sized.items()}
-    overlap: dict[tuple[tuple[str, str], tuple[str, str]], int] = {}
-    shown = {ident for ident in sized if ident[1] and size[ident] >= k}
-    changed = True
-    while changed:
-        changed = False
-        for dimension in DIMENSIONS:
-            mine = sorted(
-                (ident for ident in shown if ident[0] == dimension),
-                key=lambda ident: (size[ident], ident[1]),
-            )
-            hidden = len(everyone) - sum(size[ident] for ident in mine)
-            if mine and 0 < hidden < k:
-                shown.discard(mine[0])
-                changed = True
-        if changed:
-            continue
-        ordered = sorted(shown)
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1 :]:
-                if a[0] == b[0]:
-                    continue
-                if (a, b) not in overlap:
-                    overlap[(a, b)] = len(sized[a] & sized[b])
-                if not _violates(size[a], size[b], overlap[(a, b)], len(everyone), k):
-                    continue
-                smaller = min((a, b), key=lambda ident: (size[ident], ident))
-                shown.discard(smaller)
-                changed = True
-                break
-            if changed:
-                break
-    return shown
+def shown_groups(
+    everyone: frozenset[int],
+    candidates: list[Group],
+    k: int,
+    published: Iterable[frozenset[int]] = (),
+) -> set[tuple[str, str]]:
+    """Which stated groups may be shown beside the whole population (``core.disclosure``)."""
+    cells = [disclosure.Cell(EVERYONE, everyone, keep=True)]
+    cells += [disclosure.Cell(g.ident, g.members & everyone) for g in candidates if g.value]
+    decision = disclosure.publish(cells, k=k, published=published)
+    return {key for key in decision.shown_keys if key != EVERYONE}  # type: ignore[misc]
+
+
+def _published_cells(
+    everyone: frozenset[int], groups: list[Group], k: int, published: list[frozenset[int]]
+) -> tuple[bool, set[tuple[str, str]]]:
+    """Whether the population's own figure may be shown, and which group cells beside it."""
+    cells = [disclosure.Cell(EVERYONE, everyone, keep=True)]
+    cells += [disclosure.Cell(g.ident, g.members & everyone) for g in groups]
+    decision = disclosure.publish(cells, k=k, published=published)
+    keys = decision.shown_keys
+    return EVERYONE in keys, {key for key in keys if key != EVERYONE}  # type: ignore[misc]
 
 
 # computing ------------------------------------------------------------------------------------
@@ -220,17 +264,33 @@ def _raw(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def compute(round_: Round) -> RoundResult:
-    """Aggregate one round in the database (GROUP BY) and apply the small-group rule."""
-    k = round_.effective_k
-    principle_keys = round_.principle_keys()
+def counted_ids(round_: Round) -> set[int]:
+    """The responses that count now: with answers, verified or confirmed."""
     answered = Answer.objects.filter(response=OuterRef("pk"))
-    rows = (
+    return set(
         Response.objects.filter(round=round_)
+        .counted()
         .filter(Exists(answered))
-        .values_list(
-            "pk", "organisation_id", "organisation_name", "lead_role", "engagement", "tenure"
-        )
+        .values_list("pk", flat=True)
+    )
+
+
+def compute(
+    round_: Round,
+    *,
+    population: set[int] | None = None,
+    published: dict[str, list[frozenset[int]]] | None = None,
+) -> RoundResult:
+    """Aggregate one round's counted responses and ask the engine what may be shown.
+
+    ``published`` holds, per data set, the cells earlier snapshots already showed.
+    """
+    k = round_.effective_k
+    history = published or {}
+    principle_keys = round_.principle_keys()
+    ids = counted_ids(round_) if population is None else set(population)
+    rows = Response.objects.filter(round=round_, pk__in=ids).values_list(
+        "pk", "organisation_id", "organisation_name", "lead_role", "engagement", "tenure"
     )
     respondents: list[Respondent] = []
     names: dict[str, str] = {}
@@ -250,7 +310,7 @@ def compute(round_: Round) -> RoundResult:
             )
         )
     everyone = frozenset(r.id for r in respondents)
-    empty = RoundResult(round_.pk, k, len(everyone), [], [], 0)
+    empty = RoundResult(round_.pk, k, len(everyone), [], [], 0, respondent_ids=everyone)
     if len(everyone) < k:
         empty.principles = [PrincipleResult(key, 0, None, None, None, []) for key in principle_keys]
         return empty
@@ -264,15 +324,17 @@ def compute(round_: Round) -> RoundResult:
         .order_by()
     )
     for response_id, principle_key, total, count in _raw(per_respondent):
-        scores[principle_key][response_id] = total / count
-    distribution: dict[str, dict[str, int]] = defaultdict(dict)
-    for principle_key, value, count in _raw(
+        if response_id in everyone:
+            scores[principle_key][response_id] = total / count
+    distribution: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for response_id, principle_key, value, count in _raw(
         Answer.objects.filter(round=round_)
-        .values_list("principle_key", "value")
+        .values_list("response_id", "principle_key", "value")
         .annotate(count=Count("pk"))
         .order_by()
     ):
-        distribution[principle_key][UNKNOWN if value is None else str(value)] = count
+        if response_id in everyone:
+            distribution[principle_key][UNKNOWN if value is None else str(value)] += count
 
     candidates: list[Group] = []
     if round_.show_breakdowns:
@@ -287,29 +349,35 @@ def compute(round_: Round) -> RoundResult:
             ),
             key=lambda g: (DIMENSIONS.index(g.dimension), g.label),
         )
-    base = shown_groups(everyone, candidates, k)
+    base = shown_groups(everyone, candidates, k, history.get(PEOPLE, []))
     groups = [g for g in candidates if g.ident in base]
     org_of = {r.id: r.attrs["organisation"] for r in respondents}
+    populations: dict[str, frozenset[int]] = {}
+    hidden_cells = 0
 
     principles = []
     for key in principle_keys:
         mine = scores.get(key, {})
         n = len(mine)
         dist = [(point, distribution.get(key, {}).get(point, 0)) for point in SCALE]
-        if n < k:
+        scored = frozenset(mine)
+        total_shown, cells = (
+            _published_cells(scored, groups, k, history.get(key, [])) if n >= k else (False, set())
+        )
+        if not total_shown:
             principles.append(PrincipleResult(key, n, None, None, None, []))
             for g in groups:
                 g.means[key] = None
             continue
+        populations[key] = scored
         mean, median, sd = _stats(list(mine.values()))
-        population = frozenset(mine)
-        cells = base if population == everyone else shown_groups(population, groups, k)
         for g in groups:
             if g.ident in cells:
                 values = [mine[m] for m in g.members if m in mine]
                 g.means[key] = math.fsum(values) / len(values)
             else:
                 g.means[key] = None
+                hidden_cells += 1
         org_means = [
             g.means[key]
             for g in groups
@@ -329,10 +397,10 @@ def compute(round_: Round) -> RoundResult:
             )
         )
 
-    shown_orgs = {g.value for g in groups if g.dimension == "organisation"}
+    shown_orgs = {g.value for g in groups if g.dimension == "organisation" and g.size >= k}
     comments: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for response_id, principle_key, text in Comment.objects.filter(
-        response__round=round_
+        response__round=round_, response_id__in=everyone
     ).values_list("response_id", "principle_key", "text"):
         org = org_of.get(response_id, "")
         comments[principle_key].append((text, names[org] if org in shown_orgs else ""))
@@ -345,28 +413,94 @@ def compute(round_: Round) -> RoundResult:
         principles,
         groups,
         hidden_groups=sum(1 for g in candidates if g.value and g.ident not in base),
+        populations=populations,
+        respondent_ids=everyone,
+        hidden_cells=hidden_cells,
     )
 
 
-def _cache_key(round_: Round) -> str:
-    closed = round_.closed_at.timestamp() if round_.closed_at else 0
-    return (
-        f"scan:result:{round_.pk}:{round_.created_at.timestamp()}:{closed}:{round_.revision}"
-        f":{round_.effective_k}:{int(round_.show_breakdowns)}:{round_.content_version}"
-    )
+def published_cells(result: RoundResult) -> dict[str, list[frozenset[int]]]:
+    """The membership of every cell a result shows, per data set (kept with its snapshot)."""
+    cells: dict[str, list[frozenset[int]]] = {}
+    if result.suppressed:
+        return cells
+    cells[PEOPLE] = [result.respondent_ids, *(g.members for g in result.groups)]
+    for key, population in result.populations.items():
+        cells[key] = [population] + [
+            g.members & population for g in result.groups if g.means.get(key) is not None
+        ]
+    return cells
 
 
 def for_round(round_: Round) -> RoundResult:
-    """The round's results, computed once per revision of its answers.
+    """The round's published results: the last snapshot, or a new one once k more count.
 
-    Closed rounds never change; an open round's revision moves with every saved answer, so a
-    cached result is never stale (the timeout only bounds memory use).
+    Nothing is published before the results are available (released or closed) and at least
+    k responses count; every new snapshot is checked against all the earlier ones.
     """
-    key = _cache_key(round_)
-    result = cache.get(key)
-    if result is None:
-        result = compute(round_)
-        cache.set(key, result, timeout=None if round_.is_closed else 3600)
+    k = round_.effective_k
+    now = counted_ids(round_)
+    waiting = (
+        Response.objects.filter(round=round_)
+        .waiting()
+        .filter(Exists(Answer.objects.filter(response=OuterRef("pk"))))
+        .count()
+    )
+    last = ResultSnapshot.objects.filter(round=round_).order_by("-pk").first()
+    if last is None or len(now - set(last.response_ids)) >= k:
+        if len(now) < k or not round_.results_available:
+            result = (
+                RoundResult.from_json(last.result)
+                if last is not None
+                else RoundResult(round_.pk, k, len(now), [], [], 0)
+            )
+            if last is None:
+                result.principles = [
+                    PrincipleResult(key, 0, None, None, None, []) for key in round_.principle_keys()
+                ]
+        else:
+            result = _take_snapshot(round_, now)
+            last = None
+    else:
+        result = _cached(last)
+    if last is not None:
+        result.later = len(now - set(last.response_ids))
+        result.taken_at = last.taken_at.isoformat()
+    result.waiting = waiting
+    return result
+
+
+def _cached(snapshot: ResultSnapshot) -> RoundResult:
+    key = f"scan:snapshot:{snapshot.pk}:{snapshot.taken_at.timestamp()}"
+    data = cache.get(key)
+    if data is None:
+        data = snapshot.result
+        cache.set(key, data, timeout=3600)
+    return RoundResult.from_json(data)
+
+
+def _take_snapshot(round_: Round, population: set[int]) -> RoundResult:
+    """Compute and store a new snapshot, checked against every earlier one (one at a time)."""
+    with transaction.atomic():
+        Round.objects.select_for_update().filter(pk=round_.pk).first()
+        snapshots = list(ResultSnapshot.objects.filter(round=round_).order_by("pk"))
+        if snapshots and len(population - set(snapshots[-1].response_ids)) < round_.effective_k:
+            return _cached(snapshots[-1])  # another request took it meanwhile
+        history: dict[str, list[frozenset[int]]] = defaultdict(list)
+        for snapshot in snapshots:
+            for data_set, rows in snapshot.published.items():
+                history[data_set].extend(frozenset(row) for row in rows)
+        result = compute(round_, population=population, published=history)
+        ResultSnapshot.objects.create(
+            round=round_,
+            response_ids=sorted(population),
+            result=result.to_json(),
+            published={
+                data_set: [sorted(row) for row in rows]
+                for data_set, rows in published_cells(result).items()
+            },
+        )
+    result.taken_at = timezone.now().isoformat()
     return result
 
 
@@ -401,9 +535,9 @@ def export_rows(round_: Round, result: RoundResult) -> tuple[list[str], list[lis
     shown = {g.ident for g in result.groups}
     label = {g.ident: g.label for g in result.groups}
     answers: dict[int, dict[str, int | None]] = defaultdict(dict)
-    for response_id, item_key, value in Answer.objects.filter(response__round=round_).values_list(
-        "response_id", "item_key", "value"
-    ):
+    for response_id, item_key, value in Answer.objects.filter(
+        response__round=round_, response_id__in=result.respondent_ids
+    ).values_list("response_id", "item_key", "value"):
         answers[response_id][item_key] = value
     people = [
         (pk, {"organisation": str(o or ""), "lead_role": lr, "engagement": e, "tenure": t})

@@ -108,7 +108,30 @@ def create_round(
     )
     round_.full_clean()
     round_.save()
+    _announce(round_)
     return round_
+
+
+def _announce(round_: Round) -> None:
+    """Everyone who may answer hears that the round opens; their overview has the button."""
+    from verbindend.core.roles import NetworkRoles
+    from verbindend.networks.services import users_of
+    from verbindend.notices.services import notify
+
+    notify(
+        recipients=users_of(
+            round_.network,
+            [NetworkRoles.COORDINATOR, NetworkRoles.FACILITATOR, NetworkRoles.MEMBER],
+        ),
+        kind="scan.opened",
+        title=lambda: (
+            _("The scan “%(round)s” is open until %(day)s")
+            % {"round": round_.title, "day": round_.closes_on.strftime("%d-%m-%Y")}
+        ),
+        body=lambda: _("Your answers count once the round closes; it takes about ten minutes."),
+        url=reverse("core:dashboard"),
+        where=round_.network.name,
+    )
 
 
 def _link(path: str) -> str:
@@ -183,8 +206,13 @@ def start_response(
     lead_role: str = "",
     engagement: str = "",
     tenure: str = "",
+    member: User | None = None,
 ) -> Response:
-    """Create a respondent's response with the attributes they state (one per invitation)."""
+    """Create a respondent's response with the attributes they state.
+
+    One response per invitation and per logged-in ``member``; both are verified. Without
+    either it came by the shared code: unverified, counted once the coordinator confirms it.
+    """
     _require_open(round_)
     if invitation is not None and invitation.round_id != round_.pk:
         raise DomainError("scans.forged", _("This link is not valid."), status=404)
@@ -208,8 +236,16 @@ def start_response(
         lead_role=_choice(lead_role, list(LeadRole.values)),
         engagement=_choice(engagement, list(Engagement.values)),
         tenure=_choice(tenure, list(Tenure.values)),
+        verified=invitation is not None or member is not None,
+        user=member,
     )
     with transaction.atomic():
+        if member is not None and Response.objects.filter(round=round_, user=member).exists():
+            raise DomainError(
+                "scans.already_started",
+                _("You already answered this round; continue your own answers instead."),
+                status=409,
+            )
         if invitation is not None:
             locked = ScanInvitation.objects.select_for_update().get(pk=invitation.pk)
             if Response.objects.filter(invitation=locked).exists():
@@ -299,6 +335,21 @@ def finish_response(*, response: Response) -> None:
         response.save(update_fields=["finished_at"])
 
 
+def confirm_waiting(*, round_: Round) -> int:
+    """The coordinator confirms the batch of shared-code answers that wait: they now count."""
+    with transaction.atomic():
+        confirmed = (
+            Response.objects.filter(round=round_)
+            .waiting()
+            .filter(answers__isnull=False)
+            .distinct()
+            .values_list("pk", flat=True)
+        )
+        count = Response.objects.filter(pk__in=list(confirmed)).update(confirmed_at=timezone.now())
+        _bump(round_)
+    return count
+
+
 def close_round(*, round_: Round) -> None:
     if round_.is_closed:
         raise DomainError("scans.closed", _("This round is already closed."), status=409)
@@ -339,3 +390,54 @@ def send_reminders(*, now: datetime | None = None) -> int:
             invitation.save(update_fields=["reminded_at"])
             sent += 1
     return sent
+
+
+def invitation_for_user(*, round_: Round, user: User) -> ScanInvitation:
+    """The signed-in member's own invitation to a round, made on first use.
+
+    It ties the answers to the member's person in the network (so the overview knows when the
+    scan is done) without sending an email: the member came from their overview.
+    """
+    if not round_.accepts_answers():
+        raise DomainError("scans.closed", _("This round does not accept answers now."), status=409)
+    person = Person.objects.filter(network=round_.network, user=user).first()
+    emails = {
+        e for e in (user.email.strip().lower(), person.email.strip().lower() if person else "") if e
+    }
+    found = ScanInvitation.objects.filter(round=round_, email__in=emails).first()
+    if found is None and person is not None:
+        found = ScanInvitation.objects.filter(round=round_, person=person).first()
+    if found is not None:
+        return found
+    email = user.email.strip().lower() or (person.email.strip().lower() if person else "")
+    if not email:
+        raise DomainError(
+            "scans.no_email",
+            _("Your account has no email address; use the round's shared code instead."),
+            status=409,
+        )
+    invitation, _created = ScanInvitation.objects.get_or_create(
+        round=round_, email=email, defaults={"person": person}
+    )
+    return invitation
+
+
+def open_rounds_for(user: User) -> list[tuple[Round, ScanInvitation | None]]:
+    """Rounds the user may answer today, each with their invitation when they have one."""
+    from verbindend.core import policy
+
+    today = timezone.localdate()
+    rounds = (
+        Round.objects.visible_to(user)
+        .filter(closed_at__isnull=True, opens_on__lte=today, closes_on__gte=today)
+        .select_related("network")
+    )
+    found = []
+    for round_ in rounds:
+        if not policy.can(user, "contribute", round_.network):
+            continue
+        person = Person.objects.filter(network=round_.network, user=user).first()
+        emails = [e for e in (user.email.lower(), person.email.lower() if person else "") if e]
+        invitation = ScanInvitation.objects.filter(round=round_, email__in=emails).first()
+        found.append((round_, invitation))
+    return found

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.db.models import Count, Exists, OuterRef
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import exports, policy, throttle
+from verbindend.core import disclosure, exports, policy, throttle
 from verbindend.core.errors import DomainError
 from verbindend.method import content
 from verbindend.networks.models import Network
@@ -27,6 +28,9 @@ from verbindend.scan import charts, results, services
 from verbindend.scan.forms import AboutYouForm, RoundForm
 from verbindend.scan.links import links_for
 from verbindend.scan.models import UNKNOWN, Answer, Response, Round, ScanInvitation
+
+if TYPE_CHECKING:
+    from verbindend.accounts.models import User
 
 COOKIE_SALT = "verbindend.scan.response"
 COOKIE_AGE = 60 * 60 * 24 * 120
@@ -104,22 +108,45 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "scan/round_form.html", {"network": network, "form": form})
 
 
+@require_GET
+def round_mine(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The member's own answer form for a round, straight from their overview."""
+    round_ = _round(request, slug, pk, "contribute")
+    invitation = services.invitation_for_user(round_=round_, user=request.user)  # type: ignore[arg-type]
+    return redirect("scan:start", "i", invitation.token)
+
+
 def _progress(round_: Round) -> dict[str, object]:
-    """Responses per organisation (counts only) for the coordinator."""
+    """Counted responses per organisation for the coordinator, under the small-group rule.
+
+    An organisation's count is shown only when the engine allows it beside the total (at least
+    k, and the hidden rest not smaller than k either); the rest is one line.
+    """
     responses = Response.objects.filter(round=round_).filter(
         Exists(Answer.objects.filter(response=OuterRef("pk")))
     )
-    per_org = [
-        (name or _("Not stated"), count)
-        for name, count in responses.values_list("organisation_name")
-        .annotate(count=Count("id"))
-        .order_by("organisation_name")
-    ]
+    counted = responses.counted()
+    by_org: dict[str, set[int]] = {}
+    names: dict[str, str] = {}
+    for pk, org_id, name in counted.values_list("pk", "organisation_id", "organisation_name"):
+        if org_id:
+            by_org.setdefault(str(org_id), set()).add(pk)
+            names[str(org_id)] = name
+    everyone = frozenset(counted.values_list("pk", flat=True))
+    allowed = disclosure.allowed_groups(
+        {key: frozenset(members) for key, members in by_org.items()},
+        k=round_.effective_k,
+        population=everyone,
+    )
+    per_org = sorted((names[key], len(by_org[key])) for key in allowed)
+    rest = len(everyone) - sum(count for _name, count in per_org)
     return {
         "per_org": per_org,
-        "total": sum(count for _name, count in per_org),
-        "finished": responses.filter(finished_at__isnull=False).count(),
+        "rest": rest,
+        "total": len(everyone),
+        "finished": counted.filter(finished_at__isnull=False).count(),
         "invitations": round_.invitations.count(),
+        "waiting": responses.waiting().count(),
     }
 
 
@@ -184,6 +211,23 @@ def round_invite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     messages.success(
         request,
         ngettext("%(n)d invitation was sent.", "%(n)d invitations were sent.", sent) % {"n": sent},
+    )
+    return redirect(round_)
+
+
+@require_POST
+def round_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The coordinator vouches for the shared-code answers that wait: they start to count."""
+    round_ = _round(request, slug, pk, "scans.manage")
+    confirmed = services.confirm_waiting(round_=round_)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d answer by shared code now counts.",
+            "%(n)d answers by shared code now count.",
+            confirmed,
+        )
+        % {"n": confirmed},
     )
     return redirect(round_)
 
@@ -332,7 +376,10 @@ def _find_respondent(request: HttpRequest, kind: str, key: str) -> Respondent:
         if round_ is None:
             raise forged
         response = None
-        if _cookie_name(round_) in request.COOKIES:
+        member = _member(request, round_)
+        if member is not None:
+            response = Response.objects.filter(round=round_, user=member).first()
+        if response is None and _cookie_name(round_) in request.COOKIES:
             try:
                 token = request.get_signed_cookie(_cookie_name(round_), salt=COOKIE_SALT)
             except signing.BadSignature as error:
@@ -342,6 +389,32 @@ def _find_respondent(request: HttpRequest, kind: str, key: str) -> Respondent:
                 raise forged
         return Respondent(round_, kind, key, None, response)
     raise forged
+
+
+def _member(request: HttpRequest, round_: Round) -> User | None:
+    """The logged-in member of the round's network, whose answers are verified."""
+    user = request.user
+    if user.is_authenticated and policy.can(user, "contribute", round_.network):
+        return user
+    return None
+
+
+#: New shared-code responses one address may start per round and hour (a room shares one).
+NEW_BY_CODE_PER_ADDRESS = 40
+
+
+def _limit_new_by_code(request: HttpRequest, round_: Round) -> None:
+    key = f"scan:new-by-code:{round_.pk}:{throttle.client_address(request)}"
+    if (cache.get(key) or 0) >= NEW_BY_CODE_PER_ADDRESS:
+        raise DomainError(
+            "scans.throttled",
+            _("Many answers came from this connection already. Try again in an hour."),
+            status=429,
+        )
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
 
 
 def _need_response(who: Respondent) -> Response:
@@ -390,7 +463,11 @@ def respond_start(request: HttpRequest, kind: str, key: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             organisation = data["organisation"]
+            member = _member(request, round_) if kind == "c" else None
+            if kind == "c" and member is None:
+                _limit_new_by_code(request, round_)
             response = services.start_response(
+                member=member,
                 round_=round_,
                 invitation=who.invitation,
                 organisation_id=organisation.pk if organisation else None,

@@ -9,9 +9,13 @@ writes to the database.
 from __future__ import annotations
 
 import io
+import re
+import statistics
 import unicodedata
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import PurePath
 
 from django.conf import settings
@@ -28,6 +32,8 @@ FORMATS = {
     ".htm": "html",
     ".docx": "docx",
     ".pdf": "pdf",
+    ".vtt": "vtt",
+    ".srt": "srt",
 }
 ACCEPT = ",".join(sorted(FORMATS))
 # A .docx is a zip of XML parts; refuse archives that unpack to far more than a text needs.
@@ -38,6 +44,15 @@ PDF_MAX_PAGES = 2000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 Progress = Callable[[int], None]
+
+
+@dataclass
+class Material:
+    """What an import keeps of a file: its text, a title when the file names one, its turns."""
+
+    text: str
+    title: str = ""
+    turns: list[dict] = field(default_factory=list)
 
 
 def max_bytes() -> int:
@@ -54,7 +69,10 @@ def format_of(filename: str) -> str:
     if suffix not in FORMATS:
         raise DomainError(
             "import.type",
-            _("This type of file cannot be imported. Use plain text, Markdown, HTML, DOCX or PDF."),
+            _(
+                "This type of file cannot be imported. Use plain text, Markdown, HTML, DOCX, "
+                "PDF, or a WebVTT (.vtt) or SubRip (.srt) transcript."
+            ),
         )
     return FORMATS[suffix]
 
@@ -87,18 +105,64 @@ def normalise(text: str, *, allow_empty: bool = False) -> str:
 
 def extract(data: bytes, filename: str, progress: Progress | None = None) -> str:
     """The text of one file; raises DomainError with a message for the user."""
+    return extract_material(data, filename, progress).text
+
+
+def extract_material(data: bytes, filename: str, progress: Progress | None = None) -> Material:
+    """Text, title and speaker turns of one file; raises DomainError with a message for the user."""
     kind = format_of(filename)
     check_size(len(data))
     report = progress or (lambda _percent: None)
+    if kind in {"vtt", "srt"}:
+        from verbindend.studies import transcripts
+
+        raw = _decode(data)
+        found = transcripts.from_vtt(raw) if kind == "vtt" else transcripts.from_srt(raw)
+        return _material(found.text, "", found.turns)
+    title = ""
     if kind in {"text", "markdown"}:
         text = _decode(data)
+        if kind == "text":
+            from verbindend.studies import transcripts
+
+            spoken = transcripts.from_lines(text.split("\n"))
+            if spoken is not None:
+                return _material(spoken.text, "", spoken.turns)
+        else:
+            title = _first_heading(text)
     elif kind == "html":
-        text = _html(data)
+        text, title = _html(data)
     elif kind == "docx":
-        text = _docx(data)
+        blocks, title = _docx(data)
+        from verbindend.studies import transcripts
+
+        spoken = transcripts.from_lines(blocks)
+        if spoken is not None:
+            return _material(spoken.text, title, spoken.turns)
+        text = "\n".join(blocks)
     else:
-        text = _pdf(data, report)
-    return normalise(text)
+        text, title = _pdf(data, report)
+    return _material(text, title, [])
+
+
+def _material(text: str, title: str, turns: list[dict]) -> Material:
+    clean = normalise(text)
+    if clean != text.strip() and turns:  # keep turns in step with what is stored
+        from verbindend.studies import transcripts
+
+        rebuilt = transcripts.build(
+            [(t["speaker"], text[t["body"] : t["end"]], t["time"]) for t in turns]
+        )
+        clean, turns = normalise(rebuilt.text), rebuilt.turns
+    return Material(clean, " ".join(title.split())[:300], turns)
+
+
+def _first_heading(text: str) -> str:
+    for line in text.split("\n")[:40]:
+        match = re.match(r"^#{1,2}\s+(.+)$", line.strip())
+        if match:
+            return match[1].strip()
+    return ""
 
 
 def _decode(data: bytes) -> str:
@@ -124,7 +188,38 @@ BLOCK_TAGS = {
 }  # fmt: skip
 
 
-def _html(data: bytes) -> str:
+def _html(data: bytes) -> tuple[str, str]:
+    """The article's main text (menus, footers and banners dropped) and the page's title."""
+    import trafilatura
+
+    title = _html_title(data)
+    try:
+        main = trafilatura.extract(
+            data,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=True,
+            deduplicate=False,
+        )
+    except (ValueError, TypeError):
+        main = None
+    if main and len(main.split()) >= 5:
+        return main, title
+    return _html_all(data), title  # a short page without an article: keep all its words
+
+
+def _html_title(data: bytes) -> str:
+    import trafilatura
+
+    try:
+        meta = trafilatura.extract_metadata(data)
+    except (ValueError, TypeError):
+        meta = None
+    title = (meta.title if meta is not None else "") or ""
+    return title.split(" | ")[0].split(" – ")[0].strip()
+
+
+def _html_all(data: bytes) -> str:
     from lxml import etree
     from lxml import html as lxml_html
 
@@ -142,6 +237,8 @@ def _html(data: bytes) -> str:
             parts.append(element.text)
         for child in element:
             if isinstance(child.tag, str):
+                if child.tag in BLOCK_TAGS:
+                    parts.append("\n")
                 walk(child)
                 if child.tag in BLOCK_TAGS:
                     parts.append("\n")
@@ -153,7 +250,7 @@ def _html(data: bytes) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _docx(data: bytes) -> str:
+def _docx(data: bytes) -> tuple[list[str], str]:
     if data.startswith(OLE_MAGIC):
         raise DomainError(
             "import.protected",
@@ -184,6 +281,20 @@ def _docx(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = [p.text for p in document.paragraphs]
+        title = (document.core_properties.title or "").strip()
+        if not title:
+            title = next(
+                (
+                    p.text.strip()
+                    for p in document.paragraphs
+                    if p.text.strip()
+                    and (
+                        p.style is not None
+                        and (p.style.name or "").startswith(("Heading", "Title"))
+                    )
+                ),
+                "",
+            )
         for table in document.tables:
             for row in table.rows:
                 blocks.append("\t".join(cell.text for cell in row.cells))
@@ -197,10 +308,10 @@ def _docx(data: bytes) -> str:
                 "import.corrupt", _("The Word file is damaged or not really a .docx file.")
             ) from None
         raise
-    return "\n".join(blocks)
+    return blocks, title
 
 
-def _pdf(data: bytes, progress: Progress) -> str:
+def _pdf(data: bytes, progress: Progress) -> tuple[str, str]:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
 
@@ -223,11 +334,11 @@ def _pdf(data: bytes, progress: Progress) -> str:
             "import.huge",
             _("The PDF has more than %(n)d pages; split it into parts.") % {"n": PDF_MAX_PAGES},
         )
-    texts = []
+    lines: list[Line] = []
     step = max(1, count // 50)
     for number, page in enumerate(pages, start=1):
         try:
-            texts.append(page.extract_text() or "")
+            lines.extend(_page_lines(page, number))
         except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError):
             raise DomainError(
                 "import.corrupt",
@@ -235,10 +346,109 @@ def _pdf(data: bytes, progress: Progress) -> str:
             ) from None
         if number % step == 0:
             progress(round(number * 100 / count))
-    text = "\n\n".join(t.strip() for t in texts)
+    text = reflow(lines)
     if not text.strip():
         raise DomainError(
             "import.no_text",
             _("The PDF holds no text (perhaps only scanned images); run text recognition first."),
         )
-    return text
+    title = ""
+    try:
+        metadata = reader.metadata
+        title = str(metadata.get("/Title") or "").strip() if metadata is not None else ""
+    except (PdfReadError, ValueError, KeyError, TypeError):
+        title = ""
+    if title.lower() in {"untitled", "document"}:
+        title = ""
+    return text, title
+
+
+HYPHEN = re.compile(r"(?<=\w)[-\u00ad\u2010]$")
+SENTENCE_END = re.compile(r"[.!?:;\"”’)]$")
+
+
+@dataclass
+class Line:
+    """One printed line of a PDF page: where it starts (points) and its words."""
+
+    page: int
+    x: float
+    y: float
+    text: str
+
+
+def _page_lines(page: object, number: int) -> list[Line]:
+    """The page's lines with their position, in the order the PDF draws them."""
+    pieces: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list, tm: list, _font: object, _size: object) -> None:
+        if text:
+            pieces.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text))
+
+    plain = page.extract_text(visitor_text=visit) or ""  # type: ignore[attr-defined]
+    lines: list[Line] = []
+    current: list[str] = []
+    where: tuple[float, float] | None = None
+    for x, y, text in pieces:
+        for index, part in enumerate(text.split("\n")):
+            if index > 0:
+                if current and "".join(current).strip():
+                    lines.append(
+                        Line(number, *(where or (0.0, 0.0)), " ".join("".join(current).split()))
+                    )
+                current, where = [], None
+            if part.strip() and where is None:
+                where = (x, y)
+            current.append(part)
+    if current and "".join(current).strip():
+        lines.append(Line(number, *(where or (0.0, 0.0)), " ".join("".join(current).split())))
+    if not lines and plain.strip():  # no positions known: one line per text line
+        lines = [
+            Line(number, 0.0, -i, " ".join(t.split())) for i, t in enumerate(plain.split("\n"))
+        ]
+    return [line for line in lines if line.text]
+
+
+def reflow(lines: list[Line]) -> str:
+    """Join a PDF's printed lines into paragraphs, mending hyphenated words.
+
+    A paragraph ends where the gap to the next line is clearly wider than the usual line
+    spacing, or, at a new column or page, where the last line ends a sentence well short of the
+    column's width."""
+    if not lines:
+        return ""
+    gaps = [
+        a.y - b.y
+        for a, b in pairwise(lines)
+        if a.page == b.page and abs(a.x - b.x) < 2 and 0 < a.y - b.y < 100
+    ]
+    usual_gap = statistics.median(gaps) if gaps else 0.0
+    widest = max(len(line.text) for line in lines)
+    paragraphs: list[str] = []
+    current = ""
+    previous: Line | None = None
+    for line in lines:
+        if previous is not None and current:
+            same_column = line.page == previous.page and abs(line.x - previous.x) < 2
+            moved_on = not same_column or line.y >= previous.y
+            if moved_on:
+                ends = (
+                    bool(SENTENCE_END.search(previous.text)) and len(previous.text) < 0.7 * widest
+                )
+            else:
+                ends = usual_gap > 0 and previous.y - line.y > 1.4 * usual_gap
+            if ends:
+                paragraphs.append(current)
+                current = ""
+        if not current:
+            current = line.text
+        elif HYPHEN.search(current) and line.text[:1].islower():
+            current = current[:-1] + line.text
+        elif HYPHEN.search(current):  # "Noord-" + "Zuid": a compound keeps its hyphen
+            current = current[:-1] + "-" + line.text
+        else:
+            current = f"{current} {line.text}"
+        previous = line
+    if current:
+        paragraphs.append(current)
+    return "\n".join(paragraphs)

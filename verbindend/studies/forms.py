@@ -147,7 +147,7 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else [data]
         files = [f for f in files if f]
-        if not files:
+        if not files and self.required:
             raise forms.ValidationError(_("Choose at least one file."))
         return files
 
@@ -156,6 +156,14 @@ class UploadForm(forms.Form):
     documents = MultipleFileField(
         label=_("Files"),
         help_text=_("Plain text, Markdown, HTML, DOCX or PDF; one or many at once."),
+        required=False,
+    )
+    web_address = forms.URLField(
+        label=_("Or a web page"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Its main text is fetched in the background; the address and time are kept."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     case = forms.ModelChoiceField(label=_("Case"), queryset=Case.objects.none(), required=False)
@@ -176,7 +184,8 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, study: Study, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["documents"].help_text = _(
-            "Plain text, Markdown, HTML, DOCX or PDF; one or many at once (up to %(n)d per round)."
+            "Plain text, Markdown, HTML, DOCX, PDF, or a transcript (.vtt, .srt, Word); one or "
+            "many at once (up to %(n)d per round)."
         ) % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
         self.fields["case"].queryset = (  # type: ignore[attr-defined]
             study.cases.agreed().select_related("network").order_by("network__name")
@@ -188,6 +197,8 @@ class UploadForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("documents") and not data.get("web_address") and not self.errors:
+            self.add_error("documents", _("Choose at least one file, or give a web address."))
         respondent, case = data.get("respondent"), data.get("case")
         if respondent is not None:
             if case is not None and respondent.case_id != case.pk:

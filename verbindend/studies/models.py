@@ -368,6 +368,12 @@ class Document(models.Model):
     text = models.TextField(_("text"))
     length = models.PositiveIntegerField(_("length in characters"), default=0)
     paragraph_starts = models.JSONField(default=list, blank=True, editable=False)
+    #: speaker turns of a transcript: {"speaker", "start", "body", "end", "time"} (code points)
+    turns = models.JSONField(default=list, blank=True, editable=False)
+    #: speaker name → "interviewer" or a respondent's primary key (as text), set once per document
+    speakers = models.JSONField(default=dict, blank=True, editable=False)
+    #: for a web page: when it was fetched (its address is in ``source``)
+    fetched_at = models.DateTimeField(null=True, blank=True, editable=False)
     original = models.FileField(_("original file"), upload_to=original_path, blank=True)
     origin_ref = models.CharField(max_length=200, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -464,6 +470,8 @@ class ImportItem(models.Model):
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
     filename = models.CharField(max_length=255)
+    #: a web page to fetch instead of an upload
+    url = models.URLField(max_length=500, blank=True)
     upload = models.FileField(upload_to=pending_path, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.WAITING)

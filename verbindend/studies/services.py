@@ -257,6 +257,41 @@ def start_import(
     return batch
 
 
+def start_web_import(
+    *,
+    study: Study,
+    files: Sequence[str],
+    user: User,
+    kind: str,
+    case: Case | None = None,
+    respondent: Respondent | None = None,
+    source: str = "",
+    date: date | None = None,
+    language: str = "",
+) -> ImportBatch:
+    """Queue the fetch of web pages (``files`` are their addresses); the worker fetches them."""
+    from verbindend.studies import fetch
+
+    for url in files:
+        fetch.check_url(url)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            study=study,
+            kind=kind,
+            case=case,
+            respondent=respondent,
+            source=source,
+            date=date,
+            language=language,
+            created_by=user,
+        )
+        ImportItem.objects.bulk_create(
+            ImportItem(batch=batch, filename=url[:255], url=url[:500]) for url in files
+        )
+        transaction.on_commit(lambda: queue_import(batch))
+    return batch
+
+
 def _stored_name(filename: str) -> str:
     stem = hashlib.sha256(f"{filename}{timezone.now().isoformat()}".encode()).hexdigest()[:12]
     return f"{stem}-{filename}"
@@ -286,7 +321,7 @@ def run_import(batch: ImportBatch) -> None:
 
 
 def _slow(item: ImportItem) -> bool:
-    return item.filename.lower().endswith(".pdf") or item.size > SLOW_FILE_BYTES
+    return bool(item.url) or item.filename.lower().endswith(".pdf") or item.size > SLOW_FILE_BYTES
 
 
 def import_item(item: ImportItem) -> Document | None:
@@ -299,11 +334,22 @@ def import_item(item: ImportItem) -> Document | None:
     def progress(percent: int) -> None:
         ImportItem.objects.filter(pk=item.pk).update(progress=max(1, min(99, percent)))
 
+    fetched_at = None
     try:
-        with item.upload.open("rb") as handle:
-            data = handle.read()
-        text = extract.extract(data, item.filename, progress)
-        title = item.filename.rsplit(".", 1)[0][:300] or item.filename
+        if item.url:
+            from verbindend.studies import fetch
+
+            fetched = fetch.fetch(item.url)
+            fetched_at = timezone.now()
+            material = extract.extract_material(fetched.data, "page" + fetched.suffix, progress)
+            source = fetched.url
+        else:
+            with item.upload.open("rb") as handle:
+                data = handle.read()
+            material = extract.extract_material(data, item.filename, progress)
+            source = batch.source or item.filename
+        text = material.text
+        title = material.title or item.filename.rsplit(".", 1)[0][:300] or item.filename
         with transaction.atomic():
             document = _new_document(
                 study=batch.study,
@@ -311,11 +357,13 @@ def import_item(item: ImportItem) -> Document | None:
                 respondent=batch.respondent,
                 kind=batch.kind,
                 title=title,
-                source=batch.source or item.filename,
+                source=source[:500],
+                fetched_at=fetched_at,
                 date=batch.date,
                 language=batch.language,
                 text=text,
-                original=item.upload.name,
+                turns=material.turns,
+                original=item.upload.name or "",
                 created_by=batch.created_by,
             )
             ImportItem.objects.filter(pk=item.pk).update(

@@ -6,7 +6,7 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import TooManyFilesSent
+from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Value
@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts import services as account_services
-from verbindend.core import policy
+from verbindend.core import overview, policy
 from verbindend.core.db import Lowered
 from verbindend.core.errors import DomainError
 from verbindend.core.roles import StudyRoles
+from verbindend.networks import services as network_services
 from verbindend.privacy import audit
 from verbindend.privacy.models import AuditAction
 from verbindend.studies import selection, services
@@ -70,11 +71,17 @@ def _agreed_case(study: Study, pk: int) -> Case:
 def study_list(request: HttpRequest) -> HttpResponse:
     studies = Study.objects.visible_to(request.user)  # type: ignore[arg-type]
     page = Paginator(studies, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "studies/list.html", {"page": page})
+    return render(
+        request,
+        "studies/list.html",
+        {"page": page, "can_create": policy.can_create(request.user, "study")},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def study_create(request: HttpRequest) -> HttpResponse:
+    if not policy.can_create(request.user, "study"):
+        raise PermissionDenied("study.create")
     form = StudyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -99,7 +106,8 @@ def study_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         policy.require(request.user, "study.change", study)
         if "propose" in request.POST and case_form.is_valid():
-            Case.objects.create(study=study, network=case_form.cleaned_data["network"])
+            case = Case.objects.create(study=study, network=case_form.cleaned_data["network"])
+            network_services.notify_case_proposed(case=case)
             messages.success(request, _("The network's coordinator is asked to agree."))
             return redirect(study)
         if "invite" in request.POST and invite_form.is_valid():
@@ -122,6 +130,7 @@ def study_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "committee": [g for g in team if g.role == StudyRoles.OBSERVER],
             "steps": services.ensure_steps(study=study),
             "document_count": Document.objects.filter(study=study).count(),
+            "panels": overview.panels(study, request.user),
             "can_change": can_change,
             "case_form": case_form,
             "invite_form": invite_form,
@@ -317,9 +326,12 @@ def material(request: HttpRequest, slug: str) -> HttpResponse:
         policy.require(request.user, "material.change", study)
         if form.is_valid():
             data = form.cleaned_data
-            batch = services.start_import(
+            start = services.start_import
+            if data.get("web_address") and not data["documents"]:
+                start = services.start_web_import  # type: ignore[assignment]
+            batch = start(
                 study=study,
-                files=data["documents"],
+                files=data["documents"] or [data["web_address"]],
                 user=request.user,  # type: ignore[arg-type]
                 kind=data["kind"],
                 case=data.get("case"),

@@ -28,7 +28,9 @@ from sklearn.linear_model import LogisticRegression
 from verbindend.analysis.suggest import text as textmod
 from verbindend.analysis.suggest.backends import Backend, default_backend
 
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
+#: the "nothing to code" outcome, learned from uncoded sentences; never stored as a suggestion
+NONE = "∅"
 C = 4.0  # inverse regularisation of the classifier
 MATERIAL_WEIGHT = 1.0  # one sentence of the framework's material counts as much as one coding
 MAX_ITER = 300
@@ -66,14 +68,19 @@ class Engine:
     examples_per_code: dict[str, int] = field(default_factory=dict)
     _groups: dict[str, _Group] = field(default_factory=dict)
 
-    def fit(self, examples: Sequence[tuple[str, str]]) -> Engine:
-        """Learn from ``(text, code key)`` pairs; codes unknown to the engine are ignored."""
+    def fit(self, examples: Sequence[tuple[str, str]], uncoded: Sequence[str] = ()) -> Engine:
+        """Learn from ``(text, code key)`` pairs; codes unknown to the engine are ignored.
+
+        ``uncoded`` are sentences that were read and left uncoded: in every group they teach a
+        "nothing to code" outcome (:data:`NONE`), so small talk can win over every code.
+        """
         by_key = {c.key: c for c in self.codes}
         examples = [(t, k) for t, k in examples if k in by_key and t.strip()]
         material = [(m, c.key) for c in self.codes for m in c.material if m.strip()]
         labelled = [*examples, *material]
         weights = [1.0] * len(examples) + [MATERIAL_WEIGHT] * len(material)
-        raw = [t for t, _k in labelled]
+        nothing = [t for t in uncoded if t.strip()]
+        raw = [t for t, _k in labelled] + nothing
         lemma_texts = [textmod.lemma_text(t) for t in raw]
         self.backend.fit(lemma_texts, raw=raw)
         self.examples_per_code = defaultdict(int)
@@ -86,16 +93,22 @@ class Engine:
         rows: dict[str, list[int]] = defaultdict(list)
         for i, (_t, key) in enumerate(labelled):
             rows[by_key[key].group].append(i)
+        none_rows = list(range(len(labelled), len(labelled) + len(nothing)))
         for group, idx in rows.items():
             labels = [labelled[i][1] for i in idx]
             keys = list(dict.fromkeys(labels))
-            if len(keys) == 1:
+            if len(keys) == 1 and not none_rows:
                 self._groups[group] = _Group(keys, single=x[idx])
                 continue
+            every = idx + none_rows
             model = LogisticRegression(C=C, solver="saga", max_iter=MAX_ITER, random_state=0)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                model.fit(x[idx], labels, sample_weight=[weights[i] for i in idx])
+                model.fit(
+                    x[every],
+                    labels + [NONE] * len(none_rows),
+                    sample_weight=[weights[i] for i in idx] + [1.0] * len(none_rows),
+                )
             self._groups[group] = _Group(keys, model=model)
         return self
 
@@ -104,7 +117,7 @@ class Engine:
 
     def suggestible(self) -> set[str]:
         """Codes the engine can suggest: those with material or examples."""
-        return {k for g in self._groups.values() for k in g.keys}
+        return {k for g in self._groups.values() for k in g.keys if k != NONE}
 
     def score(self, texts: Sequence[str]) -> list[dict[str, list[Scored]]]:
         """For each text: group → its codes scored, best first.
@@ -137,5 +150,10 @@ class Engine:
         return results
 
     def best(self, texts: Sequence[str], group: str) -> list[str | None]:
-        """The best code of one group for each text (None when nothing can be said)."""
-        return [(r[group][0].key if group in r else None) for r in self.score(texts)]
+        """The best code of one group for each text, "nothing to code" aside (None when nothing
+        can be said)."""
+        out: list[str | None] = []
+        for result in self.score(texts):
+            codes = [s for s in result.get(group, []) if s.key != NONE]
+            out.append(codes[0].key if codes else None)
+        return out

@@ -75,3 +75,33 @@ def principle_specs() -> list[CodeSpec]:
         CodeSpec(node.key.split(".")[-1], "principle", method_material(node.key))
         for node in content.of_kind("principle")
     ]
+
+
+#: sentences that are never worth a code (greetings, the recorder, the coffee), both languages;
+#: with a study's own uncoded sentences they teach the engine its "nothing to code" outcome
+NOTHING = (
+    "Dag, kom binnen, ga zitten.",
+    "Zal ik de deur even dichtdoen?",
+    "Ik start nu de opname, is dat goed voor jou?",
+    "Neem gerust een koekje.",
+    "Ja, inderdaad.",
+    "Nee, nee.",
+    "Euh, even kijken.",
+    "Wacht, ik moet even mijn bril pakken.",
+    "Dat is alles wat ik wilde vragen, bedankt.",
+    "Heb je nog iets toe te voegen?",
+    "Ik stuur je het verslag nog door.",
+    "Het regent weer, hè.",
+    "Hello, come in, have a seat.",
+    "Let me just start the recorder.",
+    "Do you want a cup of tea first?",
+    "Yes, indeed.",
+    "No, no.",
+    "Hmm, let me see.",
+    "Sorry, I lost my train of thought.",
+    "Is there anything else you want to add?",
+    "I'll send you the notes afterwards.",
+    "Thank you, that was very helpful.",
+    "Can you repeat the question?",
+    "Lovely weather today, isn't it?",
+)

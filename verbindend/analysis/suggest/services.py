@@ -27,7 +27,7 @@ from verbindend.analysis.models import (
     SuggestionStatus,
 )
 from verbindend.analysis.suggest import framework, segment
-from verbindend.analysis.suggest.engine import ENGINE_VERSION, Engine
+from verbindend.analysis.suggest.engine import ENGINE_VERSION, NONE, Engine
 from verbindend.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -73,6 +73,28 @@ def training_examples(study: Study) -> list[tuple[str, str]]:
     return out
 
 
+MAX_UNCODED = 2000
+
+
+def uncoded_sentences(study: Study) -> list[str]:
+    """Sentences of coded documents that no coding touches: read and judged not worth a code."""
+    from verbindend.studies.models import Document
+
+    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for document_id, start, end in Coding.objects.filter(study=study).values_list(
+        "document_id", "start", "end"
+    ):
+        spans[document_id].append((start, end))
+    out: list[str] = []
+    for document_id, text in Document.objects.filter(pk__in=list(spans)).values_list("pk", "text"):
+        for piece in segment.split(text):
+            if not _overlaps(spans[document_id], piece.start, piece.end):
+                out.append(piece.text[:MAX_EXAMPLE_CHARS])
+                if len(out) >= MAX_UNCODED:
+                    return out
+    return out
+
+
 def _quality(
     specs: list[framework.CodeSpec], examples: list[tuple[str, str]]
 ) -> dict[str, dict[str, Any]]:
@@ -106,7 +128,7 @@ def _quality(
         train.extend(items[:-held])
     if not test:
         return quality
-    engine = Engine(specs).fit(train)
+    engine = Engine(specs).fit(train, uncoded=framework.NOTHING)
     scored = engine.score([t for t, _k in test])
     hits: dict[str, int] = defaultdict(int)
     predicted: dict[str, int] = defaultdict(int)
@@ -143,7 +165,9 @@ def train(study: Study, *, progress: Callable[[int], None] | None = None) -> Sug
         step(20)
         quality = _quality(specs, examples)
         step(60)
-        engine = Engine(specs).fit(examples)
+        engine = Engine(specs).fit(
+            examples, uncoded=[*framework.NOTHING, *uncoded_sentences(study)]
+        )
         step(90)
     except Exception as error:
         SuggestionModel.objects.filter(pk=row.pk).update(
@@ -220,7 +244,7 @@ def engine_for(study: Study) -> Engine:
     key = (study.pk, ("framework", hash(signature)))  # the codebook as it is now
     if key not in _cache:
         _cache.clear()
-        _cache[key] = Engine(codebook_specs(study)).fit([])
+        _cache[key] = Engine(codebook_specs(study)).fit([], uncoded=framework.NOTHING)
     return _cache[key]
 
 
@@ -242,7 +266,10 @@ def propose(engine: Engine, texts: list[str]) -> list[list[tuple[str, float, str
         picks = []
         for ranked in result.values():
             best = ranked[0]
-            if best.confidence >= threshold(len(ranked)):
+            if best.key == NONE:  # "nothing to code" is the likeliest outcome
+                continue
+            codes = sum(1 for s in ranked if s.key != NONE)
+            if best.confidence >= threshold(codes):
                 picks.append((best.key, best.confidence, best.source))
         out.append(sorted(picks, key=lambda p: -p[1]))
     return out

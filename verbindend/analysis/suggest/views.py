@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from verbindend.analysis.models import ModelStatus, Suggestion, SuggestionModel
@@ -93,7 +94,11 @@ def accept_all(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     services.maybe_retrain(study)
     if count:
         request.session["suggest_undo"] = {"batch": str(batch), "count": count}
-    messages.success(request, _("%(n)s suggestions were accepted.") % {"n": count})
+    messages.success(
+        request,
+        ngettext("%(n)s suggestion was accepted.", "%(n)s suggestions were accepted.", count)
+        % {"n": count},
+    )
     return redirect("analysis:suggestions", study.slug, document.pk)
 
 

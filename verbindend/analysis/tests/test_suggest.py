@@ -35,6 +35,10 @@ from verbindend.testing.personas import Personas
 
 EVAL = Path(__file__).resolve().parents[3] / "bench" / "data" / "suggest_eval.jsonl"
 EVAL_SHA256 = "be7b1bc2bdfa1060c77c0cb8b20d2eb0464f46f88b1bdfb047fa776f42be047c"
+#: the second set: interview-style fragments and small talk, written before the model changed
+#: and never used to tune it; only the benchmark reads it
+EVAL_INTERVIEWS = EVAL.with_name("suggest_eval_interviews.jsonl")
+EVAL_INTERVIEWS_SHA256 = "4c79fd08412b884feba9a3c0ce7f04e72dd86fc5f6ca8bd6e80e94d64266dc32"
 
 INTERVIEW = (
     "We hebben samen de jobbeurs georganiseerd en daar veel van elkaar geleerd.\n\n"
@@ -47,6 +51,16 @@ INTERVIEW = (
 
 
 # -- the evaluation set is fixed -------------------------------------------------------------
+
+
+def test_the_second_evaluation_set_stays_as_it_was_written() -> None:
+    data = EVAL_INTERVIEWS.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == EVAL_INTERVIEWS_SHA256
+    items = [json.loads(line) for line in data.decode().splitlines()]
+    by_label = Counter(i["label"] for i in items)
+    assert by_label == {"p1": 10, "p2": 10, "p3": 10, "p4": 10, "p5": 10, "none": 20}
+    first = {json.loads(line)["text"] for line in EVAL.read_text(encoding="utf-8").splitlines()}
+    assert not first & {i["text"] for i in items}  # new fragments, not the first set's
 
 
 def test_the_evaluation_set_stays_as_it_was_written() -> None:

@@ -45,7 +45,7 @@ def test_one_signal_stops_web_worker_and_scheduler(tmp_path: Path, stop_signal: 
         assert health.headers.get("Server") is None  # the server's name and version stay private
         children = psutil.Process(serve.pid).children(recursive=True)
         commands = " ".join(" ".join(c.cmdline()) for c in children)
-        assert "uvicorn" in commands and "db_worker" in commands and "crontask" in commands
+        assert "uvicorn" in commands and " worker " in commands and "crontask" in commands
         serve.send_signal(stop_signal)
         serve.wait(timeout=20)
         _gone, alive = psutil.wait_procs(children, timeout=10)

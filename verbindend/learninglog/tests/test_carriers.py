@@ -28,16 +28,77 @@ def test_risk_per_knowledge_type() -> None:
     found = carriers.build([ann, bart, folder])
     risks = {t.key: t.risk for t in found.types}
     assert risks == {
-        "knowledge.dossier": carriers.LOW,  # a system carries it too
+        "knowledge.dossier": carriers.LOW,  # Bart and the folder: two, one of them a system
         "knowledge.intervention": carriers.MISSING,  # nobody carries it
         "knowledge.social": carriers.HIGH,  # only Ann
-        "knowledge.meta": carriers.MEDIUM,  # two people, nothing else
+        "knowledge.meta": carriers.MEDIUM,  # Ann and Bart: two people, nothing else
     }
     by_name = {row.carrier.name: row for row in found.carriers}
+    # A carrier's risk is the highest table risk among the types it carries.
+    assert by_name["Ann"].risk == carriers.HIGH  # social (high), meta (medium)
+    assert by_name["Bart"].risk == carriers.MEDIUM  # meta (medium), dossier (low)
+    assert by_name["Map"].risk == carriers.LOW  # dossier (low)
     assert by_name["Ann"].sole_for == ("Social knowledge",)
-    assert by_name["Ann"].leaving_risk == carriers.MISSING  # social knowledge would be gone
-    assert by_name["Bart"].leaving_risk == carriers.HIGH  # meta then rests on Ann alone
-    assert by_name["Map"].leaving_risk == carriers.HIGH  # dossier then rests on Bart alone
+    leaving = {
+        name: [(c.title, c.now, c.after) for c in row.if_it_leaves] for name, row in by_name.items()
+    }
+    assert leaving == {
+        # without Ann: social has no carrier, meta rests on Bart alone
+        "Ann": [
+            ("Social knowledge", carriers.HIGH, carriers.MISSING),
+            ("Meta-knowledge", carriers.MEDIUM, carriers.HIGH),
+        ],
+        # without Bart: dossier rests on the folder alone, meta on Ann alone
+        "Bart": [
+            ("Dossier knowledge", carriers.LOW, carriers.HIGH),
+            ("Meta-knowledge", carriers.MEDIUM, carriers.HIGH),
+        ],
+        # without the folder: dossier rests on Bart alone
+        "Map": [("Dossier knowledge", carriers.LOW, carriers.HIGH)],
+    }
+
+
+def test_one_system_alone_is_a_single_point_of_failure() -> None:
+    """A shared folder that alone carries a type is as fragile as one person: risk high."""
+    found = carriers.build([carrier(CarrierKind.SYSTEM, "Gedeelde map", "knowledge.dossier", pk=1)])
+    assert {t.key: t.risk for t in found.types}["knowledge.dossier"] == carriers.HIGH
+    (row,) = found.carriers
+    assert row.risk == carriers.HIGH
+    assert [(c.now, c.after) for c in row.if_it_leaves] == [(carriers.HIGH, carriers.MISSING)]
+
+
+def test_the_demo_contradictions_are_gone() -> None:
+    """The meeting is the only carrier of nothing, so it never reads worse than the types it
+    carries; the folder that alone carries a type reads high in the table and in its own row."""
+    meeting = carrier(
+        CarrierKind.ORGANISATIONAL, "Overleg", "knowledge.social", "knowledge.meta", pk=1
+    )
+    lies = carrier(CarrierKind.PERSON, "Lies", "knowledge.social", "knowledge.meta", pk=2)
+    omar = carrier(CarrierKind.PERSON, "Omar", "knowledge.meta", pk=3)
+    folder = carrier(CarrierKind.SYSTEM, "Map", "knowledge.dossier", pk=4)
+    found = carriers.build([meeting, lies, omar, folder])
+    table = {t.key: t.risk for t in found.types}
+    # social: meeting + Lies = 2, one not a person → low; meta: 3, one not a person → low;
+    # dossier: the folder alone → high; intervention: nothing → not carried
+    assert table == {
+        "knowledge.dossier": carriers.HIGH,
+        "knowledge.intervention": carriers.MISSING,
+        "knowledge.social": carriers.LOW,
+        "knowledge.meta": carriers.LOW,
+    }
+    by_name = {row.carrier.name: row for row in found.carriers}
+    assert by_name["Overleg"].sole_for == ()
+    assert by_name["Overleg"].risk == carriers.LOW
+    # without the meeting: social rests on Lies alone (high), meta on Lies and Omar (medium)
+    assert [(c.title, c.after) for c in by_name["Overleg"].if_it_leaves] == [
+        ("Social knowledge", carriers.HIGH),
+        ("Meta-knowledge", carriers.MEDIUM),
+    ]
+    assert by_name["Map"].risk == table["knowledge.dossier"] == carriers.HIGH
+    # every carrier's risk is the highest table risk among its types
+    for row in found.carriers:
+        mine = [t.risk for t in found.types if t.title in row.types]
+        assert row.risk == max(mine)
 
 
 def test_the_way_of_working_lowers_the_risk() -> None:
@@ -93,8 +154,12 @@ def test_the_csv_export_lists_every_carrier_and_defuses_formulas(world: World) -
     assert rows[0][0] == "Carrier"
     names = {row[0] for row in rows[1:]}
     assert names == {"Ann Noord", "'=HYPERLINK(1)"}
+    assert rows[0][3:6] == ["Risk", "Only carrier of", "If it leaves"]
     ann = next(row for row in rows if row[0] == "Ann Noord")
-    assert ann[3] == "Social knowledge" and ann[4] == "Knowledge lost"
+    assert ann[3] == "High" and ann[4] == "Social knowledge"
+    assert ann[5] == "Social knowledge: high → not carried"
+    formula = next(row for row in rows if row[0] == "'=HYPERLINK(1)")
+    assert formula[3] == "High"  # the only carrier of dossier knowledge
 
 
 def test_bad_carrier_input_is_refused_and_changes_nothing(world: World) -> None:

@@ -140,6 +140,7 @@ def build_griet(p: Personas, *, consent: bool) -> Griet:
             organisation_name=p.organisation.name,
             lead_role="follower",
             finished_at=timezone.now(),
+            verified=True,
         )
         Answer.objects.bulk_create(
             Answer(

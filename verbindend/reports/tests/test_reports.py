@@ -55,7 +55,8 @@ def test_the_form_offers_every_section_checked_and_the_two_languages(personas: P
     body = response.content.decode()
     for section in all_sections():
         assert f'value="{section.key}"' in body
-    assert body.count('name="sections"') == body.count("checked") - 1  # + the language radio
+    # + the language and the audience radios
+    assert body.count('name="sections"') == body.count("checked") - 2
     assert 'value="nl"' in body and 'value="en"' in body
 
 

@@ -61,6 +61,7 @@ def respond(
         lead_role=lead_role,
         engagement=engagement,
         tenure=tenure,
+        verified=True,
     )
     Answer.objects.bulk_create(
         Answer(

@@ -1,18 +1,26 @@
 """Start the web server (uvicorn, ASGI), the task worker and the scheduler together.
 
-One command, one Ctrl-C: the three run as child processes and stop together.
+One command, one Ctrl-C: the three run as child processes and stop together. The web server runs
+``--workers N`` processes on one port (default: one per core). Any process serves any request
+and any event stream: with more than one, set ``DATABASE_URL`` to PostgreSQL and ``REDIS_URL``
+so that their streams wake each other. Their Prometheus figures are summed through a shared
+folder (``PROMETHEUS_MULTIPROC_DIR``, a fresh temporary one unless set).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -21,10 +29,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "1")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_WORKERS", "0")) or default_workers(),
+            help="web server processes (default: WEB_WORKERS, else one per core)",
+        )
         parser.add_argument("--no-worker", action="store_true", help="web server only")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] < 1:
+            raise CommandError("--workers must be 1 or more.")
+        if options["workers"] > 1 and "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+            self.stderr.write(
+                "Several web processes on SQLite work, but one writer at a time: "
+                "use PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) for more than one."
+            )
+        metrics_dir, own_dir = _metrics_dir()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         python = sys.executable
         manage = [python, "manage.py"]
         commands = {
@@ -50,7 +72,7 @@ class Command(BaseCommand):
         }
         if not options["no_worker"]:
             # No autoreloader: its child would outlive a stopped parent.
-            commands["worker"] = [*manage, "db_worker", "--queue-name", "*", "--no-reload"]
+            commands["worker"] = [*manage, "worker", "--queue-name", "*", "--no-reload"]
             commands["scheduler"] = [*manage, "crontask", "--no-heartbeat"]
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
         self.stdout.write(
@@ -73,6 +95,8 @@ class Command(BaseCommand):
 
         def stop_and_exit(*_args: Any) -> None:
             stop()
+            if own_dir:
+                shutil.rmtree(metrics_dir, ignore_errors=True)
             sys.exit(0)
 
         signal.signal(signal.SIGTERM, stop_and_exit)
@@ -82,5 +106,28 @@ class Command(BaseCommand):
                 if child.poll() is not None:
                     self.stderr.write(f"{name} stopped (exit {child.returncode}); stopping all.")
                     stop()
+                    if own_dir:
+                        shutil.rmtree(metrics_dir, ignore_errors=True)
                     sys.exit(child.returncode or 1)
             time.sleep(0.5)
+
+
+def default_workers() -> int:
+    """One web process per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _metrics_dir() -> tuple[Path, bool]:
+    """The metrics folder, emptied (figures of an earlier run must not add up); and whether
+    it is a temporary one of our own."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if not given:
+        return Path(tempfile.mkdtemp(prefix="verbindend-metrics-")), True
+    path = Path(given)
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink(missing_ok=True)
+    return path, False

@@ -1,0 +1,281 @@
+"""The production path, with the files in deploy/: nginx (Debian's package) terminating TLS with a
+self-signed certificate, in front of two web processes (the web unit's command), the worker and
+the scheduler units' commands, on a PostgreSQL and a Redis of the test's own.
+
+Through the proxy: readiness, a page walk, and a live session whose phones' streams are spread
+over both processes (nothing is pinned) while the wall, on one of them, shows every answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bench._common import free_port
+from e2e.services import ROOT, manage, missing, script
+
+pytestmark = pytest.mark.timeout(600)
+DEPLOY = ROOT / "deploy"
+
+
+def unit_command(name: str, port: int) -> list[str]:
+    """The ExecStart of a systemd unit in deploy/, run from this checkout on a test port."""
+    text = (DEPLOY / "systemd" / name).read_text()
+    (line,) = re.findall(r"^ExecStart=(.+)$", text, flags=re.M)
+    words = shlex.split(line)
+    assert words[0] == "/srv/verbindend/.venv/bin/python"
+    words[0] = sys.executable
+    if "--port" in words:
+        words[words.index("--port") + 1] = str(port)
+    return words
+
+
+def nginx_config(folder: Path, *, https: int, http: int, upstream: int) -> Path:
+    """deploy/nginx/verbindend.conf with the test's ports and certificate, in a main config."""
+    site = (DEPLOY / "nginx" / "verbindend.conf").read_text()
+    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};")
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http};")
+    site = re.sub(r"\s*listen \[::\]:\d+[^;]*;", "", site)
+    site = site.replace("/etc/verbindend/tls/", f"{folder}/")
+    assert str(upstream) in site and str(https) in site and str(folder) in site
+    (folder / "site.conf").write_text(site)
+    main = f"""
+daemon off;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    include {folder}/site.conf;
+}}
+"""
+    path = folder / "nginx.conf"
+    path.write_text(main)
+    return path
+
+
+def self_signed(folder: Path) -> Path:
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+            "-keyout",
+            str(folder / "key.pem"),
+            "-out",
+            str(folder / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return folder / "cert.pem"
+
+
+def test_live_session_and_page_walk_through_nginx(
+    tmp_path: Path, own_database: str, own_redis: Any
+) -> None:
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
+    if not nginx:
+        missing("nginx was not found (make setup as root installs Debian's nginx)")
+    cert = self_signed(tmp_path)
+    web_port, https, http = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": own_database,
+        "REDIS_URL": own_redis.url,
+        "VERBINDEND_ENV": "production",
+        "DEBUG": "0",
+        "SECRET_KEY": uuid.uuid4().hex * 2,
+        "ALLOWED_HOSTS": "localhost",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "WORKER_HEARTBEAT_SECONDS": "1",
+    }
+    began = time.monotonic()
+    manage(own_database, "collectstatic", "--noinput", "-v", "0", env=env)
+    print(f"collectstatic in {time.monotonic() - began:.1f}s")
+    began = time.monotonic()
+    prep = script(
+        own_database, "from bench.live import _prepare\nprint(json.dumps(_prepare(20)))", env=env
+    )
+    print(f"prepared in {time.monotonic() - began:.1f}s")
+    processes = [
+        subprocess.Popen(unit_command(unit, web_port), cwd=ROOT, env=env)
+        for unit in (
+            "verbindend-web.service",
+            "verbindend-worker.service",
+            "verbindend-scheduler.service",
+        )
+    ]
+    config = nginx_config(tmp_path, https=https, http=http, upstream=web_port)
+    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp_path / sub).mkdir()
+    subprocess.run([nginx, "-t", "-c", str(config)], check=True, capture_output=True)
+    processes.append(subprocess.Popen([nginx, "-c", str(config)]))
+    base = f"https://localhost:{https}"
+    try:
+        asyncio.run(_through_the_proxy(base, f"http://localhost:{http}", cert, prep))
+    finally:
+        for process in reversed(processes):
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    assert "[emerg]" not in (tmp_path / "error.log").read_text()
+
+
+async def _through_the_proxy(base: str, plain: str, cert: Path, prep: dict[str, Any]) -> None:
+    context = ssl.create_default_context(cafile=str(cert))
+    async with httpx.AsyncClient(verify=context, timeout=30) as client:
+        deadline, last = time.monotonic() + 300, ""
+        while True:  # ready: database, Redis and the worker's heartbeat
+            try:
+                ready = await client.get(f"{base}/readyz")
+                if ready.status_code == 200:
+                    break
+                last = f"{ready.status_code} {ready.text[:300]}"
+            except httpx.HTTPError as error:
+                last = repr(error)
+            assert time.monotonic() < deadline, f"never ready through the proxy: {last}"
+            await asyncio.sleep(0.5)
+        print(f"ready after {time.monotonic() - deadline + 300:.1f}s")
+        assert ready.json()["checks"] == {
+            "database": {"ok": True},
+            "redis": {"ok": True},
+            "worker": {"ok": True, "alive": 1},
+        }
+        moved = await client.get(f"{plain}/overview/")
+        assert moved.status_code == 301
+        assert moved.headers["location"] == "https://localhost/overview/"
+
+        # A page walk as the facilitator (a logged-in session), over TLS.
+        name, value = prep["wall_cookie"].split("=", 1)
+        walker = {name: value}
+        for path in (
+            "/",
+            "/overview/",
+            f"/live/{prep['session_pk']}/",
+            f"/live/{prep['session_pk']}/wall/",
+        ):
+            page = await client.get(base + path, cookies=walker)
+            assert page.status_code == 200, (path, page.status_code)
+            assert "text/html" in page.headers["content-type"]
+            assert page.headers.get("strict-transport-security"), "HSTS in production"
+        assert (await client.get(base + "/overview/")).status_code == 302  # nobody: to login
+
+        await _live_session(client, base, prep)
+
+        metrics = await client.get(f"{base}/metrics")
+        assert metrics.status_code == 200  # nginx lets the inside (loopback) scrape
+        text = metrics.text
+        assert "verbindend_live_acks_total 20.0" in text
+        assert "verbindend_live_ack_seconds_count 20.0" in text
+        assert "verbindend_workers_alive 1.0" in text
+
+
+async def _live_session(client: httpx.AsyncClient, base: str, prep: dict[str, Any]) -> None:
+    wall_seen: list[int] = []
+    presence: dict[str, int] = {}
+    first_state: list[dict[str, Any]] = []
+    stop = asyncio.Event()
+    name, value = prep["wall_cookie"].split("=", 1)
+
+    async def read(url: str, cookies: dict[str, str], on_event: Any, ready: asyncio.Event) -> None:
+        async with client.stream("GET", url, cookies=cookies, timeout=None) as response:
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith("text/event-stream")
+            ready.set()
+            async for line in response.aiter_lines():
+                if line.startswith("data: "):
+                    on_event(json.loads(line[6:]))
+                if stop.is_set():
+                    return
+
+    def on_wall(event: dict[str, Any]) -> None:
+        if event.get("type") == "contribution":
+            wall_seen.append(event["seq"])
+        elif event.get("type") == "presence":
+            presence[event["pid"]] = event["count"]
+
+    wall_ready = asyncio.Event()
+    tasks = [
+        asyncio.create_task(
+            read(f"{base}/live/{prep['session_pk']}/stream/", {name: value}, on_wall, wall_ready)
+        )
+    ]
+    await asyncio.wait_for(wall_ready.wait(), 30)
+    readies = []
+    for token in prep["tokens"]:
+        ready = asyncio.Event()
+        readies.append(ready)
+        tasks.append(
+            asyncio.create_task(
+                read(
+                    f"{base}/live/api/{prep['public_id']}/events",
+                    {prep["cookie_name"]: token},
+                    first_state.append,
+                    ready,
+                )
+            )
+        )
+    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 60)
+    deadline = time.monotonic() + 30
+    while len(first_state) < len(prep["tokens"]):  # unbuffered: the first event arrives at once
+        assert time.monotonic() < deadline, "streams are buffered by the proxy"
+        await asyncio.sleep(0.1)
+    assert {e["type"] for e in first_state} == {"state"}
+
+    acks = []
+    for token in prep["tokens"]:
+        answer = await client.post(
+            f"{base}/live/api/{prep['public_id']}/contributions",
+            cookies={prep["cookie_name"]: token},
+            json={"client_id": str(uuid.uuid4()), "step": prep["step"], "text": "via nginx"},
+            headers={"Origin": base},
+        )
+        assert answer.status_code == 200, answer.text
+        acks.append(answer.json()["seq"])
+    deadline = time.monotonic() + 30
+    while len(wall_seen) < len(acks) or sum(presence.values()) < len(prep["tokens"]):
+        assert time.monotonic() < deadline, (wall_seen, presence)
+        await asyncio.sleep(0.1)
+    stop.set()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    assert sorted(acks) == wall_seen == list(range(1, 21))
+    # The phones' streams are held by both web processes; the wall, on one, saw every answer.
+    assert len([pid for pid, count in presence.items() if count]) == 2, presence

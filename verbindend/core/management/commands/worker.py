@@ -1,0 +1,22 @@
+"""``manage.py worker``: django-tasks-db's worker, with a heartbeat and recovery of tasks whose
+worker died (see ``verbindend.core.workers``). Takes the same options as ``db_worker``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
+
+from verbindend.core.workers import Heartbeat
+
+
+class Command(DBWorkerCommand):
+    help = "Run background tasks; beat a heartbeat and queue again the tasks of a dead worker."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        heartbeat = Heartbeat(options["worker_id"])
+        heartbeat.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            heartbeat.stop()

@@ -1,0 +1,124 @@
+"""From analysis to focus group: chosen codes become steps with quotable, nameless fragments."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from verbindend.analysis.models import Code, Coding
+from verbindend.core.errors import DomainError
+from verbindend.live.models import LiveSession
+from verbindend.networks.models import Person
+from verbindend.privacy.models import ConsentPurpose, ConsentRecord
+from verbindend.research import focusgroup
+from verbindend.studies.models import Document, Respondent
+from verbindend.testing.personas import Personas
+
+
+def _transcript(personas: Personas, person: Person, text: str) -> Document:
+    case = personas.study.cases.get()
+    respondent = Respondent.objects.create(study=personas.study, case=case, person=person)
+    return Document.objects.create(
+        study=personas.study,
+        case=case,
+        respondent=respondent,
+        kind="transcript",
+        title=f"Interview {person.name}",
+        text=text,
+        length=len(text),
+    )
+
+
+def _code(document: Document, code: Code, words: str, coder: object) -> None:
+    start = document.text.index(words)
+    Coding.objects.create(
+        study=document.study,
+        document=document,
+        code=code,
+        start=start,
+        end=start + len(words),
+        coder=coder,
+    )
+
+
+@pytest.fixture
+def coded(personas: Personas) -> tuple[Code, Code]:
+    quoted = personas.person  # Ann Noord: agreed to be quoted
+    ConsentRecord.objects.create(
+        person=quoted, purpose=ConsentPurpose.QUOTING, text_version="1", given_at=timezone.now()
+    )
+    silent = Person.objects.create(network=personas.network, name="Bert Stil")
+    ConsentRecord.objects.create(
+        person=silent,
+        purpose=ConsentPurpose.QUOTING,
+        text_version="1",
+        given_at=timezone.now(),
+        withdrawn_at=timezone.now(),
+    )
+    sharing = Code.objects.create(
+        study=personas.study, name="Kennis delen", definition="Wie deelt?"
+    )
+    trust = Code.objects.create(study=personas.study, name="Vertrouwen")
+    one = _transcript(
+        personas, quoted, "Ann Noord vertelt: we delen alles op het overleg met Bert."
+    )
+    two = _transcript(personas, silent, "Bert zegt: ik vertrouw de anderen pas na een jaar.")
+    _code(
+        one,
+        sharing,
+        "Ann Noord vertelt: we delen alles op het overleg met Bert.",
+        personas.researcher,
+    )
+    _code(two, sharing, "ik vertrouw de anderen pas na een jaar", personas.researcher)
+    _code(two, trust, "ik vertrouw de anderen pas na een jaar", personas.researcher)
+    return sharing, trust
+
+
+def test_only_fragments_of_people_who_agreed_to_be_quoted_without_names(
+    personas: Personas, coded: tuple[Code, Code]
+) -> None:
+    sharing, trust = coded
+    fragments = focusgroup.quotable_fragments(sharing)
+    assert fragments == ["[…] vertelt: we delen alles op het overleg met […]."]
+    assert focusgroup.quotable_fragments(trust) == []  # withdrawn consent: nothing shown
+
+
+def test_two_codes_become_a_study_session_with_a_step_each(
+    personas: Personas, coded: tuple[Code, Code]
+) -> None:
+    sharing, trust = coded
+    client = Client()
+    client.force_login(personas.researcher)
+    response = client.post(
+        reverse("research:focus_group", args=[personas.study.slug]),
+        {"codes": [str(sharing.uuid), str(trust.uuid)]},
+    )
+    session = LiveSession.objects.get(study=personas.study)
+    assert response.status_code == 302 and response["Location"].endswith(f"/{session.pk}/")
+    prompts = list(session.steps.order_by("order").values_list("prompt", flat=True))
+    assert len(prompts) == 2
+    assert prompts[0].startswith("Kennis delen\nWie deelt?\n“[…] vertelt")
+    assert "Ann" not in prompts[0] and "Bert" not in "".join(prompts)
+    assert prompts[1].startswith("Vertrouwen\n") and "vertrouw de anderen" not in prompts[1]
+
+
+def test_codes_of_another_study_or_none_make_nothing(
+    personas: Personas, coded: tuple[Code, Code]
+) -> None:
+    other = Code.objects.create(study=personas.other_study, name="Elders")
+    with pytest.raises(DomainError):
+        focusgroup.create_focus_group(study=personas.study, codes=[other], by=personas.researcher)
+    with pytest.raises(DomainError):
+        focusgroup.create_focus_group(study=personas.study, codes=[], by=personas.researcher)
+    client = Client()
+    client.force_login(personas.researcher)
+    client.post(
+        reverse("research:focus_group", args=[personas.study.slug]), {"codes": [str(other.uuid)]}
+    )
+    observer = Client()
+    observer.force_login(personas.study_observer)
+    url = reverse("research:focus_group", args=[personas.study.slug])
+    assert observer.post(url, {"codes": [str(coded[0].uuid)]}).status_code == 403
+    assert not LiveSession.objects.exists()

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from verbindend.research import views
+
+app_name = "research"
+urlpatterns = [
+    path("<slug:slug>/glossary/", views.glossary, name="glossary"),
+    path("<slug:slug>/glossary/export.<slug:fmt>", views.glossary_export, name="glossary_export"),
+    path("<slug:slug>/glossary/<uuid:uuid>/", views.term_detail, name="term"),
+    path("<slug:slug>/literature/", views.literature, name="literature"),
+    path(
+        "<slug:slug>/literature/export.<slug:fmt>",
+        views.literature_export,
+        name="literature_export",
+    ),
+    path("<slug:slug>/literature/<uuid:uuid>/", views.reference_detail, name="reference"),
+    path("<slug:slug>/focus-group/", views.focus_group, name="focus_group"),
+    path("<slug:slug>/comments/<slug:target>/", views.thread_list, name="comments"),
+    path("<slug:slug>/comments/thread/<uuid:uuid>/resolve/", views.thread_resolve, name="resolve"),
+]
