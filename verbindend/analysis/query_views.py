@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid as uuid_module
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from verbindend.analysis import charts, queries, search, services
 from verbindend.analysis.models import Code, SavedQuery
 from verbindend.analysis.views import _int, _study, _user
-from verbindend.core import policy
+from verbindend.core import exports, policy
 from verbindend.core.errors import DomainError
 from verbindend.networks.models import Person
 from verbindend.studies.models import Document, Study
@@ -216,7 +216,7 @@ def _run_query(study: Study, get: Any) -> list[search.Hit]:
 
 
 @require_GET
-def query_view(request: HttpRequest, slug: str) -> HttpResponse:
+def query_view(request: HttpRequest, slug: str) -> HttpResponseBase:
     study = _study(request, slug, "analysis.view")
     get = request.GET
     saved_uuid = get.get("saved", "")
@@ -259,17 +259,15 @@ def query_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "analysis/query.html", context)
 
 
-def _csv(study: Study, hits: list[search.Hit]) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Document"), _("Case"), _("Fragment"), _("Before"), _("After")])
-    for hit in hits:
-        before, fragment, after = hit.context()
-        case = hit.document.case.network.name if hit.document.case_id else ""  # type: ignore[union-attr]
-        writer.writerow([hit.document.title, case, fragment, before, after])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{study.slug}-query.csv"'
-    return response
+def _csv(study: Study, hits: list[search.Hit]) -> HttpResponseBase:
+    def rows() -> Iterator[list[str]]:
+        for hit in hits:
+            before, fragment, after = hit.context()
+            case = hit.document.case.network.name if hit.document.case_id else ""  # type: ignore[union-attr]
+            yield [hit.document.title, case, fragment, before, after]
+
+    header = [_("Document"), _("Case"), _("Fragment"), _("Before"), _("After")]
+    return exports.csv_response(f"{study.slug}-query", rows(), header=header)
 
 
 @require_POST

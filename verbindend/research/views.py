@@ -3,18 +3,17 @@ a service, render."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import policy
+from verbindend.core import exports, policy
 from verbindend.reports.models import ReportVersion
 from verbindend.research import comments, services
 from verbindend.research.forms import (
@@ -122,33 +121,29 @@ def term_detail(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
 
 
 @require_GET
-def glossary_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def glossary_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
     """The glossary with its history, as JSON (whole history) or CSV (current definitions)."""
     study = _study(request, slug, "glossary.view")
     rows = services.glossary_rows(study)
+    name = f"{study.slug}-glossary"
     if fmt == "json":
         body = json.dumps({"study": study.name, "glossary": rows}, ensure_ascii=False, indent=2)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    elif fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["term", "definition", "from_method", "revision", "agreed_by", "codes"])
-        for row in rows:
-            writer.writerow(
-                [
-                    row["term"],
-                    row["definition"],
-                    row["method_key"],
-                    row["revision"],
-                    "; ".join(row["agreed_by"]),
-                    "; ".join(row["codes"]),
-                ]
-            )
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{study.slug}-glossary.{fmt}"'
-    return response
+        return exports.download(name, fmt, body, "application/json; charset=utf-8")
+    if fmt == "csv":
+        header = ["term", "definition", "from_method", "revision", "agreed_by", "codes"]
+        table = (
+            [
+                row["term"],
+                row["definition"],
+                row["method_key"],
+                row["revision"],
+                "; ".join(row["agreed_by"]),
+                "; ".join(row["codes"]),
+            ]
+            for row in rows
+        )
+        return exports.csv_response(name, table, header=header)
+    raise Http404
 
 
 # -- literature --------------------------------------------------------------------------------
@@ -240,9 +235,7 @@ def literature_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
         raise Http404
     body = services.export_references(study, "ris" if fmt == "ris" else "bibtex")
     kind = "application/x-research-info-systems" if fmt == "ris" else "application/x-bibtex"
-    response = HttpResponse(body, content_type=f"{kind}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{study.slug}-literature.{fmt}"'
-    return response
+    return exports.download(f"{study.slug}-literature", fmt, body, f"{kind}; charset=utf-8")
 
 
 # -- comments ----------------------------------------------------------------------------------

@@ -303,13 +303,10 @@ def round_radar(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
         import cairosvg
 
         png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=1320)
-        response = HttpResponse(png, content_type="image/png")
-        response["Content-Disposition"] = f'attachment; filename="{name}.png"'
-        return response
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    if "view" not in request.GET:  # shown in the page as an image; otherwise a download
-        response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
-    return response
+        return exports.download(name, "png", png, "image/png")
+    if "view" in request.GET:  # shown in the page as an image; otherwise a download
+        return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    return exports.download(name, "svg", svg, "image/svg+xml; charset=utf-8")
 
 
 @require_GET
