@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -23,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from verbindend.accounts import services
 from verbindend.accounts.forms import NewAccountForm, ProfileForm, TokenForm
 from verbindend.accounts.models import Invitation, User
-from verbindend.core import throttle
+from verbindend.core import nextpage, throttle
 
 PENDING = "verbindend_pending_2fa"
 
@@ -33,11 +32,7 @@ def _confirmed_device(user: User) -> TOTPDevice | None:
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("core:dashboard")
+    return nextpage.safe_next(request, candidate) or reverse("core:dashboard")
 
 
 @method_decorator(login_not_required, name="dispatch")

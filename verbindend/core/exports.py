@@ -50,8 +50,8 @@ def safe_filename(name: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def _attach[R: HttpResponseBase](response: R, filename: str) -> R:
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+def _attach[R: HttpResponseBase](response: R, filename: str, *, inline: bool = False) -> R:
+    response["Content-Disposition"] = content_disposition_header(not inline, filename) or ""
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -162,10 +162,13 @@ def xlsx_response(name: str, sheets: Sequence[Sheet]) -> HttpResponse:
     return response
 
 
-def download(name: str, extension: str, body: bytes | str, content_type: str) -> HttpResponse:
-    """Any other file download (JSON, SVG, PNG, ...) with the same safe filename header."""
+def download(
+    name: str, extension: str, body: bytes | str, content_type: str, *, inline: bool = False
+) -> HttpResponse:
+    """Any other file download (JSON, SVG, PNG, PDF, ...) with the same safe filename header;
+    `inline` lets the browser show it (a PDF) instead of saving it."""
     response = HttpResponse(body, content_type=content_type)
-    _attach(response, safe_filename(name, extension))
+    _attach(response, safe_filename(name, extension), inline=inline)
     return response
 
 

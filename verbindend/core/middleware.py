@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from servestatic.middleware import ServeStaticMiddleware
 from servestatic.responders import MissingFileError
 
@@ -24,16 +27,14 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
-        template = (
-            "core/error.html#message" if getattr(request, "htmx", False) else "core/error.html"
-        )
-        response = TemplateResponse(
-            request,
-            template,
-            {"error": exception},
-            status=exception.status,
-        )
-        return response.render()
+        return render_error(request, exception)
+
+
+def render_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The clear page (or htmx fragment) for a domain error."""
+    template = "core/error.html#message" if getattr(request, "htmx", False) else "core/error.html"
+    response = TemplateResponse(request, template, {"error": error}, status=error.status)
+    return response.render()
 
 
 SECRET_FIELDS = frozenset({"password", "password1", "password2", "old_password", "new_password1"})
@@ -54,7 +55,10 @@ class CleanFormInputMiddleware:
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         }:
-            posted = request.POST
+            try:
+                posted = request.POST
+            except TooManyFilesSent:
+                return render_error(request, _too_many_files())
             if any(
                 validation.has_bidi(value)
                 for key, values in posted.lists()
@@ -68,6 +72,14 @@ class CleanFormInputMiddleware:
                 cleaned._mutable = False
                 request.POST = cleaned  # type: ignore[assignment]
         return self.get_response(request)
+
+
+def _too_many_files() -> DomainError:
+    return DomainError(
+        "import.too_many",
+        _("At most %(n)d files can be sent at once; import them in several rounds.")
+        % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
+    )
 
 
 class StaticFilesMiddleware(ServeStaticMiddleware):

@@ -15,11 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import exports, policy
+from verbindend.core import exports, nextpage, policy
 from verbindend.learninglog import carriers, services
 from verbindend.learninglog.forms import (
     CarrierForm,
@@ -348,8 +347,8 @@ def celebrate(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _("The milestone is on the agenda of “%(session)s”.") % {"session": step.session.title},
     )
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    back = nextpage.safe_next(request, request.POST.get("next"))
+    if back:
         return redirect(back)
     return redirect("learninglog:network", milestone.network.slug)
 

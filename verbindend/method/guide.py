@@ -87,6 +87,14 @@ SECTIONS: tuple[Section, ...] = (
         _("The statements of the five-principle scan and its answer scale."),
     ),
     Section(
+        "network-life",
+        _("Roles, competences and newcomers"),
+        _(
+            "What makes a good networker, and a checklist for finding and welcoming new "
+            "members (principles 4 and 5)."
+        ),
+    ),
+    Section(
         "aids",
         _("Visual aids"),
         _("Pictures for a projector, for paper and as cards in a live session."),
@@ -125,6 +133,8 @@ KIND_SECTIONS: dict[str, str] = {
     "scan_text": "scan",
     "scan_scale": "scan",
     "scan_section": "scan",
+    "competence": "network-life",
+    "onboarding_item": "network-life",
     "aid": "aids",
     "meta": "about",
 }

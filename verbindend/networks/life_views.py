@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import panels, policy
+from verbindend.core import exports, panels, policy, validation
 from verbindend.core.errors import DomainError
 from verbindend.method import content
 from verbindend.networks import life, welcome
@@ -146,15 +146,19 @@ def _roles_action(request: HttpRequest, network: Network, form: RoleForm) -> boo
         messages.success(request, _("The role was saved."))
         return True
     if action == "holder":
-        role = get_object_or_404(Role, network=network, pk=request.POST.get("role") or 0)
-        person = get_object_or_404(Person, network=network, pk=request.POST.get("person") or 0)
+        role = get_object_or_404(
+            Role, network=network, pk=validation.ascii_int(request.POST.get("role"))
+        )
+        person = get_object_or_404(
+            Person, network=network, pk=validation.ascii_int(request.POST.get("person"))
+        )
         since = _date(request.POST.get("since")) or timezone.localdate()
         life.add_holder(role=role, person=person, since=since)
         messages.success(request, _("%(name)s now holds this role.") % {"name": person.name})
         return True
     if action == "end":
         holder = get_object_or_404(
-            RoleHolder, role__network=network, pk=request.POST.get("holder") or 0
+            RoleHolder, role__network=network, pk=validation.ascii_int(request.POST.get("holder"))
         )
         life.end_holder(holder=holder, until=timezone.localdate())
         messages.success(request, _("The role was handed on; its history is kept."))
@@ -176,8 +180,12 @@ def _roles_action(request: HttpRequest, network: Network, form: RoleForm) -> boo
         messages.success(request, _("The step was added."))
         return True
     if action == "tick":
-        item = get_object_or_404(ChecklistItem, network=network, pk=request.POST.get("item") or 0)
-        person = get_object_or_404(Person, network=network, pk=request.POST.get("person") or 0)
+        item = get_object_or_404(
+            ChecklistItem, network=network, pk=validation.ascii_int(request.POST.get("item"))
+        )
+        person = get_object_or_404(
+            Person, network=network, pk=validation.ascii_int(request.POST.get("person"))
+        )
         life.toggle_tick(item=item, person=person)
         return True
     raise DomainError("roles.bad_action", _("That action is not known."))
@@ -222,9 +230,9 @@ def welcome_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _pdf_response(network: Network) -> HttpResponse:
-    response = HttpResponse(welcome.pdf(network), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="welcome-{network.slug}.pdf"'
-    return response
+    return exports.download(
+        f"welcome-{network.slug}", "pdf", welcome.pdf(network), "application/pdf", inline=True
+    )
 
 
 @require_POST

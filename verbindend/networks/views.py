@@ -10,13 +10,12 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts import services as account_services
-from verbindend.core import policy
+from verbindend.core import nextpage, policy
 from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
 from verbindend.method import content
@@ -412,7 +411,7 @@ def case_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if agree
         else _("The network does not take part in this study."),
     )
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    back = nextpage.safe_next(request, request.POST.get("next"))
+    if back:
         return redirect(back)
     return redirect(network)

@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from verbindend.core import nextpage
 from verbindend.notices import kinds, services
 from verbindend.notices.forms import PreferencesForm
 from verbindend.notices.models import ContactConsent, Notice
@@ -29,8 +29,8 @@ def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark read, then go where the notice points (only ever within this site)."""
     notice = get_object_or_404(Notice.objects.visible_to(request.user), pk=pk)  # type: ignore[arg-type]
     services.mark_read(user=request.user, notice=notice)  # type: ignore[arg-type]
-    target = notice.url
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    target = nextpage.safe_next(request, notice.url)
+    if target:
         return redirect(target)
     return redirect("notices:inbox")
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import exports, policy
+from verbindend.core import exports, policy, validation
 from verbindend.reports.models import ReportVersion
 from verbindend.research import comments, services
 from verbindend.research.forms import (
@@ -244,11 +244,11 @@ def literature_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
 def _report(study: Study, request: HttpRequest, target: str) -> ReportVersion | None:
     if target != Target.REPORT:
         return None
-    number = request.GET.get("version") or request.POST.get("version")
-    if not (number and str(number).isdigit()):
+    number = validation.ascii_int(request.GET.get("version") or request.POST.get("version"))
+    if not number:
         raise Http404
     return policy.fetch(
-        request.user, ReportVersion.objects.filter(study=study), "reports.view", pk=int(number)
+        request.user, ReportVersion.objects.filter(study=study), "reports.view", pk=number
     )
 
 
@@ -263,11 +263,11 @@ def thread_list(request: HttpRequest, slug: str, target: str) -> HttpResponse:
         policy.require(request.user, "comments.write", study)
         parent = None
         if request.POST.get("parent"):
+            parent_id = validation.parse_uuid(request.POST["parent"])
+            if parent_id is None:
+                raise Http404
             parent = policy.fetch(
-                request.user,
-                Comment.objects.filter(study=study),
-                "comments.write",
-                uuid=request.POST["parent"],
+                request.user, Comment.objects.filter(study=study), "comments.write", uuid=parent_id
             )
         if form.is_valid():
             services.post_comment(

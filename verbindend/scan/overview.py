@@ -19,14 +19,14 @@ def connect() -> None:
     navigation.register(
         Tab("scan", gettext_lazy("Scan"), "scan:network", "scans.view", ("scan:",), order=40)
     )
-    home.register("scan.open_rounds", open_rounds)
+    home.register("scan.open_rounds", open_rounds)  # a notice kind, not method content: method-key: ignore
     joining.register("scan", shared_code)
     from verbindend.core import panels
 
     panels.register("scan", organisation_panel)
     from verbindend.notices import kinds
 
-    kinds.register("scan.opened", gettext_lazy("A scan round opens"), order=20)
+    kinds.register("scan.opened", gettext_lazy("A scan round opens"), order=20)  # a notice kind, not method content: method-key: ignore
 
 
 def shared_code(request: HttpRequest, code: str) -> str | None:

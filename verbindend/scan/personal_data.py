@@ -1,8 +1,9 @@
 """The scan's part in people's data rights: invitations, responses and comments.
 
 In a closed round the answers are part of an aggregate that others already read, so they stay,
-cut loose from the invitation that tied them to the person; the comments (free text) go. In a
-round that is still open the whole response goes, as if it was never given.
+cut loose from the invitation that tied them to the person; the comments (free text) go, also
+from the stored result snapshots (whose figures stay). In a round that is still open the whole
+response goes, as if it was never given.
 """
 
 from __future__ import annotations
@@ -65,10 +66,17 @@ def fragments(subject: DataSubject) -> list[str]:
 
 
 def erase(subject: DataSubject, *, pseudonym: str) -> None:
+    from verbindend.scan import results
     from verbindend.scan.models import Comment, Round
 
     responses = list(_responses(subject))
     touched = {r.round_id for r in responses}
+    # the comments go from the stored snapshots too (their figures stay as published)
+    said: dict[int, list[tuple[str, str]]] = {}
+    for round_id, principle_key, text in Comment.objects.filter(
+        response__in=[r.pk for r in responses]
+    ).values_list("response__round_id", "principle_key", "text"):
+        said.setdefault(round_id, []).append((principle_key, text))
     for response in responses:
         if response.round.is_closed:
             Comment.objects.filter(response=response).delete()
@@ -76,5 +84,7 @@ def erase(subject: DataSubject, *, pseudonym: str) -> None:
         else:
             response.delete()
     _invitations(subject).delete()
+    for round_id, comments in said.items():
+        results.forget_comments(round_id, comments)
     # results are cached per revision: a new revision drops the erased comments from the cache
     Round.objects.filter(pk__in=touched).update(revision=F("revision") + 1)

@@ -43,7 +43,6 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
-from django.utils import timezone
 
 from verbindend.core import disclosure
 from verbindend.networks.models import Engagement, LeadRole, Tenure
@@ -470,8 +469,12 @@ def for_round(round_: Round) -> RoundResult:
     return result
 
 
+def _cache_key(snapshot: ResultSnapshot) -> str:
+    return f"scan:snapshot:{snapshot.pk}:{snapshot.taken_at.timestamp()}"
+
+
 def _cached(snapshot: ResultSnapshot) -> RoundResult:
-    key = f"scan:snapshot:{snapshot.pk}:{snapshot.taken_at.timestamp()}"
+    key = _cache_key(snapshot)
     data = cache.get(key)
     if data is None:
         data = snapshot.result
@@ -485,13 +488,16 @@ def _take_snapshot(round_: Round, population: set[int]) -> RoundResult:
         Round.objects.select_for_update().filter(pk=round_.pk).first()
         snapshots = list(ResultSnapshot.objects.filter(round=round_).order_by("pk"))
         if snapshots and len(population - set(snapshots[-1].response_ids)) < round_.effective_k:
-            return _cached(snapshots[-1])  # another request took it meanwhile
+            taken = _cached(snapshots[-1])  # another request took it meanwhile
+            taken.taken_at = snapshots[-1].taken_at.isoformat()
+            taken.later = len(population - set(snapshots[-1].response_ids))
+            return taken
         history: dict[str, list[frozenset[int]]] = defaultdict(list)
         for snapshot in snapshots:
             for data_set, rows in snapshot.published.items():
                 history[data_set].extend(frozenset(row) for row in rows)
         result = compute(round_, population=population, published=history)
-        ResultSnapshot.objects.create(
+        snapshot = ResultSnapshot.objects.create(
             round=round_,
             response_ids=sorted(population),
             result=result.to_json(),
@@ -500,8 +506,35 @@ def _take_snapshot(round_: Round, population: set[int]) -> RoundResult:
                 for data_set, rows in published_cells(result).items()
             },
         )
-    result.taken_at = timezone.now().isoformat()
+    result.taken_at = snapshot.taken_at.isoformat()  # as stored, so every page shows the same
     return result
+
+
+def forget_comments(round_id: int, erased: Iterable[tuple[str, str]]) -> None:
+    """Take erased comments (principle key, text) out of a round's stored snapshots.
+
+    A snapshot keeps the comments it showed; when a person's comments are erased they go from
+    every snapshot too (one shown comment per erased one). The figures, the memberships and the
+    time a snapshot was taken stay as they were: erasure never takes a new snapshot.
+    """
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for principle_key, text in erased:
+        wanted[principle_key].append(text)
+    if not wanted:
+        return
+    for snapshot in ResultSnapshot.objects.filter(round_id=round_id).order_by("pk"):
+        changed = False
+        for principle in snapshot.result.get("principles", []):
+            shown = list(principle.get("comments", []))
+            for text in wanted.get(principle.get("key"), []):
+                index = next((i for i, (said, _org) in enumerate(shown) if said == text), None)
+                if index is not None:
+                    del shown[index]
+                    changed = True
+            principle["comments"] = shown
+        if changed:
+            ResultSnapshot.objects.filter(pk=snapshot.pk).update(result=snapshot.result)
+            cache.delete(_cache_key(snapshot))
 
 
 @dataclass

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, TooManyFilesSent
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Value
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts import services as account_services
-from verbindend.core import overview, policy
+from verbindend.core import overview, policy, validation
 from verbindend.core.db import Lowered
 from verbindend.core.errors import DomainError
 from verbindend.core.roles import StudyRoles
@@ -278,7 +277,7 @@ def respondent_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if "interview_status" in request.POST:
             interview = get_object_or_404(
                 Interview.objects.filter(respondent=respondent),
-                pk=request.POST.get("interview_pk", "0") or 0,
+                pk=validation.ascii_int(request.POST.get("interview_pk")),
             )
             status = request.POST.get("interview_status", "")
             if status not in InterviewStatus.values:
@@ -313,15 +312,8 @@ def respondent_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def material(request: HttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug, "material.view")
     can_change = policy.can(request.user, "material.change", study)
-    try:
-        files = request.FILES
-    except TooManyFilesSent:
-        raise DomainError(
-            "import.too_many",
-            _("At most %(n)d files can be sent at once; import them in several rounds.")
-            % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
-        ) from None
-    form = UploadForm(request.POST or None, files or None, study=study)
+    # too many files at once never reach a view: core.middleware answers with a clear page
+    form = UploadForm(request.POST or None, request.FILES or None, study=study)
     if request.method == "POST":
         policy.require(request.user, "material.change", study)
         if form.is_valid():

@@ -51,3 +51,25 @@ def record(study: Study, kind: str, pairs: Iterable[tuple[object, uuid.UUID]]) -
         [ExchangeId(kind=kind, study=scope, local_key=str(key), guid=g) for key, g in pairs],
         ignore_conflicts=True,
     )
+
+
+def own_users(study: Study) -> dict[uuid.UUID, str]:
+    """GUID → local key of inactive accounts an import made for this study alone.
+
+    A `<User>` whose GUID already stands for someone outside the study's team gets a new
+    inactive account; the shared GUID stays with its owner, so the copy is remembered here,
+    for this study only, and found again by the next import into it.
+    """
+    rows = ExchangeId.objects.filter(kind=ExchangeKind.USER, study=study)
+    return {guid: key for key, guid in rows.values_list("local_key", "guid")}
+
+
+def record_own_users(study: Study, pairs: Iterable[tuple[object, uuid.UUID]]) -> None:
+    """Remember new inactive accounts whose file GUID is taken by another account."""
+    ExchangeId.objects.bulk_create(
+        [
+            ExchangeId(kind=ExchangeKind.USER, study=study, local_key=str(key), guid=g)
+            for key, g in pairs
+        ],
+        ignore_conflicts=True,
+    )

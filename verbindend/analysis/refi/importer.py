@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -699,10 +699,11 @@ def match_users(plan: Plan, study: Study) -> dict[uuid.UUID, UserMatch]:
             if address and "@" in address:
                 team.setdefault(address.strip().casefold(), member)
     known = ids.by_guid(study, ExchangeKind.USER)
+    own = ids.own_users(study)
     imported = {
         made.pk: made
         for made in User.objects.filter(
-            pk__in=[int(pk) for pk in known.values() if str(pk).isdigit()],
+            pk__in=[int(pk) for pk in [*own.values(), *known.values()] if str(pk).isdigit()],
             username__startswith="refi-",
             is_active=False,
         )
@@ -711,13 +712,39 @@ def match_users(plan: Plan, study: Study) -> dict[uuid.UUID, UserMatch]:
     out: dict[uuid.UUID, UserMatch] = {}
     for item in plan.users.values():
         account: User | None = None
-        if item.guid in known and str(known[item.guid]).isdigit():
-            pk = int(known[item.guid])
-            account = team_by_pk.get(pk) or imported.get(pk)
+        for key in (own.get(item.guid), known.get(item.guid)):
+            if account is None and key is not None and str(key).isdigit():
+                account = team_by_pk.get(int(key)) or imported.get(int(key))
         if account is None and item.ident:
             account = team.get(item.ident.strip().casefold())
         out[item.guid] = UserMatch(item, account)
     return out
+
+
+def _new_inactive_account(item: UserItem) -> User:
+    """A new inactive account without a password, named as in the file.
+
+    Its username is ``refi-<GUID>``, or that with a number when an earlier import (into
+    another study) already made one: never an existing account, whoever it belongs to.
+    """
+    base = f"refi-{item.guid}"
+    for attempt in range(1, 1000):
+        username = base if attempt == 1 else f"{base}-{attempt}"
+        if User.objects.filter(username__iexact=username).exists():
+            continue
+        account = User(
+            username=username,
+            first_name=(item.name or item.ident or str(item.guid))[:150],
+            is_active=False,
+        )
+        account.set_unusable_password()
+        try:
+            with transaction.atomic():  # made at the same moment by another import: next one
+                account.save()
+        except IntegrityError:
+            continue
+        return account
+    raise RuntimeError(f"no free username for {base}")
 
 
 class _Writer:
@@ -762,25 +789,26 @@ class _Writer:
         known = ids.by_guid(self.study, ExchangeKind.USER)
         made = matched = 0
         new_pairs = []
+        own_pairs = []
         matches = match_users(self.plan, self.study)
         for item in self.plan.users.values():
             account = matches[item.guid].account
-            if account is not None and item.guid not in known:
-                new_pairs.append((account.pk, item.guid))
             if account is not None:
+                if item.guid not in known:
+                    new_pairs.append((account.pk, item.guid))
                 matched += 1
             else:
-                account = User(
-                    username=f"refi-{item.guid}",
-                    first_name=(item.name or item.ident or str(item.guid))[:150],
-                    is_active=False,
-                )
-                account.set_unusable_password()
-                account.save()
-                new_pairs.append((account.pk, item.guid))
+                account = _new_inactive_account(item)
+                if item.guid in known:
+                    # The GUID already stands for another account (someone outside the team):
+                    # it stays theirs; this study remembers its own copy.
+                    own_pairs.append((account.pk, item.guid))
+                else:
+                    new_pairs.append((account.pk, item.guid))
                 made += 1
             self.users[item.guid] = account
         ids.record(self.study, ExchangeKind.USER, new_pairs)
+        ids.record_own_users(self.study, own_pairs)
         self.count("users", made, matched)
         if made:
             self.report.notes.append(

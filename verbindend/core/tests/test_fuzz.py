@@ -25,6 +25,8 @@ EXPORT_NAMES = {
     "live:export",
     "analysis:matrix",
     "analysis:frequencies",
+    "research:glossary_export",
+    "research:literature_export",
 }
 
 
@@ -83,6 +85,11 @@ def test_every_spreadsheet_export_is_formula_safe_with_hostile_names(demo: None)
         *(
             reverse("analysis:frequencies", args=[DEMO_STUDY_SLUG]) + f"?format={fmt}"
             for fmt in ("csv", "xlsx")
+        ),
+        reverse("research:glossary_export", args=[DEMO_STUDY_SLUG, "csv"]),
+        *(
+            reverse("research:literature_export", args=[DEMO_STUDY_SLUG, fmt])
+            for fmt in ("bib", "ris")
         ),
     ]
     result = fuzz.Result()

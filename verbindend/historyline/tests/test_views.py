@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from verbindend.historyline import services
 from verbindend.historyline.models import Exercise, Line, Moment
 from verbindend.historyline.tests.conftest import World
-from verbindend.networks.models import Person
+from verbindend.networks.models import Organisation, Person
 from verbindend.testing import downloads
 
 
@@ -270,13 +270,15 @@ def test_the_line_keeps_the_respondents_attributes_as_they_were(world: World) ->
 # together -----------------------------------------------------------------------------------
 
 
-def add_lines(w: World, count: int) -> None:
+def add_lines(
+    w: World, count: int, *, organisation: Organisation | None = None, role: str = "follower"
+) -> None:
     for n in range(count):
         person = Person.objects.create(
             network=w.p.network,
             name=f"Persoon {n}",
-            organisation=w.p.organisation,
-            lead_role="follower",
+            organisation=organisation or w.p.organisation,
+            lead_role=role,
         )
         line, _ = services.save_line(
             exercise=w.exercise,
@@ -330,7 +332,14 @@ def test_small_groups_are_not_shown_on_their_own(world: World) -> None:
     small = client.get(url, {"organisation": world.p.organisation.pk}).content.decode()
     assert "hl-line" not in small and "privacy" in small
     add_lines(world, 2)
-    enough = client.get(url, {"organisation": str(world.p.organisation.pk), "role": "follower"})
+    wanted = {"organisation": str(world.p.organisation.pk), "role": "follower"}
+    # five followers, but beside all six lines the one left out would stand alone
+    alone = client.get(url, wanted).content.decode()
+    assert "hl-line" not in alone and "privacy" in alone
+    # once what a filter leaves out is a group of at least k too, it is answered
+    add_lines(world, 4, role="")  # the organisation's other members: no stated role
+    add_lines(world, 5, organisation=Organisation.objects.create(name="Elders"), role="")
+    enough = client.get(url, wanted)
     assert enough.content.decode().count('class="hl-line"') == 5
 
 

@@ -222,10 +222,10 @@ def test_a_wrong_code_and_a_closed_code_say_so(room: Room) -> None:
 def test_guessing_codes_is_throttled_per_address_but_joining_is_not(room: Room) -> None:
     cache.clear()
     client = Client(REMOTE_ADDR="10.0.0.9")
-    for _ in range(throttle.FAILURES_ALLOWED):
-        assert client.post(reverse("live:join"), {"code": "XXXXXX"}).status_code == 400
+    for i in range(throttle.FAILURES_ALLOWED):  # distinct wrong codes: each one counts
+        assert client.post(reverse("live:join"), {"code": f"WRONG{i}"}).status_code == 400
     blocked = client.post(reverse("live:join"), {"code": room.session.join_code})
-    assert blocked.status_code == 429
+    assert blocked.status_code == 429  # a code never used from this address is not tried
     other = Client(REMOTE_ADDR="10.0.0.10")
     for _ in range(30):  # a whole room on one address joins fine
         ok = other.post(reverse("live:join"), {"code": room.session.join_code})

@@ -64,8 +64,13 @@ def every_file() -> list[tuple[str, str]]:
 
 
 def numbers(result: results.RoundResult) -> Any:
-    """A round's aggregates without the comments (free text, erased by design)."""
+    """A round's aggregates without the comments (free text, erased by design).
+
+    When the snapshot was taken is not a figure (a plain computation has no time stamp); that
+    erasure takes no new snapshot is checked on its own.
+    """
     data = asdict(result)
+    data.pop("taken_at")
     for principle in data["principles"]:
         principle.pop("comments")
     return data
@@ -81,6 +86,10 @@ def test_erasure_leaves_no_trace_but_the_pseudonym(
 ) -> None:
     griet = build_griet(personas, consent=consent)
     before = numbers(results.compute(griet.round))
+    # the closed round's results as members read them: a stored snapshot that holds her comment
+    published = results.for_round(griet.round)
+    assert published.taken_at and numbers(published) == before
+    assert any(p.comments for p in published.principles)
     # a kept network report that names her (the knowledge-carrier map lists her)
     report = request_report(
         scope=personas.network,
@@ -127,8 +136,10 @@ def test_erasure_leaves_no_trace_but_the_pseudonym(
     # the closed round's aggregates are exactly as they were
     griet.round.refresh_from_db()
     assert numbers(results.compute(griet.round)) == before
-    assert numbers(results.for_round(griet.round)) == before
-    assert all(not p.comments for p in results.for_round(griet.round).principles)
+    after = results.for_round(griet.round)
+    assert numbers(after) == before
+    assert after.taken_at == published.taken_at  # the same snapshot, not a new one
+    assert all(not p.comments for p in after.principles)
 
     # the account is there, unusable, under the pseudonym; the person record too
     assert not griet.user.is_active and not griet.user.has_usable_password()

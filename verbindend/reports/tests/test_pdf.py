@@ -16,7 +16,7 @@ A4_POINTS = (595.28, 841.89)
 DUTCH_TITLES = [
     "Netwerkprofiel",
     "Scanresultaten",
-    "Tijdslijnen en gedeelde momenten",
+    "Historielijnen en gedeelde momenten",
     "Focusgroepthema's",
 ]
 

@@ -226,3 +226,27 @@ def test_any_text_and_spans_come_back_exactly(coded: Coded, text: str, spans: li
     document.delete()
     Code.objects.filter(study=report.study).update(parent=None)
     report.study.delete()
+
+
+def test_coders_outside_the_team_become_new_accounts_per_study(coded: Coded) -> None:
+    """The file's users carry GUIDs that already stand for accounts outside the target team:
+    each study gets its own inactive copy with a free username, found again on re-import."""
+    exported = qdpx(coded.w.p.study)
+    researcher = coded.w.p.researcher
+    before = (researcher.username, researcher.email, researcher.is_active)
+    first = importer.apply(importer.read(io.BytesIO(exported), "x.qdpx"))
+    second = importer.apply(importer.read(io.BytesIO(exported), "x.qdpx"))
+    again = importer.apply(importer.read(io.BytesIO(exported), "x.qdpx"), study=second.study)
+    assert first.created["users"] == second.created["users"] >= 2
+    assert again.created["users"] == 0 and again.found["users"] == second.created["users"]
+    for report in (first, second):
+        coders = set(Coding.objects.filter(study=report.study).values_list("coder", flat=True))
+        assert researcher.pk not in coders and coded.w.second_coder.pk not in coders
+        made = User.objects.filter(pk__in=coders)
+        assert all(u.username.startswith("refi-") and not u.is_active for u in made)
+        assert all(not u.has_usable_password() for u in made)
+    firsts = set(Coding.objects.filter(study=first.study).values_list("coder", flat=True))
+    seconds = set(Coding.objects.filter(study=second.study).values_list("coder", flat=True))
+    assert not firsts & seconds
+    researcher.refresh_from_db()
+    assert (researcher.username, researcher.email, researcher.is_active) == before
