@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 export PYTHON
 
-.PHONY: help setup demo run worker test test-sqlite test-postgres e2e lint format messages migrations-check bench bench-% fuzz clean
+.PHONY: help setup demo run worker test test-sqlite test-postgres e2e test-ops lint format messages migrations-check bench bench-% fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,8 +35,13 @@ test-sqlite: setup ## the suite on SQLite
 test-postgres: setup ## the suite on PostgreSQL (TEST_POSTGRES_URL)
 	DATABASE_URL=$(TEST_POSTGRES_URL) VERBINDEND_REQUIRE_DB=postgres $(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
+OPS_TESTS := e2e/test_faults.py e2e/test_production.py
+
 e2e: setup ## the browser tests in Debian's Chromium
-	REDIS_URL_FOR_TESTS=$(TEST_REDIS_URL) $(PY) -m pytest e2e -q -p no:django -W ignore::pytest.PytestConfigWarning
+	REDIS_URL_FOR_TESTS=$(TEST_REDIS_URL) $(PY) -m pytest e2e -q -p no:django -W ignore::pytest.PytestConfigWarning $(addprefix --ignore=,$(OPS_TESTS))
+
+test-ops: setup ## the production path through nginx and the fault tests (own PostgreSQL, Redis, nginx)
+	REDIS_URL_FOR_TESTS=$(TEST_REDIS_URL) $(PY) -m pytest $(OPS_TESTS) -q -p no:django -W ignore::pytest.PytestConfigWarning
 
 lint: setup ## ruff, formatting, mypy, missing migrations
 	.venv/bin/ruff check .

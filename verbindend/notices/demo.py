@@ -21,7 +21,7 @@ def extend_demo(*, network: Any, study: Any) -> None:
     members = [by_name[k] for k in ("coordinator", "facilitator", "member") if k in by_name]
     services.notify(
         recipients=members,
-        kind="scan.opened",  # a notice kind, not method content: method-key: ignore
+        kind="scan.opened",  # a notice kind: method-key: ignore
         title=lambda: f"De scan “Scan — najaar” van {network.name} staat open",
         url=reverse("core:dashboard"),
         where=network.name,

@@ -19,14 +19,16 @@ def connect() -> None:
     navigation.register(
         Tab("scan", gettext_lazy("Scan"), "scan:network", "scans.view", ("scan:",), order=40)
     )
-    home.register("scan.open_rounds", open_rounds)  # a notice kind, not method content: method-key: ignore
+    # "scan.open_rounds" and "scan.opened" name a task and a notice, not method content
+    home.register("scan.open_rounds", open_rounds)  # method-key: ignore
     joining.register("scan", shared_code)
     from verbindend.core import panels
 
     panels.register("scan", organisation_panel)
     from verbindend.notices import kinds
 
-    kinds.register("scan.opened", gettext_lazy("A scan round opens"), order=20)  # a notice kind, not method content: method-key: ignore
+    opened = "scan.opened"  # method-key: ignore
+    kinds.register(opened, gettext_lazy("A scan round opens"), order=20)
 
 
 def shared_code(request: HttpRequest, code: str) -> str | None:

@@ -123,7 +123,7 @@ def _announce(round_: Round) -> None:
             round_.network,
             [NetworkRoles.COORDINATOR, NetworkRoles.FACILITATOR, NetworkRoles.MEMBER],
         ),
-        kind="scan.opened",  # a notice kind, not method content: method-key: ignore
+        kind="scan.opened",  # a notice kind: method-key: ignore
         title=lambda: (
             _("The scan “%(round)s” is open until %(day)s")
             % {"round": round_.title, "day": round_.closes_on.strftime("%d-%m-%Y")}
