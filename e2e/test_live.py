@@ -20,6 +20,8 @@ def join(browser: Browser, app: App, code: str, name: str) -> tuple[Page, list[s
     phone.fill("#join-code-big", code.lower())
     phone.press("#join-code-big", "Enter")
     phone.fill("input[name=display_name]", name)
+    if phone.locator("select[name=network]").count():  # a study's session asks where you come from
+        phone.select_option("select[name=network]", index=1)
     phone.click("form.stacked button[type=submit]")
     phone.wait_for_url(re.compile(r".*/live/s/.+/$"))
     return phone, errors

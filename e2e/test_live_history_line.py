@@ -19,9 +19,9 @@ def join(browser: Browser, app: App, code: str, name: str) -> tuple[Page, list[s
     errors: list[str] = []
     phone.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     phone.on("pageerror", lambda e: errors.append(str(e)))
-    phone.goto(app.base_url + "/live/join/")
-    phone.fill("input[name=code]", code)
-    phone.click("form.stacked button[type=submit]")
+    phone.goto(app.base_url + "/")
+    phone.fill("#join-code-big", code)
+    phone.press("#join-code-big", "Enter")
     phone.fill("input[name=display_name]", name)
     phone.click("form.stacked button[type=submit]")
     phone.wait_for_url(re.compile(r".*/live/s/.+/$"))

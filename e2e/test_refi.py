@@ -34,10 +34,10 @@ def test_export_and_import_through_the_exchange_page(page: Page, app: App) -> No
 
     page.set_input_files("#refi-file", str(FILES / "inline_plaintext.qde"))
     page.click("form[enctype] button[type=submit]")
-    expect(page.locator("table.data")).to_be_visible()
+    expect(page.get_by_role("table", name="What the file holds")).to_be_visible()
     assert_accessible(page, context="import preview")
     page.click("form[action$='confirm/'] button[type=submit]")
-    expect(page.locator("table.data caption")).to_be_visible()
+    expect(page.locator("table.data caption").first).to_be_visible()
     assert_accessible(page, context="import report")
     page.goto(f"{app.base_url}/analysis/{STUDY}/")
     expect(page.locator(".code-tree")).to_contain_text("Blij 😀")
