@@ -197,6 +197,7 @@ AXES_FAILURE_LIMIT = envint("LOGIN_FAILURES_ALLOWED", 5)
 AXES_COOLOFF_TIME = envint("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_CLIENT_IP_CALLABLE = "verbindend.core.throttle.client_ip"
+AXES_USERNAME_CALLABLE = "verbindend.core.throttle.login_username"
 AXES_LOCKOUT_CALLABLE = "verbindend.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -159,3 +159,9 @@ def limit(scope: str, key: str, allowed: int, window: int = 3600) -> None:
             _("Too many requests from this connection. Wait a while and try again."),
             status=429,
         )
+
+
+def login_username(request: HttpRequest, credentials: dict | None) -> str:
+    """The name the login lock-out keys on, cut to what its table holds (255 characters)."""
+    value = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return str(value)[:255]
