@@ -100,4 +100,8 @@ def extend_demo(*, network: Any, study: Any) -> None:
         user=author,
     )
     LiveSession.objects.filter(pk=session.pk).update(closed_at=timezone.now())
-    services.create_session(creator=author, template="focus_group", network=network, title=LOBBY)
+    lobby = services.create_session(
+        creator=author, template="focus_group", network=network, title=LOBBY
+    )
+    # planned for the day the demo is loaded, so members find it on their overview
+    services.describe_session(session=lobby, title=LOBBY, planned_for=timezone.localdate())

@@ -76,6 +76,18 @@ class CreateForm(forms.Form):
         return [p.strip() for p in raw.split(",") if p.strip()]
 
 
+class DetailsForm(forms.Form):
+    """A session's title and the day it takes place (set on the steps page)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    planned_for = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Members see the session on their overview that day."),
+    )
+
+
 def _aids() -> list[tuple[str, str]]:
     from verbindend.method import aids
 

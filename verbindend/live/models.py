@@ -112,6 +112,12 @@ class LiveSession(models.Model):
         help_text=_("Off: contributions appear on the wall without names."),
     )
     ask_organisation = models.BooleanField(_("ask for the organisation"), default=False)
+    planned_for = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("The day the session takes place; members see it on their overview that day."),
+    )
     timer_ends_at = models.DateTimeField(null=True, blank=True)
     last_sequence = models.PositiveBigIntegerField(default=0)
     co_facilitators = models.ManyToManyField(

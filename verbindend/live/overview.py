@@ -32,9 +32,11 @@ def connect() -> None:
 
 
 def sessions_today(user: Any) -> Iterator[home.Task]:
-    """A session of the user's network that is open: runners get its console (lobby or running),
-    members the phone page while it runs."""
+    """Open sessions of the user's networks that run now or are planned for today: runners get
+    the console (and see those planned in the coming week), members the phone page."""
+    from django.db.models import Q
     from django.urls import reverse
+    from django.utils.formats import date_format
 
     from verbindend.core import policy
     from verbindend.live.models import LiveSession, State
@@ -44,28 +46,51 @@ def sessions_today(user: Any) -> Iterator[home.Task]:
         LiveSession.objects.visible_to(user)
         .filter(network__isnull=False, closed_at__isnull=True)
         .exclude(state=State.CLOSED)
-        .filter(created_at__date__gte=today - timedelta(days=14))
-        .select_related("network")[:5]
+        .filter(
+            Q(state=State.RUNNING)
+            | Q(planned_for__gte=today, planned_for__lte=today + timedelta(days=7))
+            | Q(planned_for__isnull=True, created_at__date__gte=today - timedelta(days=14))
+        )
+        .select_related("network")
+        .order_by("planned_for", "-created_at")[:10]
     )
     for session in sessions:
         running = session.state == State.RUNNING
+        today_or_now = running or session.planned_for == today
+        where = session.network.name if session.network else ""
         if policy.can(user, "sessions.run", session):
+            if running:
+                detail = _("Running now.")
+            elif session.planned_for and session.planned_for > today:
+                detail = _("Planned for %(day)s.") % {
+                    "day": date_format(session.planned_for, "DATE_FORMAT")
+                }
+            else:
+                detail = _("Waiting in the lobby.")
             yield home.Task(
                 kind="session",
                 title=_("Session “%(title)s”") % {"title": session.title},
-                where=session.network.name if session.network else "",
+                where=where,
                 url=reverse("live:console", args=[session.pk]),
                 action=_("Open the console"),
-                detail=_("Running now.") if running else _("Waiting in the lobby."),
-                order=5,
+                detail=detail,
+                due=session.planned_for,
+                order=5 if today_or_now else 30,
             )
-        elif running and policy.can(user, "contribute", session):
+        elif today_or_now and policy.can(user, "contribute", session):
             yield home.Task(
                 kind="session",
-                title=_("Session “%(title)s” is running") % {"title": session.title},
-                where=session.network.name if session.network else "",
+                title=(
+                    _("Session “%(title)s” is running")
+                    if running
+                    else _("Session “%(title)s” today")
+                )
+                % {"title": session.title},
+                where=where,
                 url=reverse("live:phone", args=[session.public_id]),
                 action=_("Join the session"),
+                detail="" if running else _("Join now and wait in the lobby until it starts."),
+                due=session.planned_for,
                 order=5,
             )
 

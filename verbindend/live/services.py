@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -157,12 +157,16 @@ def edit_step(*, step: Step, prompt: str, alone_first: bool) -> Step:
     return step
 
 
-def rename_session(*, session: LiveSession, title: str) -> LiveSession:
+def describe_session(
+    *, session: LiveSession, title: str, planned_for: date | None = None
+) -> LiveSession:
+    """Set the title and the day of the session (no day: not on anyone's overview ahead of time)."""
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise DomainError("live.title", _("Give the session a title of at most 200 characters."))
     session.title = title
-    session.save(update_fields=["title"])
+    session.planned_for = planned_for
+    session.save(update_fields=["title", "planned_for"])
     return session
 
 

@@ -33,6 +33,7 @@ from verbindend.live.asgi import cookie_name
 from verbindend.live.forms import (
     CodeForm,
     CreateForm,
+    DetailsForm,
     EnterForm,
     InviteForm,
     JoinForm,
@@ -152,7 +153,15 @@ def steps(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("live:steps", session.pk)
         if action == "rename":
-            services.rename_session(session=session, title=request.POST.get("title", ""))
+            details = DetailsForm(request.POST)
+            if not details.is_valid():
+                raise DomainError("live.details", _("Give a title and a valid date."))
+            services.describe_session(
+                session=session,
+                title=details.cleaned_data["title"],
+                planned_for=details.cleaned_data["planned_for"],
+            )
+            messages.success(request, _("The title and date were saved."))
             return redirect("live:steps", session.pk)
         if action == "edit":
             step = _step_of(session, request.POST.get("step", ""))
@@ -173,7 +182,14 @@ def steps(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "live/steps.html",
-        {"session": session, "steps": _step_rows(session), "form": form},
+        {
+            "session": session,
+            "steps": _step_rows(session),
+            "form": form,
+            "details": DetailsForm(
+                initial={"title": session.title, "planned_for": session.planned_for}
+            ),
+        },
     )
 
 

@@ -126,3 +126,77 @@ def test_the_shared_scan_code_resolves_through_the_join_registry(personas: Perso
     assert joining.resolve(request, "NOPE99") is None
     assert joining.resolve(request, "") is None
     assert joining.resolve(request, "X" * 500) is None
+
+
+def test_an_invitation_waits_for_its_own_address_only(personas: Personas) -> None:
+    from verbindend.accounts import services as account_services
+
+    p = personas
+    invitation = account_services.invite(
+        email=p.outsider.email.upper(), role="member", invited_by=p.coordinator, network=p.network
+    )
+    (task,) = [t for t in home.tasks_for(p.outsider) if t.kind == "invitation"]
+    assert task.url == reverse("accounts:accept", args=[invitation.token])
+    assert task.where == p.network.name
+    page = client_for(p.outsider).get(reverse("core:dashboard")).content.decode()
+    assert task.url in page
+    for user in (p.member, p.coordinator, p.other_coordinator):
+        assert "invitation" not in kinds(user)  # a forwarded link never shows elsewhere
+    invitation.revoked_at = timezone.now()
+    invitation.save()
+    assert "invitation" not in kinds(p.outsider)
+
+
+def test_a_session_planned_for_today_waits_for_members_with_a_join_button(
+    personas: Personas,
+) -> None:
+    from verbindend.live import services as live_services
+
+    p = personas
+    today = timezone.localdate()
+    session = live_services.create_session(
+        creator=p.facilitator, template="focus_group", network=p.network, title="Voorjaar"
+    )
+    live_services.describe_session(
+        session=session, title="Voorjaarsbijeenkomst", planned_for=today + timedelta(days=3)
+    )
+    # planned for later this week: the facilitator sees it coming, a member not yet
+    (ahead,) = [t for t in home.tasks_for(p.facilitator) if t.kind == "session"]
+    assert ahead.url == reverse("live:console", args=[session.pk])
+    assert "session" not in kinds(p.member)
+
+    live_services.describe_session(session=session, title="Voorjaarsbijeenkomst", planned_for=today)
+    (join,) = [t for t in home.tasks_for(p.member) if t.kind == "session"]
+    assert join.url == reverse("live:phone", args=[session.public_id])
+    assert "Voorjaarsbijeenkomst" in join.title
+    joined = client_for(p.member).get(join.url, follow=True)  # the join form, code filled in
+    assert joined.status_code == 200 and session.join_code in joined.content.decode()
+    for user in (p.other_coordinator, p.outsider):
+        assert "session" not in kinds(user)
+
+    # last week's planned session is no longer on anyone's list
+    live_services.describe_session(
+        session=session, title="Voorjaarsbijeenkomst", planned_for=today - timedelta(days=7)
+    )
+    assert "session" not in kinds(p.member) and "session" not in kinds(p.facilitator)
+
+
+def test_the_steps_page_sets_the_date_and_refuses_a_bad_one(personas: Personas) -> None:
+    from verbindend.live import services as live_services
+
+    p = personas
+    session = live_services.create_session(
+        creator=p.facilitator, template="focus_group", network=p.network, title="Voorjaar"
+    )
+    client = client_for(p.facilitator)
+    url = reverse("live:steps", args=[session.pk])
+    client.post(url, {"action": "rename", "title": "Najaar", "planned_for": "2027-03-04"})
+    session.refresh_from_db()
+    assert (session.title, str(session.planned_for)) == ("Najaar", "2027-03-04")
+    response = client.post(url, {"action": "rename", "title": "X", "planned_for": "4 maart"})
+    assert response.status_code == 400
+    session.refresh_from_db()
+    assert (session.title, str(session.planned_for)) == ("Najaar", "2027-03-04")
+    assert client_for(p.member).post(
+        url, {"action": "rename", "title": "Y", "planned_for": ""}
+    ).status_code in (403, 404)
