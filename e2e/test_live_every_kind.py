@@ -1,6 +1,6 @@
-"""One focus group with every step kind, as a room sees it: a console, a wall at 1920×1080 and
-fifteen phones at 360 px. Screenshots of wall, console and phone per kind go to
-e2e/artifacts/live/ (kept by CI)."""
+"""One focus group with every step kind, as a room sees it: a console, a dark wall at 1920×1080,
+a light wall on a 1280×720 beamer and fifteen phones at 360 px. Screenshots of wall, console and
+phone per kind go to e2e/artifacts/live/ (kept by CI)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import segno
 from playwright.sync_api import Browser, Page, expect
 
-from e2e.conftest import App, log_in, new_phone_page
+from e2e.conftest import App, assert_accessible, log_in, new_phone_page
 
 ARTEFACTS = Path(__file__).resolve().parent / "artifacts" / "live"
 PHONES = 15
@@ -136,6 +136,16 @@ def test_a_focus_group_with_every_step_kind(browser: Browser, app: App, page: Pa
     expect(wall.locator("[data-testid=wall-code]")).to_have_text(code)
     _visible_images_ok(wall, "wall lobby")
     _shoot(wall, "00-wall-lobby")
+    # The same session on a small beamer with the light theme: as readable, WCAG AA contrast.
+    beamer_context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="nl-BE")
+    beamer_context.add_cookies(console.context.cookies())
+    beamer = beamer_context.new_page()
+    beamer.goto(f"{app.base_url}/live/{pk}/wall/?theme=light")
+    expect(beamer.locator("body")).to_have_class(re.compile("wall-light"))
+    expect(beamer.locator("[data-testid=wall-code]")).to_have_text(code)
+    _visible_images_ok(beamer, "light wall lobby")
+    assert_accessible(beamer, context="light wall lobby")
+    assert_accessible(wall, context="dark wall lobby")
 
     # The QR on the wall holds the short address; opened, it leads to this session's join.
     qr = wall.locator("img[data-testid=wall-qr]").get_attribute("src")
@@ -213,6 +223,16 @@ def test_a_focus_group_with_every_step_kind(browser: Browser, app: App, page: Pa
         time.sleep(0.6)  # the wall redraws at most twice a second
         _visible_images_ok(wall, f"wall {kind}")
         _wall_readable(wall, kind)
+        expect(beamer.locator("#frame")).to_have_attribute("data-state", "running")
+        if sent:
+            expect(beamer.locator("[data-testid=wall-count]")).to_have_text(
+                str(3 if kind == "questions" else PHONES), timeout=15000
+            )
+        _visible_images_ok(beamer, f"light wall {kind}")
+        _wall_readable(beamer, f"{kind} on 1280×720")
+        assert_accessible(beamer, context=f"light wall {kind}")
+        assert_accessible(wall, context=f"dark wall {kind}")
+        _shoot(beamer, f"{number:02d}-{kind}-wall-light-1280")
         _visible_images_ok(phones[0], f"phone {kind}")
         _shoot(wall, f"{number:02d}-{kind}-wall")
         _shoot(console, f"{number:02d}-{kind}-console")
@@ -243,3 +263,4 @@ def test_a_focus_group_with_every_step_kind(browser: Browser, app: App, page: Pa
     for phone in phones:
         phone.context.close()
     wall_context.close()
+    beamer_context.close()
