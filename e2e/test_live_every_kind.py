@@ -51,6 +51,17 @@ print(s.pk, s.join_code)
 WORDS = ["vertrouwen", "samenwerking", "samenwerkingen", "leren", "vertrouwen", "energie"]
 
 
+def _picture() -> bytes:
+    """A 1600×900 picture, as a facilitator's photo of the room would be."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (1600, 900), (29, 78, 95))
+    ImageDraw.Draw(picture).ellipse((500, 150, 1100, 750), fill=(245, 200, 60))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
 def _visible_images_ok(page: Page, where: str) -> None:
     """Every <img> and inline <svg> has rendered with a size."""
     page.wait_for_load_state("load")
@@ -128,6 +139,17 @@ def test_a_focus_group_with_every_step_kind(browser: Browser, app: App, page: Pa
     console = page
     log_in(console, app, "facilitator@verbindend.demo")
     console.set_viewport_size({"width": 1440, "height": 900})
+    # A slide with the facilitator's own picture, uploaded on the steps page.
+    console.goto(f"{app.base_url}/live/{pk}/steps/")
+    add = console.locator("form[enctype]")
+    add.locator("select[name=kind]").select_option("slide")
+    add.locator("textarea[name=prompt]").fill("Foto van onze jobbeurs")
+    add.locator("input[name=picture]").set_input_files(
+        files=[{"name": "jobbeurs.png", "mimeType": "image/png", "buffer": _picture()}],
+    )
+    add.locator("button[type=submit].primary").click()
+    expect(console.locator("img.step-picture")).to_have_count(1)
+    _visible_images_ok(console, "steps page")
     console.goto(f"{app.base_url}/live/{pk}/")
     wall_context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-BE")
     wall = wall_context.new_page()
@@ -187,7 +209,7 @@ def test_a_focus_group_with_every_step_kind(browser: Browser, app: App, page: Pa
     console.locator("form[data-control] button[value=start]").click()
     kinds = [
         "open_answer", "dot_vote", "scale", "choice", "ranking",
-        "word_cloud", "questions", "slide", "principle_card",
+        "word_cloud", "questions", "slide", "principle_card", "slide",
     ]  # fmt: skip
     for number, kind in enumerate(kinds, start=1):
         if number > 1:
@@ -234,6 +256,10 @@ def test_a_focus_group_with_every_step_kind(browser: Browser, app: App, page: Pa
         assert_accessible(wall, context=f"dark wall {kind}")
         _shoot(beamer, f"{number:02d}-{kind}-wall-light-1280")
         _visible_images_ok(phones[0], f"phone {kind}")
+        if kind == "slide" and number == len(kinds):  # the uploaded picture, on wall and phone
+            for screen in (wall, beamer, phones[0]):
+                expect(screen.locator("img.slide-picture")).to_be_visible()
+                assert screen.locator("img.slide-picture").evaluate("i => i.naturalWidth") == 1600
         _shoot(wall, f"{number:02d}-{kind}-wall")
         _shoot(console, f"{number:02d}-{kind}-console")
         _shoot(phones[0], f"{number:02d}-{kind}-phone")

@@ -114,6 +114,14 @@ class StepForm(forms.Form):
         help_text=_("Off: each person gives one answer, which they can change."),
     )
     aid = forms.ChoiceField(label=_("Visual aid (for a slide)"), required=False, choices=_aids)
+    picture = forms.FileField(
+        label=_("Or your own picture (for a slide)"),
+        required=False,
+        help_text=_("PNG, JPEG, WebP or GIF, at most 10 MB; shown on the wall and the phones."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}
+        ),
+    )
 
 
 class EnterForm(forms.Form):

@@ -195,6 +195,21 @@ class Step(models.Model):
         return kinds.get(self.kind)
 
 
+class SlideImage(models.Model):
+    """The picture a facilitator uploaded for a slide step, re-encoded without its metadata.
+
+    Kept apart from `Step` so the live engine never loads image bytes with its steps."""
+
+    step = models.OneToOneField(Step, on_delete=models.CASCADE, related_name="slide_image")
+    data = models.BinaryField(editable=False)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.step} ({self.width}×{self.height})"
+
+
 class Participant(models.Model):
     """Someone who joined by code: no account needed, a display name or anonymous."""
 

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from verbindend.core import policy, throttle
 from verbindend.core.errors import DomainError
-from verbindend.live import blueprints, engine, history, kinds
+from verbindend.live import blueprints, engine, history, kinds, slides
 from verbindend.live.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     Contribution,
     LiveSession,
     Participant,
+    SlideImage,
     State,
     Step,
     StepKind,
@@ -110,8 +111,8 @@ def duplicate_session(*, session: LiveSession, creator: User) -> LiveSession:
         created_by=creator,
         join_code=_free_code(),
     )
-    Step.objects.bulk_create(
-        Step(
+    for s in session.steps.select_related("slide_image"):
+        step = Step.objects.create(
             session=copy,
             order=s.order,
             kind=s.kind,
@@ -120,26 +121,46 @@ def duplicate_session(*, session: LiveSession, creator: User) -> LiveSession:
             options=s.options,
             alone_first=s.alone_first,
         )
-        for s in session.steps.all()
-    )
+        picture = getattr(s, "slide_image", None)
+        if picture is not None:
+            picture.pk, picture.step = None, step
+            picture.save()
     history.ensure_exercises(copy)
     return copy
 
 
+@transaction.atomic
 def add_step(
-    *, session: LiveSession, kind: str, prompt: str, options: dict[str, Any] | None = None
+    *,
+    session: LiveSession,
+    kind: str,
+    prompt: str,
+    options: dict[str, Any] | None = None,
+    picture: slides.Prepared | None = None,
 ) -> Step:
+    """A new last step; a slide may carry a picture (prepared by `slides.prepare`)."""
     if kind not in {k.key for k in kinds.all_kinds()}:
         raise DomainError("live.bad_kind", _("Choose a step type."))
+    options = dict(options or {})
+    if picture is not None:
+        options["picture"] = uuid.uuid4().hex[:12]  # a version, so browsers never show an old one
     last = session.steps.order_by("-order").first()
     step = Step.objects.create(
         session=session,
         order=(last.order + 1) if last else 1,
         kind=kind,
         prompt=prompt,
-        options=options or {},
+        options=options,
         alone_first=kinds.get(kind).alone_first_default,
     )
+    if picture is not None:
+        SlideImage.objects.create(
+            step=step,
+            data=picture.data,
+            content_type=picture.content_type,
+            width=picture.width,
+            height=picture.height,
+        )
     history.ensure_exercise(step)
     return step
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("join/", views.join, name="join"),
     path("s/<str:public_id>/", views.phone, name="phone"),
     path("s/<str:public_id>/step/", views.phone_step, name="phone_step"),
+    path("s/<str:public_id>/slide/<int:step>/", views.slide_picture, name="slide_picture"),
     path("s/<str:public_id>/answer/", views.phone_answer, name="phone_answer"),
     path("s/<str:public_id>/history/<int:step_pk>/line/", history.save_line, name="history_line"),
     path(

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from verbindend.accounts.models import User
 from verbindend.core import exports, policy, throttle, validation
 from verbindend.core.errors import DomainError
-from verbindend.live import blueprints, engine, history, kinds, services, synthesis
+from verbindend.live import blueprints, engine, history, kinds, services, slides, synthesis
 from verbindend.live.asgi import cookie_name
 from verbindend.live.forms import (
     CodeForm,
@@ -46,6 +46,7 @@ from verbindend.live.models import (
     Contribution,
     LiveSession,
     Participant,
+    SlideImage,
     State,
     Step,
     StepKind,
@@ -141,15 +142,20 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def steps(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    form = StepForm(request.POST or None)
+    form = StepForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         action = request.POST.get("action", "add")
         if action == "add" and form.is_valid():
             lines = [x.strip() for x in form.cleaned_data["options"].splitlines() if x.strip()]
             kind = form.cleaned_data["kind"]
+            upload = form.cleaned_data.get("picture") if kinds.get(kind).takes_picture else None
             options = kinds.get(kind).options_from_form(form.cleaned_data, lines)
             services.add_step(
-                session=session, kind=kind, prompt=form.cleaned_data["prompt"], options=options
+                session=session,
+                kind=kind,
+                prompt=form.cleaned_data["prompt"],
+                options=options,
+                picture=slides.prepare(upload, upload.size) if upload else None,
             )
             return redirect("live:steps", session.pk)
         if action == "rename":
@@ -548,6 +554,21 @@ def qr(request: HttpRequest, pk: int, fmt: str = "svg") -> HttpResponse:
         return HttpResponse(buffer.getvalue(), content_type="image/png")
     code.save(buffer, kind="svg", scale=8, border=2, dark="#10252d", light="#ffffff", xmldecl=False)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@login_not_required
+@require_GET
+def slide_picture(request: HttpRequest, public_id: str, step: int) -> HttpResponse:
+    """A slide's picture, for the phones of this session and for those who may see the session."""
+    session = get_object_or_404(LiveSession, public_id=public_id)
+    if _participant(request, public_id) is None and not policy.can(
+        request.user, "sessions.view", session
+    ):
+        raise Http404
+    picture = get_object_or_404(SlideImage, step__session=session, step__pk=step)
+    response = HttpResponse(bytes(picture.data), content_type=picture.content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @require_GET

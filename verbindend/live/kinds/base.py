@@ -41,6 +41,8 @@ class Kind:
     facilitator_text = True
     # a new step of this kind keeps answers off the wall until revealed
     alone_first_default = True
+    # the facilitator may upload a picture for a step of this kind
+    takes_picture = False
 
     # -- answering -----------------------------------------------------------------------
 

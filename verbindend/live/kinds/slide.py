@@ -1,4 +1,5 @@
-"""A slide: one of the method's visual aids on the wall (and the phone); it takes no answers."""
+"""A slide: one of the method's visual aids, or a picture the facilitator uploads, on the wall and
+the phones; it takes no answers."""
 
 from __future__ import annotations
 
@@ -15,10 +16,15 @@ class Slide(Kind):
     label = _("Slide")
     takes_answers = False
     facilitator_text = False
+    takes_picture = True
 
     def options_from_form(self, data: dict[str, Any], lines: list[str]) -> dict[str, Any]:
+        if data.get("picture"):
+            return {}  # the picture itself is stored with the step by the service
         if not data.get("aid"):
-            raise refuse("live.bad_options", _("Choose the visual aid the slide shows."))
+            raise refuse(
+                "live.bad_options", _("Choose the visual aid the slide shows, or upload a picture.")
+            )
         return {"aid": data["aid"]}
 
     def check(self, step: Any, text: str, value: dict[str, Any], prepared: Any) -> tuple[str, dict]:
