@@ -50,6 +50,9 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
     "cases.decide": frozenset({C}),
     "sessions.run": frozenset({C, F}),
     "sessions.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
+    # offering a session's synthesis to a study the network takes part in is the network's
+    # consent, so its coordinator gives it
+    "sessions.share": frozenset({C}),
     "contribute": frozenset({C, F, MB}),
     "scans.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
     "scans.manage": frozenset({C}),

@@ -5,6 +5,11 @@ document of kind "session summary" in that study (replaced on every save), and e
 method tag of a contribution becomes a coding of that contribution's text, made by the
 facilitator who saved it. Private farewell letters never appear: the summary holds only what
 its authors shared.
+
+A network's own session reaches a study only when the network's coordinator offers it to a
+study the network takes part in (an agreed case): then its summary text, without names or
+organisations, becomes material of that case, renewed on every save, until the offer is
+withdrawn. No codings travel with it: the network's facilitators are not the study's coders.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from verbindend.live.models import LiveSession
+from verbindend.core.errors import DomainError
+from verbindend.live.models import LiveSession, SharedSession
 from verbindend.live.synthesis import SessionSummary, session_summary
 
 THEME_GROUP = "Themes from live sessions"
@@ -86,3 +92,59 @@ def send_to_study(*, session: LiveSession, user: Any) -> None:
             items.append((start, end, str(code.uuid)))
     if items:
         analysis.import_codings(study=study, document=document, items=items, coder=user)  # type: ignore[arg-type]
+
+
+def _origin(session: LiveSession) -> str:
+    return f"live-session:{session.pk}"
+
+
+def _send_shared(share: SharedSession) -> None:
+    from verbindend.studies.models import DocumentKind
+    from verbindend.studies.services import add_material
+
+    session = share.session
+    text, _spans = summary_text(session_summary(session))
+    add_material(
+        study=share.case.study,
+        case=share.case,
+        kind=DocumentKind.SESSION_SUMMARY,
+        title=_("Live session: %(title)s") % {"title": session.title},
+        text=text,
+        source=_("Live session of the network, offered by its coordinator"),
+        origin_ref=_origin(session),
+    )
+
+
+@transaction.atomic
+def offer(*, session: LiveSession, case: Any, user: Any) -> SharedSession:
+    """The coordinator's consent: the session's summary becomes material of the case's study."""
+    from verbindend.studies.models import CaseStatus
+
+    if session.network_id is None or case.network_id != session.network_id:
+        raise DomainError("live.share_case", _("This study does not follow this network."))
+    if case.status != CaseStatus.AGREED:
+        raise DomainError(
+            "live.share_case", _("The network takes part in this study only once it agreed.")
+        )
+    share, _created = SharedSession.objects.get_or_create(
+        session=session, case=case, defaults={"shared_by": user}
+    )
+    _send_shared(share)
+    return share
+
+
+@transaction.atomic
+def withdraw(*, session: LiveSession, case: Any) -> None:
+    """Take the offer back: the study loses the document and whatever was coded in it."""
+    from verbindend.studies.models import Document
+
+    SharedSession.objects.filter(session=session, case=case).delete()
+    Document.objects.filter(study=case.study, origin_ref=_origin(session)).delete()
+
+
+def renew_shared(session: LiveSession) -> None:
+    """After a new save of the synthesis: every study it was offered to gets the new text."""
+    for share in SharedSession.objects.filter(session=session).select_related(
+        "case__study", "session"
+    ):
+        _send_shared(share)

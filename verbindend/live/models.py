@@ -326,3 +326,29 @@ class Synthesis(models.Model):
     @property
     def policy_scope(self) -> Any:
         return self.session.policy_scope
+
+
+class SharedSession(models.Model):
+    """A network's session offered to a study it takes part in: the coordinator's consent.
+
+    While it stands, the session's synthesis (texts without names) is the study's material,
+    renewed on every save; withdrawing removes it from the study again."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="shares")
+    case = models.ForeignKey("studies.Case", on_delete=models.CASCADE, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "case"], name="live_share_once_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} → {self.case.study}"
+
+    @property
+    def policy_scope(self) -> Any:
+        return self.session.network

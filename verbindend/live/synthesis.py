@@ -214,9 +214,10 @@ def save(*, session: LiveSession, notes: str, user: Any) -> Synthesis:
             "saved_by": user,
         },
     )
-    from verbindend.live.material import send_to_study
+    from verbindend.live.material import renew_shared, send_to_study
 
     send_to_study(session=session, user=user)
+    renew_shared(session)
     return synthesis
 
 

@@ -44,5 +44,6 @@ urlpatterns = [
     path("<int:pk>/qr.png", views.qr, {"fmt": "png"}, name="qr_png"),
     path("<int:pk>/handout/", views.handout, name="handout"),
     path("<int:pk>/synthesis/", views.synthesis_view, name="synthesis"),
+    path("<int:pk>/share/", views.share, name="share"),
     path("<int:pk>/export.<str:fmt>", views.export, name="export"),
 ]

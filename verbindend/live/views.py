@@ -28,7 +28,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from verbindend.accounts.models import User
 from verbindend.core import exports, policy, throttle, validation
 from verbindend.core.errors import DomainError
-from verbindend.live import blueprints, engine, history, kinds, services, slides, synthesis
+from verbindend.live import (
+    blueprints,
+    engine,
+    history,
+    kinds,
+    material,
+    services,
+    slides,
+    synthesis,
+)
 from verbindend.live.asgi import cookie_name
 from verbindend.live.forms import (
     CodeForm,
@@ -56,7 +65,7 @@ from verbindend.method import content
 from verbindend.networks.models import Network
 from verbindend.privacy import audit
 from verbindend.privacy.models import AuditAction
-from verbindend.studies.models import Study
+from verbindend.studies.models import Case, Study
 
 COOKIE_AGE = 12 * 3600
 
@@ -610,8 +619,49 @@ def synthesis_view(request: HttpRequest, pk: int) -> HttpResponse:
             "saved": saved,
             "form": form,
             "can_run": can_run,
+            "studies": _study_offers(request, session),
+            "can_share": policy.can(request.user, "sessions.share", session),
         },
     )
+
+
+def _study_offers(request: HttpRequest, session: LiveSession) -> list[dict[str, Any]] | None:
+    """The studies this network takes part in, and whether the session was offered to each;
+    None when nothing can be offered (a study's own session, or no study follows the network)."""
+    if session.network is None or not policy.can(request.user, "sessions.run", session):
+        return None
+    shares = {s.case_id: s for s in session.shares.select_related("shared_by")}
+    cases = Case.objects.agreed().filter(network=session.network).select_related("study")
+    return [{"case": case, "share": shares.get(case.pk)} for case in cases] or None
+
+
+@require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Offer the session to a study the network takes part in, or withdraw the offer."""
+    session = policy.fetch(request.user, LiveSession.objects.all(), "sessions.share", pk=pk)
+    case = get_object_or_404(
+        Case.objects.select_related("study"),
+        pk=validation.ascii_int(request.POST.get("case")),
+        network=session.network,
+    )
+    if request.POST.get("action") == "withdraw":
+        if request.POST.get("confirm") != "yes":
+            raise DomainError(
+                "live.share_confirm",
+                _("Tick the box to confirm that the study loses this material."),
+            )
+        material.withdraw(session=session, case=case)
+        messages.success(
+            request, _("The session was withdrawn from “%(study)s”.") % {"study": case.study}
+        )
+    else:
+        material.offer(session=session, case=case, user=request.user)
+        messages.success(
+            request,
+            _("The session’s synthesis is now material of “%(study)s”, without names.")
+            % {"study": case.study},
+        )
+    return redirect("live:synthesis", session.pk)
 
 
 @require_GET
