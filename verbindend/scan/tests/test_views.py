@@ -284,6 +284,23 @@ def test_csv_cells_cannot_become_formulas(personas: Personas) -> None:
     assert "'=HYPERLINK(1)" in downloads.text(data)
 
 
+def test_no_spreadsheet_cell_becomes_a_formula(personas: Personas) -> None:
+    """XLSX cells stay text, and the CSV guard also catches a leading tab or carriage return."""
+    round_ = make_round(personas.network)
+    names = ["=HYPERLINK(1)", "\t=1+1", "\r=2+2", "+3", "-4+5", "@SUM(1)"]
+    for name in names:
+        many(round_, 6, [4, 4, 4], org=organisation(personas.network, name))
+    client = client_for(personas.coordinator)
+    book = client.get(reverse("scan:export", args=["noord", round_.pk, "xlsx"]))
+    cells = [
+        c for row in load_workbook(io.BytesIO(book.content)).worksheets[0].iter_rows() for c in row
+    ]
+    assert not [c.value for c in cells if c.data_type == "f"]
+    text = downloads.text(client.get(reverse("scan:export", args=["noord", round_.pk, "csv"])))
+    first = {row[0] for row in csv.reader(io.StringIO(text))} - {"organisation"}
+    assert first == {"'" + name for name in names}
+
+
 # suppression everywhere ------------------------------------------------------------
 
 
