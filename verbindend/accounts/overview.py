@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,15 +22,14 @@ def invitations_waiting(user: Any) -> Iterator[home.Task]:
     """Usable invitations sent to this account's address (a forwarded link never shows here)."""
     from verbindend.accounts.models import Invitation
 
-    addresses = {a for a in (user.email, user.username) if a and "@" in a}
+    addresses = [a for a in (user.email, user.username) if a and "@" in a]
     if not addresses:
         return
-    found = Invitation.objects.usable().select_related("network", "study")
-    query = None
+    same_address = Q()
     for address in addresses:
-        clause = found.filter(email__iexact=address)
-        query = clause if query is None else query | clause
-    for invitation in (query or found.none()).order_by("expires_at")[:10]:
+        same_address |= Q(email__iexact=address)
+    found = Invitation.objects.usable().filter(same_address).select_related("network", "study")
+    for invitation in found.order_by("expires_at")[:10]:
         if not invitation.is_for(user):
             continue
         until = timezone.localtime(invitation.expires_at).date()
