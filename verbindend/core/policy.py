@@ -79,6 +79,8 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "cases.propose": frozenset({R}),
     "sessions.run": frozenset({R}),
     "sessions.view": frozenset({R, SO}),
+    # A study's own session is already the study's material; only a network offers one.
+    "sessions.share": frozenset(),
     "selection.change": frozenset({R}),
     "material.view": frozenset({R, SO}),
     "material.change": frozenset({R}),
