@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -59,6 +60,8 @@ class CleanFormInputMiddleware:
                 posted = request.POST
             except TooManyFilesSent:
                 return render_error(request, _too_many_files())
+            except MultiPartParserError:
+                return render_error(request, _unreadable_form())
             if any(
                 validation.has_bidi(value)
                 for key, values in posted.lists()
@@ -79,6 +82,13 @@ def _too_many_files() -> DomainError:
         "import.too_many",
         _("At most %(n)d files can be sent at once; import them in several rounds.")
         % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
+    )
+
+
+def _unreadable_form() -> DomainError:
+    return DomainError(
+        "request.unreadable",
+        _("The form could not be read. Reload the page and send it again."),
     )
 
 

@@ -150,6 +150,12 @@ def step_plan(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST":
         policy.require(request.user, "study.change", study)
+        if any(form.instance.pk is None for form in formset):
+            # a row that is none of this study's steps: the page was stale or tampered with
+            raise DomainError(
+                "studies.plan_changed",
+                _("The plan changed while you were editing it. Reload the page and try again."),
+            )
         if formset.is_valid():
             formset.save()
             messages.success(request, _("The plan was saved."))

@@ -121,3 +121,58 @@ def test_bidi_controls_never_reach_a_stored_name(personas: Personas) -> None:
         Organisation.objects.filter(name__startswith="Kring").values_list("name", flat=True)
     )
     assert stored == ["Kringwinkel Oost"], response.content.decode()[-2000:]
+
+
+@pytest.mark.parametrize("next_value", ["-14345701", "0", "home", "?x=1", "//elders.test/"])
+def test_a_next_value_that_is_no_page_is_ignored(personas: Personas, next_value: str) -> None:
+    case = Case.objects.get(study=personas.study, network=personas.network)
+    client = Client()
+    client.force_login(personas.coordinator)
+    response = client.post(
+        reverse("networks:case_decide", args=["noord", case.pk]),
+        {"decision": "agree", "next": next_value},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == personas.network.get_absolute_url()
+
+
+def test_a_study_plan_with_rows_that_are_not_its_steps_is_refused(personas: Personas) -> None:
+    from verbindend.studies.models import StepPlan
+
+    client = Client()
+    client.force_login(personas.researcher)
+    url = reverse("studies:steps", args=["studie-a"])
+    assert client.get(url).status_code == 200
+    other = StepPlan.objects.exclude(study=personas.study).first() or StepPlan.objects.first()
+    data = {
+        "form-TOTAL_FORMS": "3",
+        "form-INITIAL_FORMS": "3",
+        "form-0-id": "",
+        "form-1-id": str(other.pk if other else 999_999),
+        "form-2-id": "not a number",
+        "form-0-notes": "overwritten",
+    }
+    before = list(StepPlan.objects.values_list("pk", "notes").order_by("pk"))
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Reload the page" in response.content.decode()
+    assert list(StepPlan.objects.values_list("pk", "notes").order_by("pk")) == before
+
+
+def test_a_multipart_body_with_endless_part_headers_is_a_clear_400(personas: Personas) -> None:
+    client = Client()
+    client.force_login(personas.coordinator)
+    boundary = "xyz"
+    headers = "".join(f"X-Filler-{i}: {'a' * 900}\r\n" for i in range(20))
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="note"\r\n{headers}\r\nhi\r\n'
+        f"--{boundary}--\r\n"
+    ).encode()
+    response = client.generic(
+        "POST",
+        reverse("networks:team", args=["noord"]),
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
