@@ -1,25 +1,32 @@
 """The network report's profile section: the network, its organisations and its composition.
 
 People are never listed by name here: members and observers read reports, and may not see the
-people list. The composition is counted per attribute with the network's small-group rule.
+people list. The composition is counted per attribute; the disclosure engine decides which
+groups may be shown (see ``docs/privacy.md``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from verbindend.core import disclosure
 from verbindend.networks import counts
 from verbindend.networks.models import (
     Engagement,
     LeadRole,
     OrganisationMembership,
+    Person,
     Sector,
     Tenure,
 )
 from verbindend.reports.sections import ReportRequest, ReportSection
+
+EVERYONE = ("__all__",)
 
 ATTRIBUTES = (
     ("lead_role", _("Trekker or follower"), LeadRole),
@@ -28,24 +35,40 @@ ATTRIBUTES = (
 )
 
 
-def small_groups_hidden(counts: dict[str, int], k: int) -> list[tuple[str, int | None]]:
-    """Counts per stated value; a group under k is hidden, and so is the next smallest while
-    the hidden people (small groups plus those who stated nothing) number between 1 and k − 1,
-    so nobody can be counted by subtracting the shown groups from the total."""
-    stated = {value: n for value, n in counts.items() if value}
-    shown = {value for value, n in stated.items() if n >= k}
-    total = sum(counts.values())
-    while shown:
-        hidden = total - sum(stated[value] for value in shown)
-        if not 0 < hidden < k:
-            break
-        shown.discard(min(shown, key=lambda value: (stated[value], value)))
-    return [(value, n if value in shown else None) for value, n in sorted(stated.items())]
+def composition(
+    rows: Sequence[tuple[int, date | None, dict[str, str]]], day: date, k: int
+) -> disclosure.Decision:
+    """Which attribute groups may be counted on ``day``, decided by the disclosure engine.
+
+    Every attribute's groups and the total are one data set, so complementary suppression
+    covers all breakdowns at once. A report can be asked for any day, so the composition of
+    every earlier day on which someone became involved counts as published too: the days are
+    decided in order, each against all earlier ones, and every report replays the same choices.
+    ``rows`` holds (person, involved since, attribute values).
+    """
+    days = sorted({since for _, since, _ in rows if since is not None and since < day})
+    published: list[frozenset[int]] = []
+    decision = disclosure.Decision(k=k, shown=[])
+    for moment in [*days, day]:
+        everyone = frozenset(pk for pk, since, _ in rows if since is None or since <= moment)
+        cells = [disclosure.Cell(EVERYONE, everyone, keep=True)]
+        for field, _label, _choices in ATTRIBUTES:
+            groups: dict[str, set[int]] = {}
+            for pk, _since, values in rows:
+                if pk in everyone and values[field]:
+                    groups.setdefault(values[field], set()).add(pk)
+            cells += [
+                disclosure.Cell((field, value), frozenset(members))
+                for value, members in groups.items()
+            ]
+        decision = disclosure.publish(cells, k=k, published=published)
+        published += [cell.members for cell in decision.shown]
+    return decision
 
 
 def build(request: ReportRequest) -> dict[str, Any]:
     network = request.network
-    k = max(5, network.k_threshold)
+    k = disclosure.effective_k(network.k_threshold)
     day = counts.reference_day(request.end)
     rows = list(counts.memberships(network, on=day).select_related("organisation"))
     left = OrganisationMembership.objects.filter(network=network, left_on__lt=day)
@@ -55,16 +78,31 @@ def build(request: ReportRequest) -> dict[str, Any]:
     sectors = dict(Sector.choices)
     by_sector = Counter(m.organisation.sector for m in rows)
     people = counts.people(network, on=day)
-    composition = []
+    fields = [field for field, _label, _choices in ATTRIBUTES]
+    people_rows = [
+        (pk, since, dict(zip(fields, values, strict=True)))
+        for pk, since, *values in Person.objects.filter(network=network).values_list(
+            "pk", "involved_since", *fields
+        )
+    ]
+    decision = composition(people_rows, day, k)
+    sizes = {
+        cell.key: cell.size
+        for cell in [*decision.shown, *decision.too_small, *decision.complementary]
+    }
+    composition_rows = []
     for field, label, choices in ATTRIBUTES:
-        found = Counter(people.values_list(field, flat=True))
         names = dict(choices.choices)
-        composition.append(
+        values = sorted(key[1] for key in sizes if isinstance(key, tuple) and key[0] == field)
+        composition_rows.append(
             {
                 "label": label,
                 "groups": [
-                    (str(names.get(value, value)), n)
-                    for value, n in small_groups_hidden(dict(found), k)
+                    (
+                        str(names.get(value, value)),
+                        sizes[(field, value)] if decision.allows((field, value)) else None,
+                    )
+                    for value in values
                 ],
             }
         )
@@ -79,7 +117,7 @@ def build(request: ReportRequest) -> dict[str, Any]:
             for value, n in sorted(by_sector.items(), key=lambda item: (-item[1], item[0]))
         ],
         "people": people.count(),
-        "composition": composition,
+        "composition": composition_rows,
         "k": k,
     }
 

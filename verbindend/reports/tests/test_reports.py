@@ -17,10 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from verbindend.core import disclosure
 from verbindend.core.errors import DomainError
 from verbindend.live.models import LiveSession, Participant, Step, StepKind, Synthesis, Theme
 from verbindend.networks.models import Person
-from verbindend.networks.report_sections import small_groups_hidden
+from verbindend.networks.report_sections import composition
 from verbindend.reports import render, services
 from verbindend.reports.models import ReportStatus, ReportVersion
 from verbindend.reports.sections import ReportRequest, ReportSection, all_sections
@@ -312,11 +313,52 @@ def test_scan_breakdowns_hide_small_groups_as_the_results_page_does(personas: Pe
     assert html.count("Grote Groep vzw") + html.count("Organisatie Één") == 1
 
 
+def _people(*groups: tuple[int, str, date | None]) -> list[tuple[int, date | None, dict[str, str]]]:
+    rows = []
+    for n, role, since in groups:
+        for _ in range(n):
+            values = {"lead_role": role, "engagement": "", "tenure": ""}
+            rows.append((len(rows) + 1, since, values))
+    return rows
+
+
+def _shown(decision: Any) -> dict[str, int]:
+    return {key[1]: cell.size for cell in decision.shown if (key := cell.key)[0] == "lead_role"}
+
+
 def test_composition_hides_small_groups_and_the_next_one_if_needed() -> None:
-    assert small_groups_hidden({"a": 7, "b": 6}, 5) == [("a", 7), ("b", 6)]
-    assert small_groups_hidden({"a": 7, "b": 6, "c": 2}, 5) == [("a", 7), ("b", None), ("c", None)]
-    assert small_groups_hidden({"a": 7, "b": 6, "": 5}, 5) == [("a", 7), ("b", 6)]
-    assert small_groups_hidden({"a": 7, "b": 6, "": 1}, 5) == [("a", 7), ("b", None)]
+    today = date(2026, 6, 1)
+    assert _shown(composition(_people((7, "a", None), (6, "b", None)), today, 5)) == {
+        "a": 7,
+        "b": 6,
+    }
+    # two hidden people: hiding "c" alone lets the total minus a and b count them
+    assert (
+        len(_shown(composition(_people((7, "a", None), (6, "b", None), (2, "c", None)), today, 5)))
+        == 1
+    )
+    assert _shown(
+        composition(_people((7, "a", None), (6, "b", None), (5, "", None)), today, 5)
+    ) == {"a": 7, "b": 6}
+    assert (
+        len(_shown(composition(_people((7, "a", None), (6, "b", None), (1, "", None)), today, 5)))
+        == 1
+    )
+
+
+def test_composition_cannot_be_differenced_between_two_days() -> None:
+    """A newcomer's role is not given away by reading the report for the day before they came."""
+    before, after = date(2026, 3, 1), date(2026, 4, 1)
+    rows = _people((7, "a", before), (6, "b", before), (1, "b", after))
+
+    def members(role: str, day: date) -> frozenset[int]:
+        return frozenset(pk for pk, since, v in rows if v["lead_role"] == role and since <= day)
+
+    naive = [members(role, day) for day in (before, after) for role in ("a", "b")]
+    assert disclosure.recovered_people(naive) == {14}  # each group's own k rule is not enough
+    assert _shown(composition(rows, before, 5)) == {"a": 7, "b": 6}
+    published = [c.members for day in (before, after) for c in composition(rows, day, 5).shown]
+    assert not disclosure.recovered_people(published)
 
 
 def test_the_profile_never_names_people(personas: Personas) -> None:
