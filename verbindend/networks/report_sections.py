@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -35,22 +36,33 @@ ATTRIBUTES = (
 )
 
 
+@dataclass(frozen=True)
+class Composition:
+    """The composition last released on or before a day: its day, head count and decision."""
+
+    counted_on: date | None
+    people: int
+    decision: disclosure.Decision
+
+
 def composition(
     rows: Sequence[tuple[int, date | None, dict[str, str]]], day: date, k: int
-) -> disclosure.Decision:
+) -> Composition:
     """Which attribute groups may be counted on ``day``, decided by the disclosure engine.
 
-    Every attribute's groups and the total are one data set, so complementary suppression
-    covers all breakdowns at once. A report can be asked for any day, so the composition of
-    every earlier day on which someone became involved counts as published too: the days are
-    decided in order, each against all earlier ones, and every report replays the same choices.
-    ``rows`` holds (person, involved since, attribute values).
+    A report can be asked for any day, so the composition is released like scan results: as
+    snapshots, a new one only once at least k more people are involved than in the last (so
+    comparing two days never singles out a newcomer) and only when it shows no fewer groups. Every attribute's groups and the snapshot's
+    total are checked together and against every earlier snapshot; each report replays the same
+    releases. ``rows`` holds (person, involved since, attribute values).
     """
-    days = sorted({since for _, since, _ in rows if since is not None and since < day})
+    days = sorted({since for _, since, _ in rows if since is not None and since <= day})
     published: list[frozenset[int]] = []
-    decision = disclosure.Decision(k=k, shown=[])
+    released = Composition(None, 0, disclosure.Decision(k=k, shown=[]))
     for moment in [*days, day]:
         everyone = frozenset(pk for pk, since, _ in rows if since is None or since <= moment)
+        if released.counted_on is not None and len(everyone) - released.people < k:
+            continue
         cells = [disclosure.Cell(EVERYONE, everyone, keep=True)]
         for field, _label, _choices in ATTRIBUTES:
             groups: dict[str, set[int]] = {}
@@ -62,8 +74,11 @@ def composition(
                 for value, members in groups.items()
             ]
         decision = disclosure.publish(cells, k=k, published=published)
+        if released.counted_on is not None and len(decision.shown) < len(released.decision.shown):
+            continue  # a new count would show less than the last one: keep the last one
         published += [cell.members for cell in decision.shown]
-    return decision
+        released = Composition(moment, len(everyone), decision)
+    return released
 
 
 def build(request: ReportRequest) -> dict[str, Any]:
@@ -85,7 +100,8 @@ def build(request: ReportRequest) -> dict[str, Any]:
             "pk", "involved_since", *fields
         )
     ]
-    decision = composition(people_rows, day, k)
+    released = composition(people_rows, day, k)
+    decision = released.decision
     sizes = {
         cell.key: cell.size
         for cell in [*decision.shown, *decision.too_small, *decision.complementary]
@@ -118,6 +134,8 @@ def build(request: ReportRequest) -> dict[str, Any]:
         ],
         "people": people.count(),
         "composition": composition_rows,
+        "composition_day": released.counted_on,
+        "composition_people": released.people,
         "k": k,
     }
 

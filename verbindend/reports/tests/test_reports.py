@@ -322,7 +322,8 @@ def _people(*groups: tuple[int, str, date | None]) -> list[tuple[int, date | Non
     return rows
 
 
-def _shown(decision: Any) -> dict[str, int]:
+def _shown(released: Any) -> dict[str, int]:
+    decision = released.decision
     return {key[1]: cell.size for cell in decision.shown if (key := cell.key)[0] == "lead_role"}
 
 
@@ -357,7 +358,28 @@ def test_composition_cannot_be_differenced_between_two_days() -> None:
     naive = [members(role, day) for day in (before, after) for role in ("a", "b")]
     assert disclosure.recovered_people(naive) == {14}  # each group's own k rule is not enough
     assert _shown(composition(rows, before, 5)) == {"a": 7, "b": 6}
-    published = [c.members for day in (before, after) for c in composition(rows, day, 5).shown]
+    later = composition(rows, after, 5)
+    assert later.counted_on == before and later.people == 13  # one newcomer: no new count yet
+    published = [
+        c.members for day in (before, after) for c in composition(rows, day, 5).decision.shown
+    ]
+    assert not disclosure.recovered_people(published)
+
+
+def test_composition_is_counted_again_once_k_more_people_are_involved() -> None:
+    first, second = date(2026, 3, 1), date(2026, 4, 1)
+    rows = _people((7, "a", first), (6, "b", first), (5, "a", second), (5, "b", second))
+    again = composition(rows, second, 5)
+    assert again.counted_on == second and again.people == 23
+    assert _shown(again) == {"a": 12, "b": 11}
+    # three newcomers in a and two in b: counting either again would show a group under k
+    few = _people((7, "a", first), (6, "b", first), (3, "a", second), (2, "b", second))
+    # (a new count would show neither, so the earlier count stays, with its day)
+    assert composition(few, second, 5).counted_on == first
+    assert _shown(composition(few, second, 5)) == {"a": 7, "b": 6}
+    published = [
+        c.members for day in (first, second) for c in composition(rows, day, 5).decision.shown
+    ]
     assert not disclosure.recovered_people(published)
 
 
