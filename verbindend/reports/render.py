@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from verbindend.reports import audiences, study_sections
 from verbindend.reports import sections as network_sections
@@ -79,20 +79,31 @@ def render_html(version: ReportVersion, progress: Progress | None = None) -> str
         )
 
 
-class LocalOnlyFetcher(URLFetcher):
-    """Fetch ``data:`` URIs only: a report never reaches out to a server or the file system."""
+@cache
+def _local_only_class() -> type:
+    from weasyprint.urls import URLFetcher  # WeasyPrint loads when a PDF is made, not at start-up
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if not url.startswith("data:"):
-            raise ValueError(f"a report fetches nothing outside itself, not {url[:80]}")
-        return super().fetch(url, headers)
+    class LocalOnlyFetcher(URLFetcher):
+        """Fetch ``data:`` URIs only: a report never reaches a server or the file system."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith("data:"):
+                raise ValueError(f"a report fetches nothing outside itself, not {url[:80]}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher
+
+
+def local_only_fetcher() -> Any:
+    """WeasyPrint's URL fetcher, limited to ``data:`` URIs."""
+    return _local_only_class()()
 
 
 def render_pdf(html: str) -> tuple[bytes, int]:
     """The PDF and its number of pages."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html, url_fetcher=LocalOnlyFetcher()).render()
+    document = weasyprint.HTML(string=html, url_fetcher=local_only_fetcher()).render()
     return document.write_pdf(), len(document.pages)
 
 
@@ -100,4 +111,4 @@ def layout(html: str) -> Any:
     """WeasyPrint's laid-out document (for checks on boxes and pages)."""
     import weasyprint
 
-    return weasyprint.HTML(string=html, url_fetcher=LocalOnlyFetcher()).render()
+    return weasyprint.HTML(string=html, url_fetcher=local_only_fetcher()).render()

@@ -13,11 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
-
 
 class Backend(Protocol):
     name: str
@@ -55,6 +50,8 @@ class LemmaTfidf:
     name = "tfidf"
 
     def __init__(self, char_weight: float = 0.6) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.char_weight = char_weight
         self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+")  # noqa: S106
         # the same features as analyzer="char_wb", ngram_range=(3, 5), with a cache per word
@@ -68,6 +65,9 @@ class LemmaTfidf:
         self._fitted = True
 
     def transform(self, lemma_texts: Sequence[str], *, raw: Sequence[str]) -> Any:
+        from scipy import sparse
+        from sklearn.preprocessing import normalize
+
         words = self.words.transform(lemma_texts)
         chars = self.chars.transform(lemma_texts) * self.char_weight
         return normalize(sparse.hstack([words, chars], format="csr"))
@@ -87,6 +87,10 @@ class WithEmbeddings:
         self.tfidf.fit(lemma_texts, raw=raw)
 
     def transform(self, lemma_texts: Sequence[str], *, raw: Sequence[str]) -> Any:
+        import numpy as np
+        from scipy import sparse
+        from sklearn.preprocessing import normalize
+
         dense = normalize(np.asarray(self.model.embed(list(raw)), dtype=np.float64))
         words = self.tfidf.transform(lemma_texts, raw=raw)
         return normalize(sparse.hstack([words, sparse.csr_matrix(dense * self.weight)], "csr"))

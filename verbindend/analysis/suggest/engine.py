@@ -19,14 +19,13 @@ import warnings
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
+from typing import TYPE_CHECKING, Any
 
 from verbindend.analysis.suggest import text as textmod
 from verbindend.analysis.suggest.backends import Backend, default_backend
+
+if TYPE_CHECKING:  # numpy and scikit-learn load when a model is trained or used, not at start-up
+    from sklearn.linear_model import LogisticRegression
 
 ENGINE_VERSION = 3
 #: the "nothing to code" outcome, learned from uncoded sentences; never stored as a suggestion
@@ -89,6 +88,9 @@ class Engine:
         self._groups = {}
         if not labelled:
             return self
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.linear_model import LogisticRegression
+
         x = self.backend.transform(lemma_texts, raw=raw)
         rows: dict[str, list[int]] = defaultdict(list)
         for i, (_t, key) in enumerate(labelled):
@@ -126,6 +128,8 @@ class Engine:
         """
         if not texts or not self._groups:
             return [{} for _ in texts]
+        import numpy as np
+
         lemma_texts = [textmod.lemma_text(t) for t in texts]
         x = self.backend.transform(lemma_texts, raw=list(texts))
         known = np.asarray(abs(x).sum(axis=1)).ravel() > 0

@@ -270,7 +270,7 @@ def test_every_registered_section_is_rendered_under_its_title(
 )
 def test_the_pdf_fetcher_refuses_anything_not_embedded(url: str) -> None:
     with pytest.raises(ValueError, match="fetches nothing"):
-        render.LocalOnlyFetcher().fetch(url)
+        render.local_only_fetcher().fetch(url)
 
 
 def test_a_page_with_outside_links_still_renders_without_fetching_them() -> None:
