@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from verbindend.analysis import agreement
 from verbindend.analysis.models import Code, Coding
@@ -421,3 +422,39 @@ def attribute_columns(
     labels = dict(getattr(field_obj, "choices", None) or [])
     values = sorted({value for _code, value in cells}, key=lambda v: (v == "", str(v)))
     return [(v, str(labels.get(v, v)) if v else "—") for v in values]
+
+
+MATRICES = {
+    "case": gettext_lazy("Codes by case"),
+    "level": gettext_lazy("Codes by level"),
+    "attribute": gettext_lazy("Codes by respondent attribute"),
+    "cooccurrence": gettext_lazy("Codes that occur together"),
+}
+
+
+def build_matrix(study: Study, kind: str, attribute: str, documents: Documents = None) -> Matrix:
+    tree = code_tree(study, counts=False)
+    if kind == "case":
+        by_case = code_by_case(study, documents)
+        cells: dict[Any, int] = dict(by_case)
+        columns: list[Any] = case_columns(study, by_case)
+    elif kind == "level":
+        cells = code_by_level(study, documents)
+        columns = level_columns(study)
+    elif kind == "attribute":
+        hidden = hidden_groups(study, attribute, documents)
+        cells = {
+            key: n
+            for key, n in code_by_attribute(study, attribute, documents).items()
+            if key[1] not in hidden
+        }
+        columns = attribute_columns(study, attribute, cells)
+    else:
+        cells = co_occurrence(study, documents)
+        used = {code for code, _other in cells}
+        columns = [(n.code.pk, n.code.label) for n in tree if n.code.pk in used]
+    used_rows = {code for code, _column in cells}
+    if kind == "level":  # a level code's own level says nothing
+        used_rows -= {pk for pk, _label in columns}
+    rows = [n for n in tree if n.code.pk in used_rows]
+    return Matrix(str(MATRICES[kind]), rows, columns, cells, attribute)

@@ -517,14 +517,6 @@ def fragments(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-MATRICES = {
-    "case": _("Codes by case"),
-    "level": _("Codes by level"),
-    "attribute": _("Codes by respondent attribute"),
-    "cooccurrence": _("Codes that occur together"),
-}
-
-
 def _fragment_link(
     base: str, kind: str, code: Code, column: Any, attribute: str, uuids: dict[int, Any]
 ) -> str:
@@ -543,45 +535,15 @@ def _fragment_link(
     return base + "?" + urlencode(params)
 
 
-def build_matrix(
-    study: Study, kind: str, attribute: str, documents: queries.Documents = None
-) -> queries.Matrix:
-    tree = queries.code_tree(study, counts=False)
-    if kind == "case":
-        by_case = queries.code_by_case(study, documents)
-        cells: dict[Any, int] = dict(by_case)
-        columns: list[Any] = queries.case_columns(study, by_case)
-    elif kind == "level":
-        cells = queries.code_by_level(study, documents)
-        columns = queries.level_columns(study)
-    elif kind == "attribute":
-        hidden = queries.hidden_groups(study, attribute, documents)
-        cells = {
-            key: n
-            for key, n in queries.code_by_attribute(study, attribute, documents).items()
-            if key[1] not in hidden
-        }
-        columns = queries.attribute_columns(study, attribute, cells)
-    else:
-        cells = queries.co_occurrence(study, documents)
-        used = {code for code, _other in cells}
-        columns = [(n.code.pk, n.code.label) for n in tree if n.code.pk in used]
-    used_rows = {code for code, _column in cells}
-    if kind == "level":  # a level code's own level says nothing
-        used_rows -= {pk for pk, _label in columns}
-    rows = [n for n in tree if n.code.pk in used_rows]
-    return queries.Matrix(str(MATRICES[kind]), rows, columns, cells, attribute)
-
-
 @require_GET
 def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponseBase:
     study = _study(request, slug, "analysis.view")
-    if kind not in MATRICES:
+    if kind not in queries.MATRICES:
         raise Http404
     attribute = request.GET.get("attribute", "lead_role")
     if attribute not in queries.ATTRIBUTES:
         raise Http404
-    result = build_matrix(study, kind, attribute)
+    result = queries.build_matrix(study, kind, attribute)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         return _export(study, kind, result, export)
@@ -599,7 +561,7 @@ def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponseBase:
         {
             "study": study,
             "kind": kind,
-            "kinds": MATRICES,
+            "kinds": queries.MATRICES,
             "attribute": attribute,
             "attributes": queries.ATTRIBUTES,
             "min_group": queries.min_group(study),
@@ -650,7 +612,7 @@ def frequencies(request: HttpRequest, slug: str) -> HttpResponseBase:
         {
             "study": study,
             "rows": rows,
-            "kinds": MATRICES,
+            "kinds": queries.MATRICES,
             "svg": charts.bars([(c.label, n) for c, n, _d, _c in rows[:30]]),
         },
     )
@@ -679,6 +641,6 @@ def agreement(request: HttpRequest, slug: str) -> HttpResponse:
             "b": b,
             "per_code": result[0] if result else [],
             "overall": result[1] if result else None,
-            "kinds": MATRICES,
+            "kinds": queries.MATRICES,
         },
     )

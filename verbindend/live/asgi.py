@@ -28,18 +28,13 @@ from django.utils import translation
 
 from verbindend.core.errors import DomainError
 from verbindend.live import engine
-from verbindend.live.models import LiveSession, Participant
+from verbindend.live.models import LiveSession, Participant, cookie_name
 
 API = re.compile(r"^/live/api/(?P<session>[A-Za-z0-9_-]{1,16})/(?P<what>contributions|events)$")
 BODY_MAX = 64 * 1024
-COOKIE_PREFIX = "vblive_"
 
 _reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-reader")
 _members: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
-
-
-def cookie_name(public_id: str) -> str:
-    return COOKIE_PREFIX + public_id.replace("-", "_")
 
 
 class PagePool:
@@ -100,10 +95,8 @@ async def run_read(fn: Any, *args: Any) -> Any:
 
 
 def _member(public_id: str, token: str) -> tuple[int, dict[str, Any]] | None:
-    participant = (
-        Participant.objects.filter(token=token, session__public_id=public_id)
-        .select_related("session__current_step")
-        .first()
+    participant = Participant.objects.select_related("session__current_step").of_phone(
+        public_id, token
     )
     if participant is None:
         return None

@@ -24,12 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from verbindend.core.errors import DomainError
+from verbindend.historyline import posting
 from verbindend.historyline import services as historyline
-from verbindend.historyline import views as historyline_views
 from verbindend.historyline.forms import MomentForm
 from verbindend.historyline.models import Exercise
 from verbindend.live import engine
-from verbindend.live.asgi import cookie_name
 from verbindend.live.models import LiveSession, Participant, State, Step, StepKind
 
 # Keys of live participants' lines: stable per participant, never the secret token.
@@ -97,7 +96,7 @@ def phone_context(participant: Participant, step: Step) -> dict[str, Any]:
 
 
 def _refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
-    if historyline_views._wants_json(request):
+    if posting.wants_json(request):
         return JsonResponse(
             {"ok": False, "code": error.code, "message": str(error.message)}, status=error.status
         )
@@ -108,13 +107,8 @@ def _draw_target(
     request: HttpRequest, public_id: str, step_pk: int
 ) -> tuple[Participant, Exercise]:
     """The participant (by their cookie, as for live answers) and the exercise they may draw on."""
-    token = request.COOKIES.get(cookie_name(public_id), "")
-    participant = (
-        Participant.objects.filter(token=token, session__public_id=public_id)
-        .select_related("session")
-        .first()
-        if token
-        else None
+    participant = Participant.objects.select_related("session").by_cookie(
+        request.COOKIES, public_id
     )
     if participant is None:
         raise DomainError("live.not_joined", _("Join the session with its code first."), status=403)
@@ -152,7 +146,7 @@ def save_line(request: HttpRequest, public_id: str, step_pk: int) -> HttpRespons
         participant, exercise = _draw_target(request, public_id, step_pk)
     except DomainError as error:
         return _refusal(request, error)
-    response = historyline_views.handle_line_post(
+    response = posting.handle_line_post(
         request,
         exercise=exercise,
         participant_key=participant_key(participant),
@@ -183,7 +177,7 @@ def add_moment(request: HttpRequest, public_id: str, step_pk: int) -> HttpRespon
                     messages.error(request, str(error))
         return redirect("live:phone", public_id)
 
-    response = historyline_views.handle_moment_post(
+    response = posting.handle_moment_post(
         request, exercise=exercise, participant_key=participant_key(participant), page=page
     )
     if saved or response.status_code == 200:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -210,6 +211,26 @@ class SlideImage(models.Model):
         return f"{self.step} ({self.width}×{self.height})"
 
 
+#: A phone's token for a session travels in a cookie of this name (one per session).
+COOKIE_PREFIX = "vblive_"
+
+
+def cookie_name(public_id: str) -> str:
+    return COOKIE_PREFIX + public_id.replace("-", "_")
+
+
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def of_phone(self, public_id: str, token: str) -> Participant | None:
+        """The participant whose phone holds ``token`` for this session (None for no token)."""
+        if not token:
+            return None
+        return self.filter(token=token, session__public_id=public_id).first()
+
+    def by_cookie(self, cookies: Mapping[str, str], public_id: str) -> Participant | None:
+        """The participant whose phone sent this session's cookie (None without one)."""
+        return self.of_phone(public_id, cookies.get(cookie_name(public_id), ""))
+
+
 class Participant(models.Model):
     """Someone who joined by code: no account needed, a display name or anonymous."""
 
@@ -228,6 +249,8 @@ class Participant(models.Model):
     )
     entered_by_facilitator = models.BooleanField(default=False)
     joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["joined_at"]

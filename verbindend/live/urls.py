@@ -1,7 +1,7 @@
 from django.urls import path
 
 from verbindend.live import history, views
-from verbindend.privacy import views as privacy_views
+from verbindend.privacy import urls as privacy_urls
 
 app_name = "live"
 urlpatterns = [
@@ -17,13 +17,7 @@ urlpatterns = [
         name="history_moment",
     ),
     # the participant's own data, by the token their phone holds (the cookie lives under /live/)
-    path("s/<str:public_id>/me/data/", privacy_views.participant_data, name="my_data"),
-    path(
-        "s/<str:public_id>/me/data.<str:fmt>",
-        privacy_views.participant_export,
-        name="my_data_export",
-    ),
-    path("s/<str:public_id>/me/erase/", privacy_views.participant_erase, name="my_erase"),
+    *privacy_urls.participant_patterns,
     path("network/<slug:slug>/", views.network_sessions, name="network"),
     path("network/<slug:slug>/new/", views.create, name="create"),
     path("study/<slug:slug>/", views.study_sessions, name="study"),

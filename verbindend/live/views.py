@@ -38,7 +38,6 @@ from verbindend.live import (
     slides,
     synthesis,
 )
-from verbindend.live.asgi import cookie_name
 from verbindend.live.forms import (
     CodeForm,
     CreateForm,
@@ -60,6 +59,7 @@ from verbindend.live.models import (
     Step,
     StepKind,
     Theme,
+    cookie_name,
 )
 from verbindend.method import content
 from verbindend.networks.models import Network
@@ -744,14 +744,9 @@ def _enter_phone(
 
 
 def _participant(request: HttpRequest, public_id: str) -> Participant | None:
-    token = request.COOKIES.get(cookie_name(public_id), "")
-    if not token:
-        return None
-    return (
-        Participant.objects.filter(token=token, session__public_id=public_id)
-        .select_related("session__current_step", "session__network")
-        .first()
-    )
+    return Participant.objects.select_related(
+        "session__current_step", "session__network"
+    ).by_cookie(request.COOKIES, public_id)
 
 
 def _phone_context(participant: Participant) -> dict[str, Any]:

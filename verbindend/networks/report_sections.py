@@ -52,9 +52,10 @@ def composition(
 
     A report can be asked for any day, so the composition is released like scan results: as
     snapshots, a new one only once at least k more people are involved than in the last (so
-    comparing two days never singles out a newcomer) and only when it shows no fewer groups. Every attribute's groups and the snapshot's
-    total are checked together and against every earlier snapshot; each report replays the same
-    releases. ``rows`` holds (person, involved since, attribute values).
+    comparing two days never singles out a newcomer) and only when it shows no fewer groups.
+    Every attribute's groups and the snapshot's total are checked together and against every
+    earlier snapshot; each report replays the same releases. ``rows`` holds (person, involved
+    since, attribute values).
     """
     days = sorted({since for _, since, _ in rows if since is not None and since <= day})
     published: list[frozenset[int]] = []

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from verbindend.networks import life_views, views
-from verbindend.privacy import views as privacy_views
+from verbindend.privacy import urls as privacy_urls
 
 app_name = "networks"
 urlpatterns = [
@@ -34,12 +34,7 @@ urlpatterns = [
     path("<slug:slug>/people/import/", views.people_import, name="people_import"),
     path("<slug:slug>/people/<int:pk>/", views.person_edit, name="person_edit"),
     path("<slug:slug>/people/<int:pk>/delete/", views.person_delete, name="person_delete"),
-    path("<slug:slug>/people/<int:pk>/consent/", privacy_views.consent_add, name="consent_add"),
-    path(
-        "<slug:slug>/consent/<int:pk>/withdraw/",
-        privacy_views.consent_withdraw,
-        name="consent_withdraw",
-    ),
+    *privacy_urls.network_patterns,
     path("<slug:slug>/team/", views.team, name="team"),
     path("<slug:slug>/team/<int:pk>/remove/", views.role_remove, name="role_remove"),
     path("<slug:slug>/cases/<int:pk>/decide/", views.case_decide, name="case_decide"),

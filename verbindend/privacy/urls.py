@@ -20,3 +20,23 @@ urlpatterns = [
     ),
     path("network/<slug:slug>/people/<int:pk>/erase/", views.person_erase, name="person_erase"),
 ]
+
+# Pages of the privacy app that live under another app's address (and URL namespace): a phone's
+# own data sits under /live/, where its cookie is sent; consent sits beside a network's people.
+participant_patterns = [
+    path("s/<str:public_id>/me/data/", views.participant_data, name="my_data"),
+    path(
+        "s/<str:public_id>/me/data.<str:fmt>",
+        views.participant_export,
+        name="my_data_export",
+    ),
+    path("s/<str:public_id>/me/erase/", views.participant_erase, name="my_erase"),
+]
+network_patterns = [
+    path("<slug:slug>/people/<int:pk>/consent/", views.consent_add, name="consent_add"),
+    path(
+        "<slug:slug>/consent/<int:pk>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+]

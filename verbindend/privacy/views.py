@@ -260,15 +260,8 @@ def retention(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _participant(request: HttpRequest, public_id: str) -> Participant:
-    from verbindend.live.asgi import cookie_name
-
-    token = request.COOKIES.get(cookie_name(public_id), "")
-    participant = (
-        Participant.objects.filter(token=token, session__public_id=public_id)
-        .select_related("session")
-        .first()
-        if token
-        else None
+    participant = Participant.objects.select_related("session").by_cookie(
+        request.COOKIES, public_id
     )
     if participant is None:
         raise Http404

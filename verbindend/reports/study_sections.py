@@ -1,6 +1,6 @@
 """The sections of a study report: the codebook and the analysis matrices.
 
-Each matrix is built by ``analysis.views.build_matrix``, the function the matrix pages and their
+Each matrix is built by ``analysis.queries.build_matrix``, the function the matrix pages and their
 exports use, so the report shows the same cells, with respondent-attribute groups under
 ``analysis.queries.min_group`` left out in the same way.
 """
@@ -52,7 +52,7 @@ def codebook(request: ReportRequest) -> dict[str, Any]:
 def _matrix(
     study: Any, kind: str, attribute: str, title: Any, within: Any = None
 ) -> dict[str, Any]:
-    from verbindend.analysis.views import build_matrix
+    from verbindend.analysis.queries import build_matrix
 
     result = build_matrix(study, kind, attribute, within)
     result.title = str(title)

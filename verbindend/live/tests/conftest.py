@@ -18,7 +18,7 @@ class Room:
     participant: Participant
 
     def phone(self, participant: Participant | None = None) -> Client:
-        from verbindend.live.asgi import cookie_name
+        from verbindend.live.models import cookie_name
 
         client = Client()
         who = participant or self.participant

@@ -53,7 +53,7 @@ def test_every_live_page_reads_in_dutch(personas: Personas) -> None:
     facilitator = Client(HTTP_ACCEPT_LANGUAGE="nl")
     facilitator.force_login(personas.facilitator)
     phone = Client(HTTP_ACCEPT_LANGUAGE="nl")
-    from verbindend.live.asgi import cookie_name
+    from verbindend.live.models import cookie_name
 
     phone.cookies[cookie_name(session.public_id)] = people[0].token
     theme = services.add_theme(session=session, name="Samenwerken")

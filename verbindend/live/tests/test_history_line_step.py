@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 
 from verbindend.historyline.models import Exercise, Line, Moment
 from verbindend.live import engine, history, services
-from verbindend.live.asgi import cookie_name
-from verbindend.live.models import Event, LiveSession, Participant, Step, StepKind
+from verbindend.live.models import Event, LiveSession, Participant, Step, StepKind, cookie_name
 from verbindend.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from verbindend.live import services
-from verbindend.live.asgi import cookie_name
-from verbindend.live.models import Participant
+from verbindend.live.models import Participant, cookie_name
 
 from .conftest import Room
 

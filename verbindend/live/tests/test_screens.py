@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from verbindend.live import blueprints, engine, services
-from verbindend.live.asgi import cookie_name
-from verbindend.live.models import LiveSession, StepKind
+from verbindend.live.models import LiveSession, StepKind, cookie_name
 from verbindend.testing.personas import Personas
 
 

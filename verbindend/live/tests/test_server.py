@@ -32,7 +32,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from verbindend.accounts.models import User
 from verbindend.live import services
-from verbindend.live.asgi import cookie_name
+from verbindend.live.models import cookie_name
 from verbindend.live.models import LiveSession, Participant, State
 from verbindend.networks.models import Network
 

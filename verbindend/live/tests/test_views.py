@@ -270,7 +270,7 @@ def test_principle_cards_take_one_answer_per_question(personas: object) -> None:
     services.start(session=session)
     session.refresh_from_db()
     participant = services.join(session=session)
-    from verbindend.live.asgi import cookie_name
+    from verbindend.live.models import cookie_name
 
     client = Client()
     client.cookies[cookie_name(session.public_id)] = participant.token

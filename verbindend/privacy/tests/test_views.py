@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from verbindend.live.asgi import cookie_name
-from verbindend.live.models import Contribution, LiveSession, Participant, Step
+from verbindend.live.models import Contribution, LiveSession, Participant, Step, cookie_name
 from verbindend.networks.models import Person
 from verbindend.privacy.models import AuditEvent, ConsentRecord, ConsentText, RetentionPolicy
 from verbindend.testing.personas import PERSONAS, Personas, expected_status

@@ -314,7 +314,7 @@ def test_scan_breakdowns_hide_small_groups_as_the_results_page_does(personas: Pe
 
 
 def _people(*groups: tuple[int, str, date | None]) -> list[tuple[int, date | None, dict[str, str]]]:
-    rows = []
+    rows: list[tuple[int, date | None, dict[str, str]]] = []
     for n, role, since in groups:
         for _ in range(n):
             values = {"lead_role": role, "engagement": "", "tenure": ""}
@@ -353,7 +353,9 @@ def test_composition_cannot_be_differenced_between_two_days() -> None:
     rows = _people((7, "a", before), (6, "b", before), (1, "b", after))
 
     def members(role: str, day: date) -> frozenset[int]:
-        return frozenset(pk for pk, since, v in rows if v["lead_role"] == role and since <= day)
+        return frozenset(
+            pk for pk, since, v in rows if v["lead_role"] == role and (since or day) <= day
+        )
 
     naive = [members(role, day) for day in (before, after) for role in ("a", "b")]
     assert disclosure.recovered_people(naive) == {14}  # each group's own k rule is not enough
