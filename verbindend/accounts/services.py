@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -72,8 +73,6 @@ def invite(
             study=study,
             person=person,
         )
-    from verbindend.accounts.tasks import send_invitation_email
-
     chosen = language or translation.get_language() or settings.LANGUAGE_CODE
     # Enqueued in the same transaction: the job exists exactly when the invitation does.
     send_invitation_email.enqueue(invitation.pk, chosen)
@@ -87,6 +86,14 @@ def send_invitation(invitation: Invitation, *, language: str | None = None) -> N
         subject = _("You are invited to %(scope)s on Verbindend") % {"scope": invitation.scope}
         body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
+
+
+@task
+def send_invitation_email(invitation_id: int, language: str) -> None:
+    """The invitation mail leaves from the worker, not from the request."""
+    invitation = Invitation.objects.filter(pk=invitation_id).first()
+    if invitation is not None and invitation.is_usable:
+        send_invitation(invitation, language=language)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from verbindend.accounts.models import User
-from verbindend.live import engine, services, synthesis
+from verbindend.live import engine, services
 from verbindend.live.models import LiveSession, Participant, State, StepKind
 
 FINISHED = "Focusgroep voorjaar"
@@ -94,7 +94,7 @@ def extend_demo(*, network: Any, study: Any) -> None:
     services.merge(contribution=conditions[3], into=conditions[1])
     services.close(session=session)
     session.refresh_from_db()
-    synthesis.save(
+    services.save_synthesis(
         session=session,
         notes="Vertrouwen en tijd om te reflecteren kwamen het sterkst naar voren.",
         user=author,

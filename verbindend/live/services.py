@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from verbindend.core import policy, throttle
 from verbindend.core.errors import DomainError
-from verbindend.live import blueprints, engine, history, kinds, slides
+from verbindend.live import blueprints, engine, history, kinds, material, slides, synthesis
 from verbindend.live.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -23,6 +23,7 @@ from verbindend.live.models import (
     State,
     Step,
     StepKind,
+    Synthesis,
     Theme,
     new_join_code,
 )
@@ -511,3 +512,18 @@ def visible_contributions(session: LiveSession) -> Any:
         .exclude(step__kind=StepKind.FAREWELL_LETTER, shared=False)
         .select_related("step", "theme", "participant")
     )
+
+
+def save_synthesis(*, session: LiveSession, notes: str, user: Any) -> Synthesis:
+    """Keep the facilitator's notes with a snapshot of the summary; renew what a study holds."""
+    saved, _created = Synthesis.objects.update_or_create(
+        session=session,
+        defaults={
+            "notes": notes[:10000],
+            "snapshot": synthesis.session_summary(session).as_dict(),
+            "saved_by": user,
+        },
+    )
+    material.send_to_study(session=session, user=user)
+    material.renew_shared(session)
+    return saved

@@ -18,7 +18,6 @@ from verbindend.live.models import (
     LiveSession,
     Step,
     StepKind,
-    Synthesis,
 )
 from verbindend.method import content
 
@@ -203,22 +202,6 @@ def session_summary(session: LiveSession) -> SessionSummary:
         networks={name: n for name, n in sorted(people.items()) if name in shown_networks},
         min_group=k,
     )
-
-
-def save(*, session: LiveSession, notes: str, user: Any) -> Synthesis:
-    synthesis, _created = Synthesis.objects.update_or_create(
-        session=session,
-        defaults={
-            "notes": notes[:10000],
-            "snapshot": session_summary(session).as_dict(),
-            "saved_by": user,
-        },
-    )
-    from verbindend.live.material import renew_shared, send_to_study
-
-    send_to_study(session=session, user=user)
-    renew_shared(session)
-    return synthesis
 
 
 def header() -> list[str]:

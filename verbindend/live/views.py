@@ -607,7 +607,9 @@ def synthesis_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.require_run(request.user, session)
         if form.is_valid():
-            synthesis.save(session=session, notes=form.cleaned_data["notes"], user=request.user)
+            services.save_synthesis(
+                session=session, notes=form.cleaned_data["notes"], user=request.user
+            )
             messages.success(request, _("The synthesis was saved."))
             return redirect("live:synthesis", session.pk)
     return render(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -85,8 +86,6 @@ def notify(
         )
         made.append(notice)
         if mode == Mode.IMMEDIATELY:
-            from verbindend.notices.tasks import send_notice
-
             transaction.on_commit(partial(send_notice.enqueue, notice.pk))
     return made
 
@@ -132,6 +131,12 @@ def _absolute(url: str) -> str:
     if not url or url.startswith("http"):
         return url
     return str(settings.SITE_URL).rstrip("/") + url
+
+
+@task
+def send_notice(notice_id: int) -> bool:
+    """One notice mailed from the worker."""
+    return send_one(notice_id)
 
 
 def send_one(notice_id: int) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,8 +55,6 @@ def request_report(
         audience=audience if kind == ReportKind.NETWORK else Audience.MEMBERS,
         requested_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    from verbindend.reports.tasks import render_version
-
     render_version.enqueue(version_id=version.pk)
     return version
 
@@ -93,6 +92,12 @@ def run(version_id: int) -> None:
         )
 
 
+@task
+def render_version(version_id: int) -> None:
+    """Run by ``manage.py db_worker`` (or at once with the immediate backend)."""
+    run(version_id)
+
+
 def announce_ready(version: ReportVersion) -> None:
     """Whoever asked for the report hears that it is ready."""
     from verbindend.notices.services import notify
@@ -119,8 +124,6 @@ def retry(version: ReportVersion) -> ReportVersion:
     ReportVersion.objects.filter(pk=version.pk).update(
         status=ReportStatus.WAITING, progress=0, step="", error="", created_at=timezone.now()
     )
-    from verbindend.reports.tasks import render_version
-
     render_version.enqueue(version_id=version.pk)
     version.refresh_from_db()
     return version

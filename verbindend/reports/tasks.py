@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from django.tasks import task
-
-from verbindend.reports import services
-
-
-@task
-def render_version(version_id: int) -> None:
-    """Run by ``manage.py db_worker`` (or at once with the immediate backend)."""
-    services.run(version_id)
+# Defined beside the service it runs, so the service can enqueue it without an import circle;
+# named here too, so jobs queued under this address before still find it.
+from verbindend.reports.services import render_version  # noqa: F401

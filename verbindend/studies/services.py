@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -298,9 +299,15 @@ def _stored_name(filename: str) -> str:
 
 
 def queue_import(batch: ImportBatch) -> None:
-    from verbindend.studies.tasks import import_batch
-
     import_batch.enqueue(batch_id=batch.pk)
+
+
+@task
+def import_batch(batch_id: int) -> None:
+    """Run by ``manage.py db_worker`` (or at once with the immediate backend)."""
+    batch = ImportBatch.objects.filter(pk=batch_id).select_related("study").first()
+    if batch is not None:
+        run_import(batch)
 
 
 def run_import(batch: ImportBatch) -> None:

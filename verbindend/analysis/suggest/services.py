@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,10 +30,11 @@ from verbindend.analysis.models import (
 from verbindend.analysis.suggest import framework, segment
 from verbindend.analysis.suggest.engine import ENGINE_VERSION, NONE, Engine
 from verbindend.core.errors import DomainError
+from verbindend.studies.models import Study
 
 if TYPE_CHECKING:
     from verbindend.accounts.models import User
-    from verbindend.studies.models import Document, Study
+    from verbindend.studies.models import Document
 
 MIN_EXAMPLES = 5  # fewer codings of a code than this: its quality cannot be judged yet
 HOLD_OUT = 0.25  # share of the codings kept aside to measure the model
@@ -193,6 +195,14 @@ def train(study: Study, *, progress: Callable[[int], None] | None = None) -> Sug
     return row
 
 
+@task
+def train_model(study_id: int) -> None:
+    """Run by ``manage.py db_worker`` (or at once with the immediate backend)."""
+    study = Study.objects.filter(pk=study_id).first()
+    if study is not None:
+        train(study)
+
+
 def queue_training(study: Study) -> SuggestionModel:
     """Ask the background worker to (re)train; a model already waiting or training is left be."""
     row, _created = SuggestionModel.objects.get_or_create(study=study)
@@ -201,12 +211,7 @@ def queue_training(study: Study) -> SuggestionModel:
     SuggestionModel.objects.filter(pk=row.pk).update(status=ModelStatus.QUEUED, progress=0)
     row.refresh_from_db()
 
-    def enqueue() -> None:
-        from verbindend.analysis.suggest.tasks import train_model
-
-        train_model.enqueue(study_id=study.pk)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: train_model.enqueue(study_id=study.pk))
     return row
 
 

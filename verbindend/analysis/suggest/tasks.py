@@ -2,15 +2,6 @@
 
 from __future__ import annotations
 
-from django.tasks import task
-
-from verbindend.analysis.suggest import services
-from verbindend.studies.models import Study
-
-
-@task
-def train_model(study_id: int) -> None:
-    """Run by ``manage.py db_worker`` (or at once with the immediate backend)."""
-    study = Study.objects.filter(pk=study_id).first()
-    if study is not None:
-        services.train(study)
+# Defined beside the service it runs, so the service can enqueue it without an import circle;
+# named here too, so jobs queued under this address before still find it.
+from verbindend.analysis.suggest.services import train_model  # noqa: F401

@@ -24,7 +24,7 @@ def test_saving_a_study_sessions_synthesis_sends_it_with_codings(personas: Perso
     services.set_theme(contribution=first, theme=theme)
     services.toggle_tag(contribution=second, tag="principle.p2")
 
-    synthesis.save(session=session, notes="", user=personas.researcher)
+    services.save_synthesis(session=session, notes="", user=personas.researcher)
 
     document = Document.objects.get(study=personas.study, kind="session_summary")
     codings = {
@@ -39,7 +39,7 @@ def test_saving_a_study_sessions_synthesis_sends_it_with_codings(personas: Perso
     assert Coding.objects.get(code__name="Samen doen").code.parent.name == THEME_GROUP
 
     # Saving again replaces the text and the codings; nothing is doubled.
-    synthesis.save(session=session, notes="", user=personas.researcher)
+    services.save_synthesis(session=session, notes="", user=personas.researcher)
     assert Document.objects.filter(study=personas.study, kind="session_summary").count() == 1
     assert Coding.objects.count() == 2
 
@@ -48,7 +48,7 @@ def test_a_network_session_stays_in_the_network(personas: Personas) -> None:
     session = services.create_session(
         creator=personas.facilitator, template="focus_group", network=personas.network
     )
-    synthesis.save(session=session, notes="", user=personas.facilitator)
+    services.save_synthesis(session=session, notes="", user=personas.facilitator)
     assert not Document.objects.exists()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from verbindend.live import services, synthesis
+from verbindend.live import services
 from verbindend.live.models import SharedSession
 from verbindend.studies.models import Case, CaseStatus, Document
 
@@ -29,7 +29,7 @@ def test_the_coordinator_offers_the_session_and_the_study_reads_it_without_names
     case = Case.objects.get(study=p.study, network=p.network)
     url = reverse("live:share", args=[room.session.pk])
     answered(room, "Bea Vandamme", "Samen sterker staan bij subsidies")
-    synthesis.save(session=room.session, notes="", user=p.facilitator)
+    services.save_synthesis(session=room.session, notes="", user=p.facilitator)
     assert not Document.objects.filter(study=p.study).exists()  # nothing without consent
 
     page = client_for(p.coordinator).get(reverse("live:synthesis", args=[room.session.pk]))
@@ -46,7 +46,7 @@ def test_the_coordinator_offers_the_session_and_the_study_reads_it_without_names
 
     # a new save renews the text in the study
     answered(room, "", "Een gedeelde intakefiche")
-    synthesis.save(session=room.session, notes="", user=p.facilitator)
+    services.save_synthesis(session=room.session, notes="", user=p.facilitator)
     document.refresh_from_db()
     assert "Een gedeelde intakefiche" in document.text
 

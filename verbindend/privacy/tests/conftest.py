@@ -17,7 +17,7 @@ from verbindend.analysis.models import Memo
 from verbindend.core.roles import NetworkRoles, StudyRoles
 from verbindend.historyline.models import Exercise, Line, Moment
 from verbindend.learninglog.models import Carrier, CarrierKind, Entry
-from verbindend.live import synthesis
+from verbindend.live import services as live_services
 from verbindend.live.models import Contribution, LiveSession, Participant, State, Step
 from verbindend.networks.models import Person
 from verbindend.privacy import audit
@@ -103,7 +103,7 @@ def build_griet(p: Personas, *, consent: bool) -> Griet:
     Contribution.objects.create(
         session=session, step=scale, participant=participant, sequence=2, value={"value": 4}
     )
-    synthesis.save(session=session, notes="Goede sessie", user=p.coordinator)
+    live_services.save_synthesis(session=session, notes="Goede sessie", user=p.coordinator)
     LiveSession.objects.filter(pk=session.pk).update(state=State.CLOSED, closed_at=timezone.now())
 
     # history line
