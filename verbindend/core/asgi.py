@@ -40,7 +40,7 @@ def declared_length(scope: dict[str, Any]) -> int | None:
     for name, value in scope.get("headers", []):
         if name == b"content-length":
             text = value.decode("latin-1").strip()
-            return int(text) if text.isdigit() and len(text) < 20 else -1
+            return int(text) if text.isascii() and text.isdigit() and len(text) < 20 else -1
     return None
 
 

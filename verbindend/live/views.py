@@ -210,9 +210,10 @@ def steps(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _step_of(session: LiveSession, raw: str) -> Step:
     """The session's step named in a form; anything else (including non-numbers) is a 404."""
-    if not raw.isdigit():
+    pk = validation.ascii_int(raw, default=-1)
+    if pk < 0:
         raise Http404
-    return get_object_or_404(Step, session=session, pk=int(raw))
+    return get_object_or_404(Step, session=session, pk=pk)
 
 
 def _step_rows(session: LiveSession) -> list[dict[str, Any]]:

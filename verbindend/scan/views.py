@@ -332,7 +332,7 @@ def round_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResp
 
 
 def _cell(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
+    return int(value) if value.isascii() and value.isdigit() else value
 
 
 # answering: by invitation link ("i") or by the round's code with a cookie ("c") ------------------

@@ -150,7 +150,12 @@ def fetch(url: str) -> Fetched:
                     % {"type": content_type[:60]},
                 )
             declared = response.getheader("Content-Length")
-            if declared and declared.isdigit() and int(declared) > _max_bytes():
+            if (
+                declared
+                and declared.isascii()
+                and declared.isdigit()
+                and int(declared) > _max_bytes()
+            ):
                 raise DomainError("fetch.huge", _("The web page is too large to import."))
             chunks, total = [], 0
             while chunk := response.read(64 * 1024):

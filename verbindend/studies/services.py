@@ -53,6 +53,27 @@ STUDY_CONSENT_PURPOSES = (ConsentPurpose.RESEARCH, ConsentPurpose.RECORDING)
 # -- the plan ------------------------------------------------------------------------------------
 
 
+def create_study(*, form: Any, by: Any) -> Study:
+    """A new study from its form, with its six steps and its creator as its researcher.
+
+    The form has checked the short name; one taken meanwhile (two people creating at once) is
+    refused the same way and nothing is saved.
+    """
+    from verbindend.accounts import services as account_services
+    from verbindend.core.roles import StudyRoles
+
+    try:
+        with transaction.atomic():
+            study: Study = form.save()
+            account_services.grant_study_role(user=by, study=study, role=StudyRoles.RESEARCHER)
+            ensure_steps(study=study)
+    except IntegrityError:
+        raise DomainError(
+            "studies.slug_taken", _("This short name is taken; choose another.")
+        ) from None
+    return study
+
+
 def ensure_steps(*, study: Study) -> list[StepPlan]:
     """Every study plans the method's six steps; rows are made on first use."""
     steps = content.of_kind("research_step")

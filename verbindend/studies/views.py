@@ -7,7 +7,6 @@ import re
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest, StrIndex, Substr
 from django.forms import modelformset_factory
@@ -83,16 +82,13 @@ def study_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("study.create")
     form = StudyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            study = form.save()
-            account_services.grant_study_role(
-                user=request.user,  # type: ignore[arg-type]
-                study=study,
-                role=StudyRoles.RESEARCHER,
-            )
-            services.ensure_steps(study=study)
-        messages.success(request, _("The study was created. You are its researcher."))
-        return redirect(study)
+        try:
+            study = services.create_study(form=form, by=request.user)
+        except DomainError as error:
+            form.add_error("slug", str(error.message))
+        else:
+            messages.success(request, _("The study was created. You are its researcher."))
+            return redirect(study)
     return render(request, "studies/form.html", {"form": form})
 
 

@@ -481,7 +481,7 @@ def _read_codebook(study: Study) -> _Study:
 def find_study(ref: str) -> Study:
     """A study by its slug or id (the management commands take either)."""
     query = Q(slug=ref)
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():
         query |= Q(pk=int(ref))
     study = Study.objects.filter(query).first()
     if study is None:

@@ -703,7 +703,11 @@ def match_users(plan: Plan, study: Study) -> dict[uuid.UUID, UserMatch]:
     imported = {
         made.pk: made
         for made in User.objects.filter(
-            pk__in=[int(pk) for pk in [*own.values(), *known.values()] if str(pk).isdigit()],
+            pk__in=[
+                int(pk)
+                for pk in [*own.values(), *known.values()]
+                if str(pk).isascii() and str(pk).isdigit()
+            ],
             username__startswith="refi-",
             is_active=False,
         )
@@ -713,7 +717,7 @@ def match_users(plan: Plan, study: Study) -> dict[uuid.UUID, UserMatch]:
     for item in plan.users.values():
         account: User | None = None
         for key in (own.get(item.guid), known.get(item.guid)):
-            if account is None and key is not None and str(key).isdigit():
+            if account is None and key is not None and str(key).isascii() and str(key).isdigit():
                 account = team_by_pk.get(int(key)) or imported.get(int(key))
         if account is None and item.ident:
             account = team.get(item.ident.strip().casefold())

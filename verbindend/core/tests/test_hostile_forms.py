@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from verbindend.accounts.models import Invitation
+from verbindend.core.errors import DomainError
 from verbindend.networks.models import Organisation, Person
 from verbindend.studies.models import Case, Study
 from verbindend.testing.personas import Personas
@@ -176,3 +177,35 @@ def test_a_multipart_body_with_endless_part_headers_is_a_clear_400(personas: Per
     )
     assert response.status_code == 400
     assert "could not be read" in response.content.decode()
+
+
+@pytest.mark.parametrize("step", ["²", "٣", "1²", "-1", "99999999999999999999999"])
+def test_a_step_named_by_no_plain_number_is_not_found(personas: Personas, step: str) -> None:
+    from verbindend.live import services as live_services
+
+    session = live_services.create_session(
+        creator=personas.facilitator, template="focus_group", network=personas.network
+    )
+    client = Client()
+    client.force_login(personas.facilitator)
+    response = client.post(
+        reverse("live:steps", args=[session.pk]), {"action": "edit", "step": step}
+    )
+    assert response.status_code == 404
+
+
+def test_a_study_whose_short_name_was_taken_meanwhile_is_refused_cleanly(
+    personas: Personas,
+) -> None:
+    from verbindend.studies import services
+    from verbindend.studies.forms import StudyForm
+    from verbindend.studies.models import StepPlan
+
+    form = StudyForm({"name": "Gelijktijdig", "kind": "research"})
+    assert form.is_valid(), form.errors
+    Study.objects.create(name="Iemand anders was sneller", slug="gelijktijdig")  # the other click
+    before = (Study.objects.count(), StepPlan.objects.count())
+    with pytest.raises(DomainError) as refused:
+        services.create_study(form=form, by=personas.researcher)
+    assert refused.value.code == "studies.slug_taken"
+    assert (Study.objects.count(), StepPlan.objects.count()) == before

@@ -100,3 +100,14 @@ def test_a_small_post_still_reaches_the_view() -> None:
         [body],
     )
     assert status == 403  # the view answered (no CSRF token): the body was let through
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("length", [b"\xb2", b"\xb2\xb3", b"-5", b"1e3"])
+def test_a_length_that_is_no_plain_number_is_refused_not_a_crash(length: bytes) -> None:
+    """Latin-1 superscript digits count as digits to Python but are no number to int()."""
+    status, asked = call(
+        [(b"content-type", b"application/x-www-form-urlencoded"), (b"content-length", length)],
+        [b"a=1"],
+    )
+    assert status == 413 and asked == 0
