@@ -229,7 +229,7 @@ class ExchangeId(models.Model):
     variable's name); users are shared by all studies, so their rows have no study.
     """
 
-    kind = models.CharField(max_length=20, choices=ExchangeKind.choices)
+    kind = models.CharField(max_length=20, choices=ExchangeKind)
     study = models.ForeignKey(
         "studies.Study", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -302,7 +302,7 @@ class Suggestion(models.Model):
     confidence = models.FloatField()
     source = models.CharField(max_length=20, default="framework")
     status = models.CharField(
-        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+        max_length=10, choices=SuggestionStatus, default=SuggestionStatus.PENDING
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -363,7 +363,7 @@ class SuggestionModel(models.Model):
     study = models.OneToOneField(
         "studies.Study", on_delete=models.CASCADE, related_name="suggestion_model"
     )
-    status = models.CharField(max_length=10, choices=ModelStatus.choices, default=ModelStatus.NONE)
+    status = models.CharField(max_length=10, choices=ModelStatus, default=ModelStatus.NONE)
     progress = models.PositiveSmallIntegerField(default=0)
     trained_at = models.DateTimeField(null=True, blank=True)
     codings_at_training = models.PositiveIntegerField(default=0)

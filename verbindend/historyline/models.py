@@ -179,7 +179,7 @@ class Moment(models.Model):
     line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="moments")
     on = models.DateField(_("date"))
     value = models.FloatField(_("height"))
-    kind = models.CharField(_("kind"), max_length=10, choices=MomentKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=MomentKind)
     title = models.CharField(_("title"), max_length=200)
     story = models.TextField(_("story"), max_length=5000, blank=True)
     answer_peaks = models.TextField(max_length=5000, blank=True)

@@ -68,7 +68,7 @@ class LearningGoal(models.Model):
     description = models.TextField(_("description"), max_length=TEXT_MAX, blank=True)
     principles = models.JSONField(_("principles"), default=list, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=GoalStatus.choices, default=GoalStatus.ACTIVE
+        _("status"), max_length=10, choices=GoalStatus, default=GoalStatus.ACTIVE
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -107,7 +107,7 @@ class GoalRevisit(models.Model):
 
     goal = models.ForeignKey(LearningGoal, on_delete=models.CASCADE, related_name="revisits")
     on = models.DateField(_("date"), default=timezone.localdate)
-    progress = models.CharField(_("progress"), max_length=10, choices=Progress.choices)
+    progress = models.CharField(_("progress"), max_length=10, choices=Progress)
     note = models.TextField(_("note"), max_length=TEXT_MAX, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -149,7 +149,7 @@ class Entry(models.Model):
     change = models.TextField(_("the change in a few sentences"), max_length=TEXT_MAX, blank=True)
     happened_on = models.DateField(_("when"), default=timezone.localdate)
     status = models.CharField(
-        _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.RECORDED
+        _("status"), max_length=10, choices=EntryStatus, default=EntryStatus.RECORDED
     )
     involved = models.CharField(
         _("who was involved"),
@@ -265,7 +265,7 @@ class Carrier(models.Model):
     network = models.ForeignKey(
         "networks.Network", on_delete=models.CASCADE, related_name="knowledge_carriers"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=CarrierKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=CarrierKind)
     name = models.CharField(_("name"), max_length=200)
     person = models.ForeignKey(
         "networks.Person",

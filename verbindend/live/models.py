@@ -101,7 +101,7 @@ class LiveSession(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     template = models.CharField(_("template"), max_length=40, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.LOBBY)
+    state = models.CharField(max_length=10, choices=State, default=State.LOBBY)
     current_step = models.ForeignKey(
         "Step", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

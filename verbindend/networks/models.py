@@ -104,14 +104,14 @@ class Network(models.Model):
     description = models.TextField(_("description"), max_length=5000, blank=True)
     common_goal = models.TextField(_("common goal"), max_length=2000, blank=True)
     governance_form = models.CharField(
-        _("governance form"), max_length=40, choices=GovernanceForm.choices, blank=True
+        _("governance form"), max_length=40, choices=GovernanceForm, blank=True
     )
     goal_origin = models.CharField(
-        _("origin of the common goal"), max_length=20, choices=GoalOrigin.choices, blank=True
+        _("origin of the common goal"), max_length=20, choices=GoalOrigin, blank=True
     )
     sectors = models.JSONField(_("sectors"), default=list, blank=True)
-    scale = models.CharField(_("scale"), max_length=20, choices=Scale.choices, blank=True)
-    phase = models.CharField(_("life phase"), max_length=20, choices=Phase.choices, blank=True)
+    scale = models.CharField(_("scale"), max_length=20, choices=Scale, blank=True)
+    phase = models.CharField(_("life phase"), max_length=20, choices=Phase, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     k_threshold = models.PositiveSmallIntegerField(
         _("smallest group shown"),
@@ -181,9 +181,9 @@ class Organisation(models.Model):
     """An organisation; shared by every network it belongs to."""
 
     name = models.CharField(_("name"), max_length=200)
-    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, blank=True)
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector, blank=True)
     type = models.CharField(_("type"), max_length=120, blank=True)
-    size = models.CharField(_("size"), max_length=10, choices=OrganisationSize.choices, blank=True)
+    size = models.CharField(_("size"), max_length=10, choices=OrganisationSize, blank=True)
     website = models.URLField(_("website"), blank=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -259,12 +259,12 @@ class Person(models.Model):
         related_name="people",
     )
     lead_role = models.CharField(
-        _("role in the network"), max_length=20, choices=LeadRole.choices, blank=True
+        _("role in the network"), max_length=20, choices=LeadRole, blank=True
     )
     engagement = models.CharField(
-        _("professional or volunteer"), max_length=20, choices=Engagement.choices, blank=True
+        _("professional or volunteer"), max_length=20, choices=Engagement, blank=True
     )
-    tenure = models.CharField(_("tenure"), max_length=20, choices=Tenure.choices, blank=True)
+    tenure = models.CharField(_("tenure"), max_length=20, choices=Tenure, blank=True)
     involved_since = models.DateField(_("involved since"), null=True, blank=True)
     gender = models.CharField(
         _("gender (self-described)"), max_length=60, blank=True, help_text=_("Optional.")
@@ -387,7 +387,7 @@ class ChecklistItem(models.Model):
     """One step of the network's recruitment or onboarding checklist."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="checklist")
-    stage = models.CharField(_("stage"), max_length=10, choices=ChecklistStage.choices)
+    stage = models.CharField(_("stage"), max_length=10, choices=ChecklistStage)
     title = models.CharField(_("step"), max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -27,7 +27,7 @@ class ConsentRecordQuerySet(models.QuerySet["ConsentRecord"]):
 
 class ConsentRecord(models.Model):
     person = models.ForeignKey("networks.Person", on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose)
     text_version = models.CharField(_("version of the consent text"), max_length=40)
     given_at = models.DateTimeField(_("given at"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -65,7 +65,7 @@ class ConsentText(models.Model):
     consent record keeps pointing at the words that were actually shown.
     """
 
-    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose)
     version = models.CharField(_("version"), max_length=40)
     text_nl = models.TextField(_("text (Dutch)"), max_length=5000)
     text_en = models.TextField(_("text (English)"), max_length=5000)
@@ -161,7 +161,7 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("who"),
     )
-    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction)
     subject_type = models.CharField(_("what"), max_length=40)
     subject_id = models.CharField(_("which"), max_length=64, blank=True)
     detail = models.CharField(_("detail"), max_length=120, blank=True)

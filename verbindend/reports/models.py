@@ -66,7 +66,7 @@ def _path(instance: ReportVersion, filename: str) -> str:
 class ReportVersion(models.Model):
     """One rendering of a report; every version is kept until someone deletes it."""
 
-    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind)
     network = models.ForeignKey(
         "networks.Network",
         null=True,
@@ -88,11 +88,9 @@ class ReportVersion(models.Model):
     )
     sections = models.JSONField(_("sections"), default=list)
     language = models.CharField(
-        _("language"), max_length=5, choices=ReportLanguage.choices, default=ReportLanguage.NL
+        _("language"), max_length=5, choices=ReportLanguage, default=ReportLanguage.NL
     )
-    status = models.CharField(
-        max_length=10, choices=ReportStatus.choices, default=ReportStatus.WAITING
-    )
+    status = models.CharField(max_length=10, choices=ReportStatus, default=ReportStatus.WAITING)
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=200, blank=True)
     error = models.CharField(max_length=500, blank=True)

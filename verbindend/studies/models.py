@@ -36,9 +36,7 @@ class StudyQuerySet(models.QuerySet["Study"]):
 class Study(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=StudyKind.choices, default=StudyKind.RESEARCH
-    )
+    kind = models.CharField(_("kind"), max_length=20, choices=StudyKind, default=StudyKind.RESEARCH)
     description = models.TextField(_("description"), max_length=5000, blank=True)
     research_questions = models.TextField(_("research questions"), max_length=5000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -119,7 +117,7 @@ class Case(models.Model):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="cases")
     network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="cases")
     status = models.CharField(
-        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.PROPOSED
+        _("status"), max_length=20, choices=CaseStatus, default=CaseStatus.PROPOSED
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -174,7 +172,7 @@ class StepPlan(models.Model):
         verbose_name=_("owner"),
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.PLANNED
+        _("status"), max_length=20, choices=StepStatus, default=StepStatus.PLANNED
     )
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
 
@@ -217,10 +215,10 @@ class CaseAssessment(models.Model):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="assessments")
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assessment")
     durable = models.CharField(
-        _("durable partnership"), max_length=3, choices=Judgement.choices, blank=True
+        _("durable partnership"), max_length=3, choices=Judgement, blank=True
     )
     open_about_history = models.CharField(
-        _("open about its history"), max_length=3, choices=Judgement.choices, blank=True
+        _("open about its history"), max_length=3, choices=Judgement, blank=True
     )
     notes = models.TextField(_("notes"), max_length=5000, blank=True)
 
@@ -255,7 +253,7 @@ class Respondent(models.Model):
         _("can tell about critical experiences"), default=False
     )
     reflective = models.CharField(
-        _("reflective and critical"), max_length=3, choices=Judgement.choices, blank=True
+        _("reflective and critical"), max_length=3, choices=Judgement, blank=True
     )
     selected = models.BooleanField(
         _("selected for an interview"),
@@ -298,7 +296,7 @@ class Interview(models.Model):
     scheduled_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=InterviewStatus.choices, default=InterviewStatus.PLANNED
+        _("status"), max_length=20, choices=InterviewStatus, default=InterviewStatus.PLANNED
     )
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
 
@@ -359,7 +357,7 @@ class Document(models.Model):
         verbose_name=_("respondent"),
     )
     kind = models.CharField(
-        _("kind"), max_length=30, choices=DocumentKind.choices, default=DocumentKind.OTHER
+        _("kind"), max_length=30, choices=DocumentKind, default=DocumentKind.OTHER
     )
     title = models.CharField(_("title"), max_length=300)
     source = models.CharField(_("source"), max_length=500, blank=True)
@@ -421,7 +419,7 @@ class ImportBatch(models.Model):
     """Files uploaded together; imported in the background, one item at a time."""
 
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="import_batches")
-    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind)
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -431,9 +429,7 @@ class ImportBatch(models.Model):
     source = models.CharField(_("source"), max_length=500, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
-    status = models.CharField(
-        max_length=20, choices=BatchStatus.choices, default=BatchStatus.WAITING
-    )
+    status = models.CharField(max_length=20, choices=BatchStatus, default=BatchStatus.WAITING)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -474,7 +470,7 @@ class ImportItem(models.Model):
     url = models.URLField(max_length=500, blank=True)
     upload = models.FileField(upload_to=pending_path, blank=True)
     size = models.PositiveBigIntegerField(default=0)
-    status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.WAITING)
+    status = models.CharField(max_length=20, choices=ItemStatus, default=ItemStatus.WAITING)
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
     document = models.ForeignKey(

@@ -195,7 +195,7 @@ def test_the_invited_address_accepts_whatever_its_letter_case(personas: Personas
 def test_the_refusal_page_speaks_dutch(personas: Personas, settings) -> None:  # type: ignore[no-untyped-def]
     settings.LANGUAGE_CODE = "nl"
     invitation = invite(personas, email="iemand@noord.test", role="coordinator")
-    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    client = Client(headers={"accept-language": "nl"})
     client.force_login(personas.outsider)
     page = client.get(reverse("accounts:accept", args=[invitation.token]))
     assert page.status_code == 403

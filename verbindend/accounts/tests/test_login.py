@@ -180,7 +180,7 @@ def test_forty_wrong_passwords_then_the_right_one_stays_locked_out(personas: Per
 
 
 def test_the_lockout_page_speaks_dutch(personas: Personas) -> None:
-    client = Client(REMOTE_ADDR="198.51.100.5", HTTP_ACCEPT_LANGUAGE="nl")
+    client = Client(REMOTE_ADDR="198.51.100.5", headers={"accept-language": "nl"})
     client.cookies["django_language"] = "nl"
     url = reverse("accounts:login")
     for n in range(6):
@@ -192,10 +192,10 @@ def test_the_lockout_page_speaks_dutch(personas: Personas) -> None:
 def test_a_forged_forwarded_for_does_not_reset_the_lockout(personas: Personas) -> None:
     url = reverse("accounts:login")
     for n in range(6):
-        Client(REMOTE_ADDR="198.51.100.6", HTTP_X_FORWARDED_FOR=f"10.1.1.{n}").post(
+        Client(REMOTE_ADDR="198.51.100.6", headers={"x-forwarded-for": f"10.1.1.{n}"}).post(
             url, {"username": "member@noord.test", "password": f"x{n}"}
         )
-    again = Client(REMOTE_ADDR="198.51.100.6", HTTP_X_FORWARDED_FOR="10.1.1.99").post(
+    again = Client(REMOTE_ADDR="198.51.100.6", headers={"x-forwarded-for": "10.1.1.99"}).post(
         url, {"username": "member@noord.test", "password": PASSWORD}
     )
     assert again.status_code == 429

@@ -50,9 +50,9 @@ def test_every_live_page_reads_in_dutch(personas: Personas) -> None:
         services.add_step(session=session, kind=kind, prompt="", options=options)
     services.start(session=session)
     people = [services.join(session=session, display_name=n) for n in ("Ann", "Bo", "Cas")]
-    facilitator = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    facilitator = Client(headers={"accept-language": "nl"})
     facilitator.force_login(personas.facilitator)
-    phone = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    phone = Client(headers={"accept-language": "nl"})
     from verbindend.live.models import cookie_name
 
     phone.cookies[cookie_name(session.public_id)] = people[0].token
@@ -97,7 +97,7 @@ def test_every_live_page_reads_in_dutch(personas: Personas) -> None:
         pages[name] = response.content.decode()
     pages["my data"] = phone.get(reverse("live:my_data", args=[session.public_id])).content.decode()
     pages["join"] = (
-        Client(HTTP_ACCEPT_LANGUAGE="nl")
+        Client(headers={"accept-language": "nl"})
         .get(reverse("live:join") + f"?code={session.join_code}")
         .content.decode()
     )

@@ -481,20 +481,22 @@ def test_one_misread_code_typed_by_a_whole_room_counts_once(room: Room) -> None:
 
 def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(room: Room) -> None:
     for n in range(throttle.FAILURES_ALLOWED):
-        client = Client(REMOTE_ADDR="10.0.0.22", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        client = Client(REMOTE_ADDR="10.0.0.22", headers={"x-forwarded-for": f"203.0.113.{n}"})
         client.post(reverse("live:join"), {"code": f"YYYYY{n}"})
-    rotated = Client(REMOTE_ADDR="10.0.0.22", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    rotated = Client(REMOTE_ADDR="10.0.0.22", headers={"x-forwarded-for": "203.0.113.99"})
     assert rotated.post(reverse("live:join"), {"code": "YYYYYY"}).status_code == 429
 
 
 def test_behind_a_trusted_proxy_each_client_counts_on_its_own(room: Room, settings) -> None:  # type: ignore[no-untyped-def]
     settings.TRUSTED_PROXIES = ["10.9.0.0/24"]
     for n in range(throttle.FAILURES_ALLOWED):
-        proxied = Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
+        proxied = Client(
+            REMOTE_ADDR="10.9.0.5", headers={"x-forwarded-for": "6.6.6.6, 198.51.100.7"}
+        )
         proxied.post(reverse("live:join"), {"code": f"WWWWW{n}"})
-    same = Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7")
+    same = Client(REMOTE_ADDR="10.9.0.5", headers={"x-forwarded-for": "1.1.1.1, 198.51.100.7"})
     assert same.post(reverse("live:join"), {"code": "WWWWWW"}).status_code == 429
-    other = Client(REMOTE_ADDR="10.9.0.5", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    other = Client(REMOTE_ADDR="10.9.0.5", headers={"x-forwarded-for": "198.51.100.8"})
     assert other.post(reverse("live:join"), {"code": room.session.join_code}).status_code == 200
 
 
