@@ -64,6 +64,7 @@ NETWORK_RULES: dict[str, frozenset[str]] = {
     "learninglog.view": frozenset({C, F, MB, OB, CASE_RESEARCHER}),
     "learninglog.add": frozenset({C, F, MB}),  # members also edit the entries they wrote
     "learninglog.manage": frozenset({C, F}),  # goals, carriers and every entry
+    "learninglog.edit": frozenset({C, F}),  # every entry; a member their own (see _by_object)
     "learninglog.export": frozenset({C, F, CASE_RESEARCHER}),
     # Reports are the network's shared record: everyone who reads its results reads them;
     # those who run the network's work make them; the coordinator clears old versions.
@@ -201,7 +202,20 @@ def can(user: AnyUser, action: str, obj: Any) -> bool:
         roles = study_roles(user, scope)
     if allowed is None:
         raise KeyError(f"unknown {kind} action {action!r}")
-    return bool(roles & allowed)
+    return bool(roles & allowed) or _by_object(user, action, obj)
+
+
+def _by_object(user: AnyUser, action: str, obj: Any) -> bool:
+    """Rules that look at the object itself, beyond the roles held in its scope."""
+    if action == "sessions.run":
+        # someone a facilitator invited to run this one session with them
+        invited = getattr(obj, "co_facilitators", None)
+        return invited is not None and invited.filter(pk=user.pk).exists()
+    if action == "learninglog.edit":
+        # a member changes the entries they wrote themselves
+        author = getattr(obj, "created_by_id", None)
+        return author is not None and author == user.pk and can(user, "learninglog.add", obj)
+    return False
 
 
 def require(user: AnyUser, action: str, obj: Any) -> None:

@@ -49,26 +49,6 @@ TITLE_MAX = 200
 # -- permissions that depend on the object ------------------------------------------------------
 
 
-def can_edit(user: Any, entry: Entry) -> bool:
-    """Coordinators and facilitators edit every entry; members edit the ones they wrote."""
-    if policy.can(user, "learninglog.manage", entry):
-        return True
-    return (
-        policy.can(user, "learninglog.add", entry)
-        and entry.created_by_id is not None
-        and entry.created_by_id == user.pk
-    )
-
-
-def require_edit(user: Any, entry: Entry) -> None:
-    if not can_edit(user, entry):
-        raise DomainError(
-            "log.not_yours",
-            _("You may only change the entries you wrote yourself."),
-            status=403,
-        )
-
-
 # -- the four conditions -------------------------------------------------------------------------
 
 

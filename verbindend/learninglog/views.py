@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.core import exports, nextpage, policy
+from verbindend.core.errors import DomainError
 from verbindend.learninglog import carriers, services
 from verbindend.learninglog.forms import (
     CarrierForm,
@@ -91,7 +92,7 @@ def network(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "entry": entry,
             "next_step": services.next_step_key(entry),
-            "can_edit": services.can_edit(request.user, entry),
+            "can_edit": policy.can(request.user, "learninglog.edit", entry),
         }
         for entry in page.object_list
     ]
@@ -197,7 +198,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         "conditions": services.conditions_of(item),
         "next_step": services.next_step_key(item),
         "gap": services.gap_warning(item),
-        "can_edit": services.can_edit(request.user, item),
+        "can_edit": policy.can(request.user, "learninglog.edit", item),
         "source_url": services.source_url(item, request.user),
         "source_title": services.source_title(item),
         "people": item.people.all() if policy.can(request.user, "people.view", item) else None,
@@ -206,17 +207,26 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "learninglog/entry.html", context)
 
 
+def _require_edit(user: Any, entry: Entry) -> None:
+    if not policy.can(user, "learninglog.edit", entry):
+        raise DomainError(
+            "log.not_yours",
+            _("You may only change the entries you wrote yourself."),
+            status=403,
+        )
+
+
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _entry(request, pk, "learninglog.add")
-    services.require_edit(request.user, item)
+    _require_edit(request.user, item)
     return _entry_form(request, item.network, item)
 
 
 @require_POST
 def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = _entry(request, pk, "learninglog.add")
-    services.require_edit(request.user, item)
+    _require_edit(request.user, item)
     slug = item.network.slug
     item.delete()
     messages.success(request, _("The entry was deleted."))

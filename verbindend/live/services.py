@@ -35,20 +35,6 @@ if TYPE_CHECKING:
 TAG_PREFIXES = ("level.", "condition.", "knowledge.", "principle.")
 
 
-def can_run(user: Any, session: LiveSession) -> bool:
-    """Facilitators of the scope, and co-facilitators invited to this session."""
-    if policy.can(user, "sessions.run", session):
-        return True
-    return bool(user.is_authenticated and session.co_facilitators.filter(pk=user.pk).exists())
-
-
-def require_run(user: Any, session: LiveSession) -> None:
-    if not can_run(user, session):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("sessions.run")
-
-
 # -- creating and editing ------------------------------------------------------------------
 
 

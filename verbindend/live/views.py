@@ -73,7 +73,7 @@ COOKIE_AGE = 12 * 3600
 def _session(request: HttpRequest, pk: int, *, run: bool = True) -> LiveSession:
     session = policy.fetch(request.user, LiveSession.objects.all(), "sessions.view", pk=pk)
     if run:
-        services.require_run(request.user, session)
+        policy.require(request.user, "sessions.run", session)
     return session
 
 
@@ -520,7 +520,7 @@ async def stream(request: HttpRequest, pk: int) -> HttpResponseBase:
 
     def allowed() -> int:
         session = policy.fetch(user, LiveSession.objects.all(), "sessions.view", pk=pk)
-        services.require_run(user, session)
+        policy.require(user, "sessions.run", session)
         return session.pk
 
     try:
@@ -602,11 +602,11 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def synthesis_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk, run=False)
-    can_run = services.can_run(request.user, session)
+    can_run = policy.can(request.user, "sessions.run", session)
     saved = getattr(session, "synthesis", None) if hasattr(session, "synthesis") else None
     form = SynthesisForm(request.POST or None, initial={"notes": saved.notes if saved else ""})
     if request.method == "POST":
-        services.require_run(request.user, session)
+        policy.require(request.user, "sessions.run", session)
         if form.is_valid():
             services.save_synthesis(
                 session=session, notes=form.cleaned_data["notes"], user=request.user
