@@ -49,6 +49,11 @@ urlpatterns = [
         name="suggestions",
     ),
     path(
+        "<slug:slug>/documents/<int:pk>/suggestions/find/",
+        suggest_views.find,
+        name="suggestions_find",
+    ),
+    path(
         "<slug:slug>/documents/<int:pk>/suggestions/accept/",
         suggest_views.accept_all,
         name="suggestions_accept",

@@ -33,8 +33,6 @@ def document_suggestions(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     """Uncoded segments of a document with their suggested codes; researchers only."""
     study = _study(request, slug, "analysis.code")
     document = _document(study, pk)
-    services.maybe_retrain(study)
-    services.suggest_for_document(document)
     rows = list(services.open_suggestions(document))
     model = SuggestionModel.objects.filter(study=study).first()
     return render(
@@ -49,6 +47,20 @@ def document_suggestions(request: HttpRequest, slug: str, pk: int) -> HttpRespon
             "above": sum(1 for s in rows if s.confidence >= DEFAULT_THRESHOLD),
         },
     )
+
+
+@require_POST
+def find(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Score the document's uncoded parts now (a write, so never on opening the page)."""
+    study = _study(request, slug, "analysis.code")
+    document = _document(study, pk)
+    services.maybe_retrain(study)
+    new = services.suggest_for_document(document)
+    messages.info(
+        request,
+        ngettext("%(n)d new suggestion.", "%(n)d new suggestions.", new) % {"n": new},
+    )
+    return redirect("analysis:suggestions", study.slug, document.pk)
 
 
 def _decided(request: HttpRequest, suggestion: Suggestion, message: str) -> HttpResponse:

@@ -85,6 +85,7 @@ ROWS = [
         "post",
         lambda f: {"threshold": "0.5", "confirm": "yes"},
     ),
+    Row("find", url("suggestions_find", lambda f: f.document.pk), RESEARCHER, "post"),
     Row("model", url("suggest_model"), READERS),
     Row("retrain", url("suggest_train"), RESEARCHER, "post"),
 ]
@@ -129,6 +130,23 @@ def test_the_suggestions_page_lists_segments_with_confidence(fx: Fx) -> None:
     body = response.content.decode()
     assert "Nieuwe partners die instappen" in body
     assert " %</span>" in body and "Accept" in body and "Reject" in body
+
+
+def test_opening_the_page_writes_nothing_and_looking_again_is_a_post(fx: Fx) -> None:
+    Suggestion.objects.filter(document=fx.document).delete()
+    client = researcher(fx)
+    page = client.get(reverse("analysis:suggestions", args=[fx.p.study.slug, fx.document.pk]))
+    assert page.status_code == 200 and 'id="no-suggestions"' in page.content.decode()
+    assert not Suggestion.objects.filter(document=fx.document).exists()
+    found = client.post(
+        reverse("analysis:suggestions_find", args=[fx.p.study.slug, fx.document.pk]), follow=True
+    )
+    assert found.redirect_chain[-1][0].endswith(
+        reverse("analysis:suggestions", args=[fx.p.study.slug, fx.document.pk])
+    )
+    made = Suggestion.objects.filter(document=fx.document).count()
+    assert made > 0 and f"{made} new suggestion" in found.content.decode()
+    assert "Nieuwe partners die instappen" in found.content.decode()
 
 
 def test_accept_over_htmx_codes_the_segment_and_removes_the_row(fx: Fx) -> None:
