@@ -1,5 +1,5 @@
-"""Demo material for the demo study: a plan, judgements, candidate respondents and two
-fictional documents (an interview transcript and a network document), in Dutch."""
+"""Demo material for the demo study: a plan, judgements, candidate respondents and three
+fictional documents (two interview transcripts and a network document), in Dutch."""
 
 from __future__ import annotations
 
@@ -19,6 +19,26 @@ from verbindend.studies.models import (
     StepStatus,
     Study,
 )
+
+#: a second interview, left uncoded in the demo so that the suggested codes have work to do
+FOLLOWER_TRANSCRIPT = """\
+Interviewer: Hoe ben jij bij het netwerk betrokken geraakt?
+Respondent: Via mijn leidinggevende. Ze vroeg of ik de maandelijkse overleggen wilde volgen, \
+omdat ik het meest met werkzoekenden werk. In het begin zat ik vooral te luisteren.
+Interviewer: Wat heb je sindsdien geleerd?
+Respondent: Dat de andere organisaties met dezelfde vragen worstelen als wij. We hebben \
+samen een draaiboek gemaakt voor het eerste gesprek met een nieuwe deelnemer, en dat gebruik ik \
+nu elke week.
+Interviewer: Merk je dat ook in je eigen organisatie?
+Respondent: Ja. Mijn collega's vragen nu zelf naar het draaiboek, en we hebben het aangepast aan \
+onze eigen werking. Dat was er zonder het netwerk niet gekomen.
+Interviewer: Wat maakt het soms moeilijk?
+Respondent: Er komen nieuwe partners bij die de voorgeschiedenis niet kennen. Dan moeten we \
+opnieuw uitleggen waarom we dingen doen zoals we ze doen, en dat kost tijd die niemand echt heeft.
+Interviewer: Wat zou helpen?
+Respondent: Een vast moment om stil te staan bij wat we bereikt hebben. Nu gaan we meteen door \
+naar het volgende project, en vergeten we te vieren wat goed ging.
+"""
 
 TRANSCRIPT = """\
 Interviewer: Fijn dat je tijd maakt. Kun je vertellen hoe je bij Werkwinkel Gent terechtkwam?
@@ -116,6 +136,17 @@ def extend_demo(*, network: Network, study: Study) -> None:
         source="Opname interview, uitgeschreven",
         date=date(2026, 2, 20),
         origin_ref="demo:transcript",
+        language="nl",
+    )
+    services.add_material(
+        study=study,
+        kind=DocumentKind.TRANSCRIPT,
+        title="Interview met een volger",
+        text=FOLLOWER_TRANSCRIPT,
+        case=case,
+        source="Opname interview, uitgeschreven",
+        date=date(2026, 3, 4),
+        origin_ref="demo:transcript-follower",
         language="nl",
     )
     if trekker and transcript.respondent_id is None:

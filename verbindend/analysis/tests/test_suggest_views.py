@@ -243,3 +243,12 @@ def test_the_model_page_polls_while_training_and_shows_quality(
     page = client.get(reverse("analysis:suggest_model", args=[fx.p.study.slug]))
     assert "Last trained on" in page.content.decode()
     assert 'hx-trigger="every 1s"' not in page.content.decode()
+
+
+def test_the_threshold_field_is_filled_in_on_a_dutch_page(fx: Fx) -> None:
+    """A number field takes 0.6, not the Dutch 0,6: else it shows empty."""
+    client = researcher(fx)
+    client.cookies["django_language"] = "nl"
+    page = client.get(reverse("analysis:suggestions", args=[fx.p.study.slug, fx.document.pk]))
+    assert 'id="threshold" name="threshold" type="number"' in page.content.decode()
+    assert 'step="0.05" value="0.6"' in page.content.decode()
