@@ -23,7 +23,7 @@ from verbindend.analysis.forms import (
     SeedForm,
 )
 from verbindend.analysis.models import Code, Coding, Memo
-from verbindend.core import exports, policy
+from verbindend.core import exports, nextpage, policy
 from verbindend.core.errors import DomainError
 from verbindend.studies.models import Document, Study
 
@@ -442,9 +442,8 @@ def memo_edit(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
         )
     services.edit_memo(memo=memo, user=_user(request), text=form.cleaned_data["text"])
     messages.success(request, _("The memo was saved."))
-    back = request.POST.get("back") or ""
-    target = back if _safe(back) else reverse("analysis:codebook", args=[study.slug])
-    return redirect(target + "#memos")
+    back = nextpage.safe_next(request, request.POST.get("back"))
+    return redirect((back or reverse("analysis:codebook", args=[study.slug])) + "#memos")
 
 
 @require_POST
@@ -453,12 +452,8 @@ def memo_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
     memo = get_object_or_404(Memo.objects.filter(study=study), uuid=uuid)
     services.delete_memo(memo=memo, user=_user(request))
     messages.success(request, _("The memo was deleted."))
-    back = request.POST.get("back") or ""
-    return redirect(back if _safe(back) else reverse("analysis:codebook", args=[study.slug]))
-
-
-def _safe(url: str) -> bool:
-    return url.startswith("/") and not url.startswith("//") and "\\" not in url
+    back = nextpage.safe_next(request, request.POST.get("back"))
+    return redirect(back or reverse("analysis:codebook", args=[study.slug]))
 
 
 # -- retrieval and matrices ------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import exports, policy
+from verbindend.core import exports, nextpage, policy
 from verbindend.core.errors import DomainError
 from verbindend.historyline import export, services, together
 from verbindend.historyline.forms import (
@@ -259,7 +259,8 @@ def moment_delete(request: HttpRequest, pk: int, moment_pk: int) -> HttpResponse
     if wants_json(request):
         return JsonResponse({"ok": True})
     messages.success(request, _("The moment was removed."))
-    return redirect(request.POST.get("next") or exercise.get_absolute_url())
+    back = nextpage.safe_next(request, request.POST.get("next"))
+    return redirect(back or exercise.get_absolute_url())
 
 
 # interview mode -----------------------------------------------------------------------------

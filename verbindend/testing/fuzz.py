@@ -40,6 +40,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SKIP_PATH = re.compile(r"^/(static|media)/|/logout/|/stream/$|/events$|\.(png|pdf|qdpx|zip)$")
 NO_HOSTILE_POST = re.compile(r"delete|erase|withdraw|logout|password|two-factor/off|restore")
 PATTERN_DIGITS = re.compile(r"\d+")
+EXPORT_LINK = re.compile(r"format=(csv|xlsx)|\.(csv|xlsx)(\?|$)")
 
 SPECIAL = [
     "99999999999999999999",
@@ -304,7 +305,11 @@ def crawl(persona: str, sender: Sender, result: Result, *, pages: int, origin: s
         for link in links:
             local = _local(link, origin)
             if local and local not in seen:
-                queue.append(local)
+                # downloads first: every export met is checked for formula cells
+                if EXPORT_LINK.search(local):
+                    queue.appendleft(local)
+                else:
+                    queue.append(local)
         for method, action, fields in forms:
             local = _local(action, origin)
             if not local:
@@ -516,6 +521,8 @@ class HttpSender:
             return self._answer(self.http.get(path, params=params or None))  # type: ignore[arg-type]
         except httpx.TimeoutException:
             return self._answer(None)
+        except httpx.HTTPError as error:  # a broken answer (e.g. a bad Location) is a failure too
+            return Answer(598, {"x-fuzz-error": str(error)[:200]}, b"")
 
     def post(self, path: str, data: list[tuple[str, Any]], files: list[Any]) -> Answer:
         token = self.http.cookies.get("csrftoken", "")
@@ -536,6 +543,8 @@ class HttpSender:
                 )
         except httpx.TimeoutException:
             return self._answer(None)
+        except httpx.HTTPError as error:
+            return Answer(598, {"x-fuzz-error": str(error)[:200]}, b"")
         return self._answer(response)
 
 

@@ -232,6 +232,18 @@ def test_a_member_may_remove_only_their_own_moments(world: World) -> None:
     assert response.status_code == 302 and not Moment.objects.filter(pk=mine.pk).exists()
 
 
+@pytest.mark.parametrize("next_value", ["https://elders.test/", "//elders.test/", ":x", "-1"])
+def test_removing_a_moment_never_sends_you_off_the_site(world: World, next_value: str) -> None:
+    client = client_for(world.p.coordinator)
+    theirs = world.line.moments.get()
+    response = client.post(
+        reverse("historyline:moment_delete", args=[world.exercise.pk, theirs.pk]),
+        {"next": next_value},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == world.exercise.get_absolute_url()
+
+
 # interview ----------------------------------------------------------------------------------
 
 
