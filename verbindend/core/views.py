@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from verbindend.core import health, joining, metrics, policy, throttle
+from verbindend.core import health, joining, metrics, nextpage, policy, throttle
 from verbindend.core import home as home_tasks
 from verbindend.core.errors import DomainError
 from verbindend.networks.models import Network
@@ -46,6 +46,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch, which also remembers the choice for a logged-in user."""
     response = django_set_language(request)
+    if response.has_header("Location") and not nextpage.safe_next(request, response["Location"]):
+        response["Location"] = "/"  # Django lets an address like "::::" through as relative
     language = request.POST.get("language", "")
     user = request.user
     if user.is_authenticated and language in {"nl", "en"}:

@@ -209,3 +209,14 @@ def test_a_study_whose_short_name_was_taken_meanwhile_is_refused_cleanly(
         services.create_study(form=form, by=personas.researcher)
     assert refused.value.code == "studies.slug_taken"
     assert (Study.objects.count(), StepPlan.objects.count()) == before
+
+
+@pytest.mark.parametrize("next_value", ["::::", "-1", "https://elders.test/", "/networks/"])
+def test_the_language_switch_only_sends_you_to_a_page_of_this_site(
+    personas: Personas, next_value: str
+) -> None:
+    client = Client()
+    client.force_login(personas.member)
+    response = client.post(reverse("core:set_language"), {"language": "nl", "next": next_value})
+    assert response.status_code == 302
+    assert response["Location"] == ("/networks/" if next_value == "/networks/" else "/")
