@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from verbindend.core.errors import DomainError
 
@@ -29,6 +28,8 @@ class Prepared:
 
 def prepare(upload: IO[bytes], size: int) -> Prepared:
     """The upload as a clean PNG (when it has transparency) or JPEG; a clear refusal otherwise."""
+    from PIL import Image, ImageOps, UnidentifiedImageError  # Pillow loads on first upload
+
     if size > MAX_BYTES:
         raise DomainError("live.slide_large", _("A slide picture may be at most 10 MB."))
     try:

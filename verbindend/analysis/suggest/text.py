@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import simplemma
-
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 
 # function words: used both to guess the language and to leave them out of the features
@@ -48,6 +46,8 @@ def language(words: list[str]) -> str:
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str, lang: str) -> str:
+    import simplemma  # its dictionaries load when text is first lemmatised, not at start-up
+
     return simplemma.lemmatize(word, lang=lang).lower()
 
 
