@@ -123,3 +123,14 @@ def test_codes_of_another_study_or_none_make_nothing(
     url = reverse("research:focus_group", args=[personas.study.slug])
     assert observer.post(url, {"codes": [str(coded[0].uuid)]}).status_code == 403
     assert not LiveSession.objects.exists()
+
+
+def test_the_focus_group_link_is_shown_only_to_who_may_open_it(personas: Personas) -> None:
+    url = reverse("research:focus_group", args=[personas.study.slug])
+    glossary = reverse("research:glossary", args=[personas.study.slug])
+    for user, shown in ((personas.researcher, True), (personas.study_observer, False)):
+        client = Client()
+        client.force_login(user)
+        page = client.get(glossary).content.decode()
+        assert (url in page) is shown
+        assert client.get(url).status_code == (200 if shown else 403)
