@@ -126,11 +126,43 @@ def offer(*, session: LiveSession, case: Any, user: Any) -> SharedSession:
         raise DomainError(
             "live.share_case", _("The network takes part in this study only once it agreed.")
         )
-    share, _created = SharedSession.objects.get_or_create(
+    share, created = SharedSession.objects.get_or_create(
         session=session, case=case, defaults={"shared_by": user}
     )
     _send_shared(share)
+    if created:
+        _tell_researchers(share)
     return share
+
+
+def _tell_researchers(share: SharedSession) -> None:
+    """The study's researchers hear that a network offered a session, with a link to it."""
+    from verbindend.core.roles import StudyRoles
+    from verbindend.notices.services import notify
+    from verbindend.studies.models import Document, StudyRole
+
+    study = share.case.study
+    document = Document.objects.filter(study=study, origin_ref=_origin(share.session)).first()
+    researchers = [
+        grant.user
+        for grant in StudyRole.objects.filter(
+            study=study, role=StudyRoles.RESEARCHER
+        ).select_related("user")
+    ]
+    notify(
+        recipients=researchers,
+        kind="session.offered",
+        title=lambda: (
+            _("%(network)s offered the session “%(session)s” to “%(study)s”")
+            % {
+                "network": share.session.network.name if share.session.network else "",
+                "session": share.session.title,
+                "study": study.name,
+            }
+        ),
+        url=document.get_absolute_url() if document else study.get_absolute_url(),
+        where=study.name,
+    )
 
 
 @transaction.atomic

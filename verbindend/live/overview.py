@@ -29,6 +29,11 @@ def connect() -> None:
     from verbindend.core import panels
 
     panels.register("live", organisation_panel)
+    from verbindend.notices import kinds
+
+    kinds.register(
+        "session.offered", gettext_lazy("A network offers a live session to your study"), order=12
+    )
 
 
 def sessions_today(user: Any) -> Iterator[home.Task]:

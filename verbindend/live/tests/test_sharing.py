@@ -91,3 +91,20 @@ def test_withdrawing_asks_first_then_removes_the_material(room: Room) -> None:
     coordinator.post(url, {"case": case.pk, "action": "withdraw", "confirm": "yes"})
     assert not Document.objects.filter(study=p.study).exists()
     assert not SharedSession.objects.exists()
+
+
+def test_the_studys_researchers_hear_of_an_offer_once(room: Room) -> None:
+    from verbindend.notices.models import Notice
+
+    p = room.p
+    case = Case.objects.get(study=p.study, network=p.network)
+    url = reverse("live:share", args=[room.session.pk])
+    coordinator = client_for(p.coordinator)
+    coordinator.post(url, {"case": case.pk})
+    coordinator.post(url, {"case": case.pk})  # offered again: no second notice
+    notices = Notice.objects.filter(kind="session.offered")
+    assert [n.recipient for n in notices] == [p.researcher]
+    document = Document.objects.get(study=p.study, origin_ref=f"live-session:{room.session.pk}")
+    assert notices.get().url == document.get_absolute_url()
+    assert room.session.title in notices.get().title
+    assert not Notice.objects.filter(kind="session.offered", recipient=p.other_researcher)
