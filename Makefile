@@ -71,7 +71,7 @@ bench-%: setup ## one benchmark, e.g. make bench-live
 	$(PY) -m bench $*
 
 fuzz: setup ## fuzz every page and form as each demo persona on a loopback server (JSON last line)
-	$(PY) -m verbindend.testing.fuzz --budget $${FUZZ_BUDGET:-20000}
+	$(PY) -m verbindend.testing.fuzz_loopback --budget $${FUZZ_BUDGET:-20000}
 
 clean: ## remove installed packages and local data
 	rm -rf .venv node_modules var staticfiles

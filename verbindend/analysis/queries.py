@@ -119,6 +119,17 @@ def segments(text: str, codings: list[Coding], turns: list[dict] | None = None) 
     return result
 
 
+#: characters shown before and after a fragment in lists of fragments
+CONTEXT = 120
+#: fragments per page
+PAGE_SIZE = 25
+
+
+def in_context(codings: Any, around: int = CONTEXT) -> list[tuple[Coding, str, str, str]]:
+    """Each coding with the text before it, its own words and the text after it."""
+    return [(c, *with_context(c, c.document.text, around)) for c in codings]
+
+
 def with_context(coding: Coding, text: str, around: int) -> tuple[str, str, str]:
     before = text[max(0, coding.start - around) : coding.start]
     after = text[coding.end : coding.end + around]

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from verbindend.analysis import charts, queries, search, services
+from verbindend.analysis.access import int_or_none, study_for, user_of
 from verbindend.analysis.models import Code, SavedQuery
-from verbindend.analysis.views import _int, _study, _user
 from verbindend.core import exports, policy
 from verbindend.core.errors import DomainError
 from verbindend.networks.models import Person
@@ -76,10 +76,10 @@ def _within(study: Study, get: Any) -> search.Within:
     role = get.get("role", "")
     if role not in ("", "interviewer", "respondent"):
         raise DomainError("analysis.role", _("Choose the interviewer or the respondents."))
-    case = _int(get.get("case"))
+    case = int_or_none(get.get("case"))
     if case is not None and not study.cases.filter(pk=case).exists():
         raise DomainError("analysis.case", _("That case is not part of the study."))
-    document = _int(get.get("document"))
+    document = int_or_none(get.get("document"))
     return search.Within(
         case=case,
         attribute=attribute,
@@ -106,7 +106,7 @@ def _rows(hits: list[search.Hit]) -> list[tuple[search.Hit, str, str, str]]:
 @require_GET
 def search_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Search the study; the hits with their context, to code all or some of them."""
-    study = _study(request, slug, "analysis.view")
+    study = study_for(request, slug, "analysis.view")
     get = request.GET
     q = get.get("q", "")
     mode = get.get("mode", "words")
@@ -138,8 +138,8 @@ def search_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def autocode(request: HttpRequest, slug: str) -> HttpResponse:
     """Code the chosen hits of a search in one batch, which can be undone as one."""
-    study = _study(request, slug, "analysis.code")
-    code = Code.objects.filter(study=study, pk=_int(request.POST.get("code")) or 0).first()
+    study = study_for(request, slug, "analysis.code")
+    code = Code.objects.filter(study=study, pk=int_or_none(request.POST.get("code")) or 0).first()
     if code is None:
         raise DomainError("analysis.code", _("Choose a code."))
     chosen = request.POST.getlist("hit")
@@ -160,7 +160,7 @@ def autocode(request: HttpRequest, slug: str) -> HttpResponse:
     batch, made = services.apply_many(
         document_spans=[(documents[pk], start, end) for pk, start, end in wanted],
         code=code,
-        coder=_user(request),
+        coder=user_of(request),
     )
     request.session["analysis_batch"] = {"batch": str(batch), "made": made, "code": code.label}
     messages.success(
@@ -175,7 +175,7 @@ def autocode(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def autocode_undo(request: HttpRequest, slug: str) -> HttpResponse:
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     saved = request.session.get("analysis_batch") or {}
     try:
         batch = uuid_module.UUID(request.POST.get("batch", ""))
@@ -183,7 +183,7 @@ def autocode_undo(request: HttpRequest, slug: str) -> HttpResponse:
         raise DomainError("analysis.undo", _("This can no longer be undone.")) from None
     if saved.get("batch") != str(batch):
         raise DomainError("analysis.undo", _("This can no longer be undone."))
-    removed = services.undo_batch(study=study, batch=batch, user=_user(request))
+    removed = services.undo_batch(study=study, batch=batch, user=user_of(request))
     request.session.pop("analysis_batch", None)
     messages.success(
         request, _("The auto-coding was undone: %(n)s codings removed.") % {"n": removed}
@@ -200,11 +200,11 @@ QUERY_KEYS = ("first", "op", "second", "near", "case", "attribute", "value", "sp
 
 
 def _run_query(study: Study, get: Any) -> list[search.Hit]:
-    first = Code.objects.filter(study=study, pk=_int(get.get("first")) or 0).first()
-    second = Code.objects.filter(study=study, pk=_int(get.get("second")) or 0).first()
+    first = Code.objects.filter(study=study, pk=int_or_none(get.get("first")) or 0).first()
+    second = Code.objects.filter(study=study, pk=int_or_none(get.get("second")) or 0).first()
     if first is None or second is None:
         raise DomainError("analysis.query", _("Choose two codes."))
-    near = _int(get.get("near"))
+    near = int_or_none(get.get("near"))
     return search.code_query(
         study,
         first,
@@ -217,7 +217,7 @@ def _run_query(study: Study, get: Any) -> list[search.Hit]:
 
 @require_GET
 def query_view(request: HttpRequest, slug: str) -> HttpResponseBase:
-    study = _study(request, slug, "analysis.view")
+    study = study_for(request, slug, "analysis.view")
     get = request.GET
     saved_uuid = get.get("saved", "")
     if saved_uuid:
@@ -272,11 +272,11 @@ def _csv(study: Study, hits: list[search.Hit]) -> HttpResponseBase:
 
 @require_POST
 def query_save(request: HttpRequest, slug: str) -> HttpResponse:
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     params = {k: request.POST[k] for k in QUERY_KEYS if request.POST.get(k)}
     _run_query(study, params)  # refuses what would not run
     saved = services.save_query(
-        study=study, user=_user(request), name=request.POST.get("name", ""), params=params
+        study=study, user=user_of(request), name=request.POST.get("name", ""), params=params
     )
     messages.success(request, _("The query “%(name)s” was saved.") % {"name": saved.name})
     return redirect(reverse("analysis:query", args=[study.slug]) + "?" + urlencode(params))
@@ -284,7 +284,7 @@ def query_save(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def query_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     saved = get_object_or_404(SavedQuery.objects.filter(study=study), uuid=uuid)
     services.delete_query(query=saved)
     messages.success(request, _("The saved query was deleted."))
@@ -297,7 +297,7 @@ def query_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
 @require_GET
 def relations(request: HttpRequest, slug: str) -> HttpResponse:
     """A map of codes that occur together (weighted edges) and a codes-by-case table."""
-    study = _study(request, slug, "analysis.view")
+    study = study_for(request, slug, "analysis.view")
     pairs = queries.co_occurrence(study)
     codes = {c.pk: c for c in Code.objects.filter(study=study)}
     graph = charts.co_occurrence_map(study, codes, pairs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verbindend.analysis import query_views, views
+from verbindend.analysis import matrix_views, query_views, views
 from verbindend.analysis.refi import views as refi
 from verbindend.analysis.suggest import views as suggest_views
 
@@ -27,7 +27,7 @@ urlpatterns = [
     path("<slug:slug>/memos/new/", views.memo_create, name="memo_create"),
     path("<slug:slug>/memos/<uuid:uuid>/edit/", views.memo_edit, name="memo_edit"),
     path("<slug:slug>/memos/<uuid:uuid>/delete/", views.memo_delete, name="memo_delete"),
-    path("<slug:slug>/fragments/", views.fragments, name="fragments"),
+    path("<slug:slug>/fragments/", matrix_views.fragments, name="fragments"),
     path("<slug:slug>/search/", query_views.search_view, name="search"),
     path("<slug:slug>/search/code/", query_views.autocode, name="autocode"),
     path("<slug:slug>/search/undo/", query_views.autocode_undo, name="autocode_undo"),
@@ -35,9 +35,9 @@ urlpatterns = [
     path("<slug:slug>/queries/save/", query_views.query_save, name="query_save"),
     path("<slug:slug>/queries/<uuid:uuid>/delete/", query_views.query_delete, name="query_delete"),
     path("<slug:slug>/relations/", query_views.relations, name="relations"),
-    path("<slug:slug>/frequencies/", views.frequencies, name="frequencies"),
-    path("<slug:slug>/agreement/", views.agreement, name="agreement"),
-    path("<slug:slug>/matrix/<slug:kind>/", views.matrix, name="matrix"),
+    path("<slug:slug>/frequencies/", matrix_views.frequencies, name="frequencies"),
+    path("<slug:slug>/agreement/", matrix_views.agreement, name="agreement"),
+    path("<slug:slug>/matrix/<slug:kind>/", matrix_views.matrix, name="matrix"),
     path("<slug:slug>/exchange/", refi.exchange, name="exchange"),
     path("<slug:slug>/exchange/project.qdpx", refi.export_project, name="export_qdpx"),
     path("<slug:slug>/exchange/codebook.qdc", refi.export_codebook, name="export_qdc"),

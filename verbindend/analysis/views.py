@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.analysis import charts, queries, services
+from verbindend.analysis import queries, services
+from verbindend.analysis.access import (
+    code_of,
+    document_of,
+    int_or_none,
+    study_for,
+    user_of,
+    uuid_or_404,
+)
 from verbindend.analysis.forms import (
     CodeForm,
     MemoForm,
@@ -23,39 +29,12 @@ from verbindend.analysis.forms import (
     SeedForm,
 )
 from verbindend.analysis.models import Code, Coding, Memo
-from verbindend.core import exports, nextpage, policy
+from verbindend.core import nextpage, policy
 from verbindend.core.errors import DomainError
 from verbindend.studies.models import Document, Study
 
 if TYPE_CHECKING:
-    from verbindend.accounts.models import User
-
-PAGE_SIZE = 25
-CONTEXT = 120
-
-
-def _study(request: HttpRequest, slug: str, action: str) -> Study:
-    return policy.fetch(request.user, Study.objects.all(), action, slug=slug)
-
-
-def _code(study: Study, uuid: Any) -> Code:
-    return get_object_or_404(Code.objects.filter(study=study).select_related("parent"), uuid=uuid)
-
-
-def _document(study: Study, pk: int) -> Document:
-    return get_object_or_404(Document.objects.filter(study=study), pk=pk)
-
-
-def _user(request: HttpRequest) -> User:
-    """The logged-in user (every view here needs a login)."""
-    return cast("User", request.user)
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+    pass
 
 
 # -- codebook --------------------------------------------------------------------------------
@@ -63,7 +42,7 @@ def _int(value: str | None) -> int | None:
 
 @require_GET
 def codebook(request: HttpRequest, slug: str) -> HttpResponse:
-    study = _study(request, slug, "analysis.view")
+    study = study_for(request, slug, "analysis.view")
     can_change = policy.can(request.user, "codebook.change", study)
     documents = (
         Document.objects.filter(study=study)
@@ -87,7 +66,7 @@ def codebook(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def seed(request: HttpRequest, slug: str) -> HttpResponse:
-    study = _study(request, slug, "codebook.change")
+    study = study_for(request, slug, "codebook.change")
     form = SeedForm(request.POST)
     form.is_valid()
     made = services.seed_codebook(
@@ -99,7 +78,7 @@ def seed(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def code_create(request: HttpRequest, slug: str) -> HttpResponse:
-    study = _study(request, slug, "codebook.change")
+    study = study_for(request, slug, "codebook.change")
     form = NewCodeForm(request.POST, study=study)
     if not form.is_valid():
         raise DomainError(
@@ -115,8 +94,8 @@ def code_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def code_detail(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
     """A code: its definition, its memos, and all its fragments across cases with context."""
-    study = _study(request, slug, "analysis.view")
-    code = _code(study, uuid)
+    study = study_for(request, slug, "analysis.view")
+    code = code_of(study, uuid)
     can_change = policy.can(request.user, "codebook.change", study)
     initial = {
         "name": code.name,
@@ -132,7 +111,7 @@ def code_detail(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
             services.change_code(code=code, **form.cleaned_data)
             messages.success(request, _("The code was saved."))
             return redirect("analysis:code", study.slug, code.uuid)
-    page = Paginator(queries.fragments(study, code=code), PAGE_SIZE).get_page(
+    page = Paginator(queries.fragments(study, code=code), queries.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -146,7 +125,7 @@ def code_detail(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
             "memo_form": MemoForm() if policy.can(request.user, "analysis.code", study) else None,
             "memos": code.memos.select_related("author"),
             "page": page,
-            "fragments": _with_context(page.object_list),
+            "fragments": queries.in_context(page.object_list),
             "can_change": can_change,
         },
     )
@@ -154,8 +133,8 @@ def code_detail(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
 
 @require_POST
 def code_merge(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
-    study = _study(request, slug, "codebook.change")
-    code = _code(study, uuid)
+    study = study_for(request, slug, "codebook.change")
+    code = code_of(study, uuid)
     form = MergeForm(request.POST, study=study, exclude=code)
     if not form.is_valid():
         raise DomainError("analysis.merge", _("Choose another code of the same study."))
@@ -166,8 +145,8 @@ def code_merge(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def code_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
-    study = _study(request, slug, "codebook.change")
-    code = _code(study, uuid)
+    study = study_for(request, slug, "codebook.change")
+    code = code_of(study, uuid)
     if request.method == "POST":
         services.delete_code(code=code, confirmed=request.POST.get("confirm") == "yes")
         messages.success(request, _("The code was deleted."))
@@ -183,7 +162,7 @@ def code_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
 
 
 def _document_context(request: HttpRequest, study: Study, document: Document) -> dict[str, Any]:
-    coder = _int(request.GET.get("coder"))
+    coder = int_or_none(request.GET.get("coder"))
     codings = list(Coding.objects.filter(document=document).select_related("code", "coder"))
     coders = sorted({c.coder for c in codings}, key=lambda u: u.pk)
     shown = [c for c in codings if coder is None or c.coder_id == coder]
@@ -223,8 +202,8 @@ def _speaker_rows(study: Study, document: Document) -> list[dict[str, Any]]:
 
 @require_GET
 def document_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    study = _study(request, slug, "analysis.view")
-    document = _document(study, pk)
+    study = study_for(request, slug, "analysis.view")
+    document = document_of(study, pk)
     can_code = policy.can(request.user, "analysis.code", study)
     context = _document_context(request, study, document)
     respondents = list(study.respondents.select_related("person")) if document.turns else []
@@ -245,8 +224,8 @@ def document_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 def document_text(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The text with its highlights and the margin, for the page to refresh after a change."""
-    study = _study(request, slug, "analysis.view")
-    document = _document(study, pk)
+    study = study_for(request, slug, "analysis.view")
+    document = document_of(study, pk)
     context = _document_context(request, study, document)
     context["can_code"] = policy.can(request.user, "analysis.code", study)
     return render(request, "analysis/document.html#workspace", context)
@@ -258,15 +237,15 @@ def apply_code(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
     ``new_code`` (a name) makes the code first, for those who may change the codebook.
     """
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     document = get_object_or_404(
         Document.objects.filter(study=study).only("pk", "study_id", "length"), pk=pk
     )
-    start, end = _int(request.POST.get("start")), _int(request.POST.get("end"))
+    start, end = int_or_none(request.POST.get("start")), int_or_none(request.POST.get("end"))
     if start is None or end is None:
         raise DomainError("analysis.span", _("Select a piece of the text first."))
     new_name = (request.POST.get("new_code") or "").strip()
-    code_pk = _int(request.POST.get("code"))
+    code_pk = int_or_none(request.POST.get("code"))
     code = Code.objects.filter(study=study, pk=code_pk).first() if code_pk else None
     if code is None and new_name:
         policy.require(request.user, "codebook.change", study)
@@ -276,7 +255,7 @@ def apply_code(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     coding = services.apply_code(
         document=document,
         code=code,
-        coder=_user(request),
+        coder=user_of(request),
         start=start,
         end=end,
     )
@@ -299,9 +278,9 @@ UNDO_KEEP = 20
 @require_POST
 def coding_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
     """Delete one's own coding; the answer carries a key to undo it (kept in the session)."""
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     coding = get_object_or_404(Coding.objects.filter(study=study).select_related("code"), uuid=uuid)
-    if coding.coder_id != request.user.pk and not _user(request).is_superuser:
+    if coding.coder_id != request.user.pk and not user_of(request).is_superuser:
         raise DomainError("analysis.coder", _("Only its coder removes a coding."), status=403)
     document_pk = coding.document_id
     label = coding.code.label
@@ -320,12 +299,12 @@ def coding_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
 @require_POST
 def coding_restore(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
     """Undo the deletion of a coding this person removed in this session."""
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     items = request.session.get(UNDO_KEY, [])
     snapshot = next((item for item in items if item["uuid"] == str(uuid)), None)
     if snapshot is None:
         raise DomainError("analysis.undo", _("This can no longer be undone."), status=404)
-    coding = services.restore_coding(snapshot=snapshot, study=study, user=_user(request))
+    coding = services.restore_coding(snapshot=snapshot, study=study, user=user_of(request))
     request.session[UNDO_KEY] = [item for item in items if item["uuid"] != str(uuid)]
     if getattr(request, "htmx", False):
         response = JsonResponse({"restored": str(coding.uuid)})
@@ -337,11 +316,11 @@ def coding_restore(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
 
 @require_POST
 def coding_recode(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     coding = get_object_or_404(Coding.objects.filter(study=study), uuid=uuid)
-    if coding.coder_id != request.user.pk and not _user(request).is_superuser:
+    if coding.coder_id != request.user.pk and not user_of(request).is_superuser:
         raise DomainError("analysis.coder", _("Only its coder changes a coding."), status=403)
-    code = Code.objects.filter(study=study, pk=_int(request.POST.get("code")) or 0).first()
+    code = Code.objects.filter(study=study, pk=int_or_none(request.POST.get("code")) or 0).first()
     if code is None:
         raise DomainError("analysis.code", _("Choose a code."))
     coding = services.recode(coding=coding, code=code)
@@ -355,8 +334,8 @@ def coding_recode(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
 @require_POST
 def document_speakers(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Map a transcript's speakers once to the interviewer or a respondent of the study."""
-    study = _study(request, slug, "analysis.code")
-    document = _document(study, pk)
+    study = study_for(request, slug, "analysis.code")
+    document = document_of(study, pk)
     respondents = {str(r) for r in study.respondents.values_list("pk", flat=True)}
     mapping = {}
     for row in _speaker_rows(study, document):
@@ -372,11 +351,13 @@ def document_speakers(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_GET
 def coding_detail(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
-    study = _study(request, slug, "analysis.view")
+    study = study_for(request, slug, "analysis.view")
     coding = get_object_or_404(
         Coding.objects.filter(study=study).select_related("document", "code", "coder"), uuid=uuid
     )
-    before, fragment, after = queries.with_context(coding, coding.document.text, CONTEXT * 3)
+    before, fragment, after = queries.with_context(
+        coding, coding.document.text, queries.CONTEXT * 3
+    )
     return render(
         request,
         "analysis/coding.html",
@@ -397,7 +378,7 @@ def coding_detail(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
 
 @require_POST
 def memo_create(request: HttpRequest, slug: str) -> HttpResponse:
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     form = MemoForm(request.POST)
     if not form.is_valid():
         raise DomainError(
@@ -407,40 +388,35 @@ def memo_create(request: HttpRequest, slug: str) -> HttpResponse:
     ref = request.POST.get("ref", "")
     kwargs: dict[str, Any] = {}
     if target == "document":
-        kwargs["document"] = _document(study, _int(ref) or 0)
+        kwargs["document"] = document_of(study, int_or_none(ref) or 0)
         back = reverse("analysis:document", args=[study.slug, kwargs["document"].pk])
     elif target == "code":
-        kwargs["code"] = _code(study, _uuid(ref))
+        kwargs["code"] = code_of(study, uuid_or_404(ref))
         back = reverse("analysis:code", args=[study.slug, kwargs["code"].uuid])
     elif target == "coding":
-        kwargs["coding"] = get_object_or_404(Coding.objects.filter(study=study), uuid=_uuid(ref))
+        kwargs["coding"] = get_object_or_404(
+            Coding.objects.filter(study=study), uuid=uuid_or_404(ref)
+        )
         back = reverse("analysis:coding", args=[study.slug, kwargs["coding"].uuid])
     else:
         raise DomainError("analysis.memo_target", _("A memo belongs to one thing."))
-    services.add_memo(study=study, author=_user(request), text=form.cleaned_data["text"], **kwargs)
+    services.add_memo(
+        study=study, author=user_of(request), text=form.cleaned_data["text"], **kwargs
+    )
     messages.success(request, _("The memo was saved."))
     return redirect(back + "#memos")
 
 
-def _uuid(value: str) -> str:
-    import uuid as uuid_module
-
-    try:
-        return str(uuid_module.UUID(value))
-    except ValueError:
-        raise Http404 from None
-
-
 @require_POST
 def memo_edit(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     memo = get_object_or_404(Memo.objects.filter(study=study), uuid=uuid)
     form = MemoForm(request.POST)
     if not form.is_valid():
         raise DomainError(
             "analysis.memo", _("Write something in the memo (at most 20,000 characters).")
         )
-    services.edit_memo(memo=memo, user=_user(request), text=form.cleaned_data["text"])
+    services.edit_memo(memo=memo, user=user_of(request), text=form.cleaned_data["text"])
     messages.success(request, _("The memo was saved."))
     back = nextpage.safe_next(request, request.POST.get("back"))
     return redirect((back or reverse("analysis:codebook", args=[study.slug])) + "#memos")
@@ -448,194 +424,9 @@ def memo_edit(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
 
 @require_POST
 def memo_delete(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     memo = get_object_or_404(Memo.objects.filter(study=study), uuid=uuid)
-    services.delete_memo(memo=memo, user=_user(request))
+    services.delete_memo(memo=memo, user=user_of(request))
     messages.success(request, _("The memo was deleted."))
     back = nextpage.safe_next(request, request.POST.get("back"))
     return redirect(back or reverse("analysis:codebook", args=[study.slug]))
-
-
-# -- retrieval and matrices ------------------------------------------------------------------
-
-
-def _with_context(codings: Any) -> list[tuple[Coding, str, str, str]]:
-    return [(c, *queries.with_context(c, c.document.text, CONTEXT)) for c in codings]
-
-
-FILTERS = ("code", "case", "coder", "level", "nolevel", "attribute", "value", "with")
-
-
-@require_GET
-def fragments(request: HttpRequest, slug: str) -> HttpResponse:
-    """The fragments behind one matrix cell (or any combination of its filters)."""
-    study = _study(request, slug, "analysis.view")
-    get = request.GET
-    code = _code(study, _uuid(get["code"])) if get.get("code") else None
-    level = _code(study, _uuid(get["level"])) if get.get("level") else None
-    with_code = _code(study, _uuid(get["with"])) if get.get("with") else None
-    attribute = get.get("attribute", "")
-    if attribute and attribute not in queries.ATTRIBUTES:
-        raise Http404
-    if attribute and get.get("value", "") in queries.hidden_groups(study, attribute):
-        raise DomainError(
-            "analysis.small_group",
-            _("This group has fewer than %(k)s respondents, so it is not shown on its own.")
-            % {"k": queries.min_group(study)},
-        )
-    qs = queries.fragments(
-        study,
-        code=code,
-        case=_int(get.get("case")),
-        coder=_int(get.get("coder")),
-        level=level,
-        no_level=get.get("nolevel") == "1",
-        attribute=attribute,
-        value=get.get("value") if attribute else None,
-        with_code=with_code,
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(get.get("page"))
-    query = urlencode({k: get[k] for k in FILTERS if k in get})
-    return render(
-        request,
-        "analysis/fragments.html",
-        {
-            "study": study,
-            "code": code,
-            "level": level,
-            "with_code": with_code,
-            "page": page,
-            "fragments": _with_context(page.object_list),
-            "query": query,
-            "total": page.paginator.count,
-        },
-    )
-
-
-def _fragment_link(
-    base: str, kind: str, code: Code, column: Any, attribute: str, uuids: dict[int, Any]
-) -> str:
-    params: dict[str, Any] = {"code": code.uuid}
-    if kind == "case":
-        params["case"] = column
-    elif kind == "level":
-        if column:
-            params["level"] = uuids[column]
-        else:
-            params["nolevel"] = 1
-    elif kind == "attribute":
-        params.update(attribute=attribute, value=column)
-    elif kind == "cooccurrence":
-        params["with"] = uuids[column]
-    return base + "?" + urlencode(params)
-
-
-@require_GET
-def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponseBase:
-    study = _study(request, slug, "analysis.view")
-    if kind not in queries.MATRICES:
-        raise Http404
-    attribute = request.GET.get("attribute", "lead_role")
-    if attribute not in queries.ATTRIBUTES:
-        raise Http404
-    result = queries.build_matrix(study, kind, attribute)
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        return _export(study, kind, result, export)
-    uuids = dict(Code.objects.filter(study=study).values_list("pk", "uuid"))
-    base = reverse("analysis:fragments", args=[study.slug])
-    links = {
-        (row.code.pk, key): _fragment_link(base, kind, row.code, key, attribute, uuids)
-        for row in result.rows
-        for key, _label in result.columns
-        if result.value(row.code.pk, key)
-    }
-    return render(
-        request,
-        "analysis/matrix.html",
-        {
-            "study": study,
-            "kind": kind,
-            "kinds": queries.MATRICES,
-            "attribute": attribute,
-            "attributes": queries.ATTRIBUTES,
-            "min_group": queries.min_group(study),
-            "matrix": result,
-            "rows": [
-                (row, [(key, n, links.get((row.code.pk, key))) for key, n in cells])
-                for row, cells in result.table()
-            ],
-            "svg": charts.heat_map(result, links),
-        },
-    )
-
-
-def _matrix_rows(result: queries.Matrix) -> list[list[Any]]:
-    header = [_("Code"), *[label for _key, label in result.columns]]
-    body = [[row.code.label, *[n for _key, n in cells]] for row, cells in result.table()]
-    return [header, *body]
-
-
-def _export(study: Study, kind: str, result: queries.Matrix, export: str) -> HttpResponseBase:
-    rows = _matrix_rows(result)
-    name = f"{study.slug}-{kind}"
-    if export == "csv":
-        return exports.csv_response(name, rows)
-    return exports.xlsx_response(name, [exports.Sheet(kind, rows)])
-
-
-@require_GET
-def frequencies(request: HttpRequest, slug: str) -> HttpResponseBase:
-    study = _study(request, slug, "analysis.view")
-    rows = queries.frequencies(study)
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        table = queries.Matrix(
-            str(_("Frequencies")),
-            [queries.Node(code, 0, n) for code, n, _d, _c in rows],
-            [("codings", _("Codings")), ("documents", _("Documents")), ("cases", _("Cases"))],
-            {
-                **{(c.pk, "codings"): n for c, n, _d, _c in rows},
-                **{(c.pk, "documents"): d for c, _n, d, _c in rows},
-                **{(c.pk, "cases"): k for c, _n, _d, k in rows},
-            },
-        )
-        return _export(study, "frequencies", table, export)
-    return render(
-        request,
-        "analysis/frequencies.html",
-        {
-            "study": study,
-            "rows": rows,
-            "kinds": queries.MATRICES,
-            "svg": charts.bars([(c.label, n) for c, n, _d, _c in rows[:30]]),
-        },
-    )
-
-
-@require_GET
-def agreement(request: HttpRequest, slug: str) -> HttpResponse:
-    study = _study(request, slug, "analysis.view")
-    coders = queries.coders(study)
-    ids = [u.pk for u in coders]
-    a, b = _int(request.GET.get("a")), _int(request.GET.get("b"))
-    if a is None and b is None and len(ids) >= 2:
-        a, b = ids[0], ids[1]
-    result = None
-    if a is not None and b is not None:
-        if a not in ids or b not in ids or a == b:
-            raise DomainError("analysis.coders", _("Choose two different coders of this study."))
-        result = queries.agreement_between(study, a, b)
-    return render(
-        request,
-        "analysis/agreement.html",
-        {
-            "study": study,
-            "coders": coders,
-            "a": a,
-            "b": b,
-            "per_code": result[0] if result else [],
-            "overall": result[1] if result else None,
-            "kinds": queries.MATRICES,
-        },
-    )

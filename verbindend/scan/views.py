@@ -24,7 +24,7 @@ from verbindend.core import disclosure, exports, policy, throttle
 from verbindend.core.errors import DomainError
 from verbindend.method import content
 from verbindend.networks.models import Network
-from verbindend.scan import charts, results, services
+from verbindend.scan import charts, export, results, services
 from verbindend.scan.forms import AboutYouForm, RoundForm
 from verbindend.scan.links import links_for
 from verbindend.scan.models import UNKNOWN, Answer, Response, Round, ScanInvitation
@@ -315,7 +315,7 @@ def round_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResp
         raise Http404
     round_ = _round(request, slug, pk, "scans.export")
     result = _results_or_error(round_)
-    header, rows = results.export_rows(round_, result)
+    header, rows = export.export_rows(round_, result)
     name = f"scan-{round_.network.slug}-{round_.pk}"
     if fmt == "xlsx":
         about: list[list[Any]] = [

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from verbindend.accounts.models import User
+from verbindend.analysis.access import study_for
 from verbindend.analysis.refi import export, importer
 from verbindend.analysis.refi.safety import Refused
 from verbindend.analysis.refi.spec import LIMITS
@@ -30,10 +31,6 @@ from verbindend.studies.models import Study
 SUFFIXES = (".qdpx", ".qde", ".qdc")
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 PENDING_FOR = timedelta(days=1)
-
-
-def _study(request: HttpRequest, slug: str, action: str) -> Study:
-    return policy.fetch(request.user, Study.objects.all(), action, slug=slug)
 
 
 async def _async(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
@@ -56,7 +53,7 @@ def _download(chunks: Iterator[bytes], filename: str, content_type: str) -> Stre
 
 @require_GET
 def exchange(request: HttpRequest, slug: str) -> HttpResponse:
-    study = _study(request, slug, "exchange.export")
+    study = study_for(request, slug, "exchange.export")
     return render(
         request,
         "analysis/exchange.html",
@@ -66,13 +63,13 @@ def exchange(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def export_project(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    study = _study(request, slug, "exchange.export")
+    study = study_for(request, slug, "exchange.export")
     return _download(export.project_chunks(study), f"{study.slug}.qdpx", "application/zip")
 
 
 @require_GET
 def export_codebook(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    study = _study(request, slug, "exchange.export")
+    study = study_for(request, slug, "exchange.export")
     return _download(export.codebook_chunks(study), f"{study.slug}.qdc", "application/xml")
 
 
@@ -102,7 +99,7 @@ def _read(study: Study, token: str, suffix: str) -> importer.Plan:
 @require_POST
 def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Keep the upload aside, read it, and show what would be imported (nothing is written)."""
-    study = _study(request, slug, "exchange.import")
+    study = study_for(request, slug, "exchange.import")
     upload = request.FILES.get("file")
     if not isinstance(upload, UploadedFile):
         raise DomainError("refi.no_file", _("Choose a .qdpx, .qde or .qdc file."))
@@ -146,7 +143,7 @@ def import_preview(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     """Import the file shown in the preview, all or nothing, and report what was done."""
-    study = _study(request, slug, "exchange.import")
+    study = study_for(request, slug, "exchange.import")
     token = request.POST.get("token", "")
     suffix = request.POST.get("suffix", "")
     if not TOKEN.match(token) or suffix not in SUFFIXES:

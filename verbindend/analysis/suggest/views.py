@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from verbindend.analysis.access import document_of, study_for, user_of
 from verbindend.analysis.models import ModelStatus, Suggestion, SuggestionModel
 from verbindend.analysis.suggest import services
-from verbindend.analysis.views import _document, _study, _user
 from verbindend.core import policy
 from verbindend.core.errors import DomainError
 
@@ -22,7 +22,7 @@ DEFAULT_THRESHOLD = 0.6
 
 
 def _suggestion(request: HttpRequest, slug: str, uuid: Any) -> Suggestion:
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     return get_object_or_404(
         Suggestion.objects.filter(study=study).select_related("document", "code"), uuid=uuid
     )
@@ -31,8 +31,8 @@ def _suggestion(request: HttpRequest, slug: str, uuid: Any) -> Suggestion:
 @require_GET
 def document_suggestions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Uncoded segments of a document with their suggested codes; researchers only."""
-    study = _study(request, slug, "analysis.code")
-    document = _document(study, pk)
+    study = study_for(request, slug, "analysis.code")
+    document = document_of(study, pk)
     rows = list(services.open_suggestions(document))
     model = SuggestionModel.objects.filter(study=study).first()
     return render(
@@ -52,8 +52,8 @@ def document_suggestions(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 @require_POST
 def find(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Score the document's uncoded parts now (a write, so never on opening the page)."""
-    study = _study(request, slug, "analysis.code")
-    document = _document(study, pk)
+    study = study_for(request, slug, "analysis.code")
+    document = document_of(study, pk)
     services.maybe_retrain(study)
     new = services.suggest_for_document(document)
     messages.info(
@@ -75,7 +75,7 @@ def _decided(request: HttpRequest, suggestion: Suggestion, message: str) -> Http
 @require_POST
 def accept(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
     suggestion = _suggestion(request, slug, uuid)
-    services.accept(suggestion=suggestion, user=_user(request))
+    services.accept(suggestion=suggestion, user=user_of(request))
     services.maybe_retrain(suggestion.document.study)
     return _decided(request, suggestion, _("The suggestion was accepted: the fragment is coded."))
 
@@ -83,15 +83,15 @@ def accept(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
 @require_POST
 def reject(request: HttpRequest, slug: str, uuid: Any) -> HttpResponse:
     suggestion = _suggestion(request, slug, uuid)
-    services.reject(suggestion=suggestion, user=_user(request))
+    services.reject(suggestion=suggestion, user=user_of(request))
     return _decided(request, suggestion, _("The suggestion was rejected; it will not return."))
 
 
 @require_POST
 def accept_all(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Accept every open suggestion at or above a confidence, after a confirmation."""
-    study = _study(request, slug, "analysis.code")
-    document = _document(study, pk)
+    study = study_for(request, slug, "analysis.code")
+    document = document_of(study, pk)
     threshold = services.parse_threshold(request.POST.get("threshold", ""))
     if request.POST.get("confirm") != "yes":
         count = services.open_suggestions(document).filter(confidence__gte=threshold).count()
@@ -101,7 +101,7 @@ def accept_all(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             {"study": study, "document": document, "threshold": threshold, "count": count},
         )
     batch, count = services.accept_many(
-        document=document, user=_user(request), min_confidence=threshold
+        document=document, user=user_of(request), min_confidence=threshold
     )
     services.maybe_retrain(study)
     if count:
@@ -116,13 +116,13 @@ def accept_all(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    study = _study(request, slug, "analysis.code")
-    document = _document(study, pk)
+    study = study_for(request, slug, "analysis.code")
+    document = document_of(study, pk)
     try:
         batch = uuid_module.UUID(request.POST.get("batch", ""))
     except ValueError:
         raise DomainError("analysis.undo", _("There is nothing to undo."), status=404) from None
-    count = services.undo_batch(study=study, batch=batch, user=_user(request))
+    count = services.undo_batch(study=study, batch=batch, user=user_of(request))
     request.session.pop("suggest_undo", None)
     messages.success(request, _("%(n)s codings were taken back.") % {"n": count})
     return redirect("analysis:suggestions", study.slug, document.pk)
@@ -131,7 +131,7 @@ def undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 def model(request: HttpRequest, slug: str) -> HttpResponse:
     """The study's model: quality per code, codes with too few examples, training progress."""
-    study = _study(request, slug, "analysis.view")
+    study = study_for(request, slug, "analysis.view")
     row = SuggestionModel.objects.filter(study=study).first()
     context = {
         "study": study,
@@ -150,7 +150,7 @@ def model(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def retrain(request: HttpRequest, slug: str) -> HttpResponse:
-    study = _study(request, slug, "analysis.code")
+    study = study_for(request, slug, "analysis.code")
     services.queue_training(study)
     messages.success(request, _("The model is being trained in the background."))
     return redirect("analysis:suggest_model", study.slug)

@@ -15,4 +15,5 @@ register = template.Library()
 def research_nav(context: template.Context, study: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    return {"study": study, "can_run": policy.can(user, "sessions.run", study)}
+    can_run = user is not None and policy.can(user, "sessions.run", study)
+    return {"study": study, "can_run": can_run}

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verbindend.scan import results
+from verbindend.scan import export, results
 from verbindend.scan.results import Group, shown_groups
 from verbindend.scan.tests.builders import make_round, many, organisation, respond
 from verbindend.testing.personas import Personas
@@ -111,7 +111,7 @@ def test_a_round_below_k_shows_nothing(personas: Personas) -> None:
     assert result.suppressed
     assert all(p.mean is None and not p.comments for p in result.principles)
     assert result.groups == [] and result.agenda() == []
-    assert results.export_rows(round_, result) == ([], [])
+    assert export.export_rows(round_, result) == ([], [])
 
 
 def test_the_round_k_never_goes_below_the_network_k(personas: Personas) -> None:
@@ -225,7 +225,7 @@ def test_export_blanks_hidden_groups_and_keeps_combinations_at_k(personas: Perso
     # all four groups have 6 members, but A − trekkers = (A's follower) − (B's trekker): two
     # people's difference, which on a 1–5 scale can give both away. The roles are hidden...
     assert _shown(result) == {"A", "B"}
-    header, rows = results.export_rows(round_, result)
+    header, rows = export.export_rows(round_, result)
     # ...but A × follower would be one person: the export drops the role column altogether
     assert header == ["organisation", *round_.item_keys]
     assert sorted(row[0] for row in rows) == ["A"] * 6 + ["B"] * 6
@@ -238,7 +238,7 @@ def test_export_blanks_an_organisation_that_the_page_hides(personas: Personas) -
     many(round_, 6, [4, 4, 4], org=a)
     many(round_, 5, [2, 2, 2], org=b)
     many(round_, 2, [1, 1, 1], org=c)
-    header, rows = results.export_rows(round_, results.compute(round_))
+    header, rows = export.export_rows(round_, results.compute(round_))
     assert header[0] == "organisation"
     assert sorted(row[0] for row in rows) == [""] * 7 + ["A"] * 6
 
