@@ -1,15 +1,15 @@
 from django.urls import path
 
-from verbindend.live import history, views
+from verbindend.live import history, phone_views, synthesis_views, views
 from verbindend.privacy import urls as privacy_urls
 
 app_name = "live"
 urlpatterns = [
-    path("join/", views.join, name="join"),
-    path("s/<str:public_id>/", views.phone, name="phone"),
-    path("s/<str:public_id>/step/", views.phone_step, name="phone_step"),
-    path("s/<str:public_id>/slide/<int:step>/", views.slide_picture, name="slide_picture"),
-    path("s/<str:public_id>/answer/", views.phone_answer, name="phone_answer"),
+    path("join/", phone_views.join, name="join"),
+    path("s/<str:public_id>/", phone_views.phone, name="phone"),
+    path("s/<str:public_id>/step/", phone_views.phone_step, name="phone_step"),
+    path("s/<str:public_id>/slide/<int:step>/", phone_views.slide_picture, name="slide_picture"),
+    path("s/<str:public_id>/answer/", phone_views.phone_answer, name="phone_answer"),
     path("s/<str:public_id>/history/<int:step_pk>/line/", history.save_line, name="history_line"),
     path(
         "s/<str:public_id>/history/<int:step_pk>/moments/",
@@ -37,7 +37,7 @@ urlpatterns = [
     path("<int:pk>/qr.svg", views.qr, name="qr"),
     path("<int:pk>/qr.png", views.qr, {"fmt": "png"}, name="qr_png"),
     path("<int:pk>/handout/", views.handout, name="handout"),
-    path("<int:pk>/synthesis/", views.synthesis_view, name="synthesis"),
-    path("<int:pk>/share/", views.share, name="share"),
-    path("<int:pk>/export.<str:fmt>", views.export, name="export"),
+    path("<int:pk>/synthesis/", synthesis_views.synthesis_view, name="synthesis"),
+    path("<int:pk>/share/", synthesis_views.share, name="share"),
+    path("<int:pk>/export.<str:fmt>", synthesis_views.export, name="export"),
 ]

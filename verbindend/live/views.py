@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
-import uuid
 from typing import Any
 
 import segno
 from asgiref.sync import sync_to_async
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
@@ -21,61 +18,42 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts.models import User
-from verbindend.core import exports, policy, throttle, validation
+from verbindend.core import policy, validation
 from verbindend.core.errors import DomainError
 from verbindend.live import (
     blueprints,
     engine,
-    history,
     kinds,
-    material,
     services,
     slides,
+    submissions,
     synthesis,
 )
+from verbindend.live.access import session_for
 from verbindend.live.forms import (
-    CodeForm,
     CreateForm,
     DetailsForm,
     EnterForm,
     InviteForm,
-    JoinForm,
     StepForm,
-    SynthesisForm,
     ThemeForm,
 )
 from verbindend.live.models import (
     TEXT_KINDS,
     Contribution,
     LiveSession,
-    Participant,
-    SlideImage,
     State,
     Step,
     StepKind,
     Theme,
-    cookie_name,
 )
 from verbindend.method import content
 from verbindend.networks.models import Network
-from verbindend.privacy import audit
-from verbindend.privacy.models import AuditAction
-from verbindend.studies.models import Case, Study
-
-COOKIE_AGE = 12 * 3600
-
-
-def _session(request: HttpRequest, pk: int, *, run: bool = True) -> LiveSession:
-    session = policy.fetch(request.user, LiveSession.objects.all(), "sessions.view", pk=pk)
-    if run:
-        policy.require(request.user, "sessions.run", session)
-    return session
-
+from verbindend.studies.models import Study
 
 # -- lists and creation ---------------------------------------------------------------------
 
@@ -139,7 +117,7 @@ def _create(request: HttpRequest, *, network: Any = None, study: Any = None) -> 
 
 @require_POST
 def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     copy = services.duplicate_session(session=session, creator=request.user)  # type: ignore[arg-type]
     messages.success(request, _("The session was copied with its steps."))
     return redirect("live:steps", copy.pk)
@@ -150,7 +128,7 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def steps(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     form = StepForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         action = request.POST.get("action", "add")
@@ -225,7 +203,7 @@ def _step_rows(session: LiveSession) -> list[dict[str, Any]]:
 
 @require_POST
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     form = InviteForm(request.POST)
     user = (
         User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
@@ -244,13 +222,13 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def console(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     return render(request, "live/console.html", _console_context(session))
 
 
 @require_GET
 def console_panel(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     return render(request, "live/console.html#panel", _console_context(session))
 
 
@@ -341,7 +319,7 @@ def _current(session: LiveSession) -> Step:
 
 @require_POST
 def control(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     action = CONTROLS.get(request.POST.get("action", ""))
     if action is None:
         raise DomainError("live.bad_action", _("Unknown action."))
@@ -361,63 +339,30 @@ def _entry_context(step: Step) -> dict[str, Any] | None:
 
 @require_POST
 def enter(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     step = _current(session)
     form = EnterForm(request.POST)
     if not form.is_valid():
         raise DomainError("live.bad_entry", _("Type the answer (at most 5000 characters)."))
     participant = services.participant_for_entry(session=session, name=form.cleaned_data["name"])
-    for item in _submissions(request.POST, session.public_id, step, participant_id=participant.pk):
+    for item in submissions.from_form(
+        request.POST, session.public_id, step, participant_id=participant.pk
+    ):
         services.submit_now(item)
     messages.success(request, _("The answer was added."))
     return redirect("live:console", session.pk)
 
 
-def _submissions(
-    post: Any, public_id: str, step: Step, *, token: str = "", participant_id: int | None = None
-) -> list[engine.Submission]:
-    """A plain form post (a phone without JavaScript, or the facilitator's entry) as
-    submissions: one per written item, or one with the kind's value."""
-    raw_id = str(post.get("client_id") or uuid.uuid4())
-    data: dict[str, Any] = {
-        "client_id": raw_id,
-        "step": post.get("step") or str(step.pk),
-        "text": post.get("text", ""),
-        "shared": post.get("shared"),
-    }
-    items = [(k[5:], str(v)) for k, v in post.items() if k.startswith("item:") and str(v).strip()]
-    out = []
-    if items:
-        try:
-            base = uuid.UUID(raw_id)
-        except ValueError:
-            raise DomainError("live.bad_request", _("This answer could not be read.")) from None
-        for key, text in items:
-            value: dict[str, Any] = {"item": key}
-            if key.startswith("slot"):
-                value = {"slot": validation.ascii_int(key[4:], default=-1)}
-            item = {**data, "text": text, "value": value, "client_id": str(uuid.uuid5(base, key))}
-            out.append(engine.parse_submission(public_id, token, item))
-    else:
-        data["value"] = step.spec.from_form(post)
-        if "up" in post:
-            data["value"] = {"up": validation.ascii_int(post.get("up"), default=-1)}
-        out.append(engine.parse_submission(public_id, token, data))
-    if participant_id is not None:
-        out = [dataclasses.replace(i, participant_id=participant_id) for i in out]
-    return out
-
-
 @require_POST
 def add_theme(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     services.add_theme(session=session, name=request.POST.get("name", ""))
     return _back_to_panel(request, session)
 
 
 @require_POST
 def moderate(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     contribution = get_object_or_404(services.visible_contributions(session), pk=cid)
     action = request.POST.get("action", "")
     if action in ("hide", "restore"):
@@ -447,13 +392,13 @@ def _back_to_panel(request: HttpRequest, session: LiveSession) -> HttpResponse:
 
 @require_GET
 def wall(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     return render(request, "live/wall.html", _wall_context(request, session))
 
 
 @require_GET
 def wall_frame(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     return render(request, "live/wall.html#frame", _wall_context(request, session))
 
 
@@ -556,7 +501,7 @@ def site_address(request: HttpRequest) -> str:
 @require_GET
 def qr(request: HttpRequest, pk: int, fmt: str = "svg") -> HttpResponse:
     """The join QR as a standalone SVG (with its namespace, so every browser draws it) or PNG."""
-    session = _session(request, pk)
+    session = session_for(request, pk)
     code = segno.make(short_url(request, session), error="m")
     buffer = io.BytesIO()
     if fmt == "png":
@@ -566,24 +511,9 @@ def qr(request: HttpRequest, pk: int, fmt: str = "svg") -> HttpResponse:
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
-@login_not_required
-@require_GET
-def slide_picture(request: HttpRequest, public_id: str, step: int) -> HttpResponse:
-    """A slide's picture, for the phones of this session and for those who may see the session."""
-    session = get_object_or_404(LiveSession, public_id=public_id)
-    if _participant(request, public_id) is None and not policy.can(
-        request.user, "sessions.view", session
-    ):
-        raise Http404
-    picture = get_object_or_404(SlideImage, step__session=session, step__pk=step)
-    response = HttpResponse(bytes(picture.data), content_type=picture.content_type)
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
-
-
 @require_GET
 def handout(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    session = session_for(request, pk)
     return render(
         request,
         "live/handout.html",
@@ -594,233 +524,3 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
             "copies": range(4),
         },
     )
-
-
-# -- synthesis --------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def synthesis_view(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk, run=False)
-    can_run = policy.can(request.user, "sessions.run", session)
-    saved = getattr(session, "synthesis", None) if hasattr(session, "synthesis") else None
-    form = SynthesisForm(request.POST or None, initial={"notes": saved.notes if saved else ""})
-    if request.method == "POST":
-        policy.require(request.user, "sessions.run", session)
-        if form.is_valid():
-            services.save_synthesis(
-                session=session, notes=form.cleaned_data["notes"], user=request.user
-            )
-            messages.success(request, _("The synthesis was saved."))
-            return redirect("live:synthesis", session.pk)
-    return render(
-        request,
-        "live/synthesis.html",
-        {
-            "session": session,
-            "summary": synthesis.session_summary(session),
-            "saved": saved,
-            "form": form,
-            "can_run": can_run,
-            "studies": _study_offers(request, session),
-            "can_share": policy.can(request.user, "sessions.share", session),
-        },
-    )
-
-
-def _study_offers(request: HttpRequest, session: LiveSession) -> list[dict[str, Any]] | None:
-    """The studies this network takes part in, and whether the session was offered to each;
-    None when nothing can be offered (a study's own session, or no study follows the network)."""
-    if session.network is None or not policy.can(request.user, "sessions.run", session):
-        return None
-    shares = {s.case_id: s for s in session.shares.select_related("shared_by")}
-    cases = Case.objects.agreed().filter(network=session.network).select_related("study")
-    return [{"case": case, "share": shares.get(case.pk)} for case in cases] or None
-
-
-@require_POST
-def share(request: HttpRequest, pk: int) -> HttpResponse:
-    """Offer the session to a study the network takes part in, or withdraw the offer."""
-    session = policy.fetch(request.user, LiveSession.objects.all(), "sessions.share", pk=pk)
-    case = get_object_or_404(
-        Case.objects.select_related("study"),
-        pk=validation.ascii_int(request.POST.get("case")),
-        network=session.network,
-    )
-    if request.POST.get("action") == "withdraw":
-        if request.POST.get("confirm") != "yes":
-            raise DomainError(
-                "live.share_confirm",
-                _("Tick the box to confirm that the study loses this material."),
-            )
-        material.withdraw(session=session, case=case)
-        messages.success(
-            request, _("The session was withdrawn from “%(study)s”.") % {"study": case.study}
-        )
-    else:
-        material.offer(session=session, case=case, user=request.user)
-        messages.success(
-            request,
-            _("The session’s synthesis is now material of “%(study)s”, without names.")
-            % {"study": case.study},
-        )
-    return redirect("live:synthesis", session.pk)
-
-
-@require_GET
-def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    session = _session(request, pk, run=False)
-    summary = synthesis.session_summary(session)
-    name = f"session-{session.pk}-synthesis"
-    body: str | bytes
-    if fmt == "csv":
-        body, content_type = synthesis.as_csv(summary), exports.CSV_TYPE
-    elif fmt == "xlsx":
-        body, content_type = synthesis.as_xlsx(summary), exports.XLSX_TYPE
-    else:
-        raise Http404
-    audit.record(request, AuditAction.EXPORTED, session, detail=f"synthesis.{fmt}")
-    return exports.download(name, fmt, body, content_type)
-
-
-# -- participants (public) --------------------------------------------------------------------
-
-
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def join(request: HttpRequest) -> HttpResponse:
-    """Name (optional) and, when the session asks for it, organisation; a known phone or account
-    goes straight back to its own place."""
-    code = (request.POST.get("code") or request.GET.get("code") or "").strip()
-    if not code:
-        return redirect("core:join")
-    try:
-        session = services.find_by_code(code=code, address=throttle.client_address(request))
-    except DomainError as error:
-        return render(
-            request,
-            "live/join.html",
-            {"code_form": CodeForm(initial={"code": code}), "error": error},
-            status=error.status,
-        )
-    user = request.user
-    known = _participant(request, session.public_id)
-    if known is None and user.is_authenticated:
-        known = session.participants.filter(user=user).order_by("joined_at").first()
-    if known is not None:
-        return _enter_phone(request, session, known)
-    organisations = services.organisation_choices(session)
-    networks = services.network_choices(session)
-    initial_name = user.get_full_name() if user.is_authenticated else ""
-    form = JoinForm(
-        request.POST if "details" in request.POST else None,
-        organisations=organisations,
-        networks=networks,
-        initial={"code": session.join_code, "display_name": initial_name},
-    )
-    if "details" in request.POST and form.is_valid():
-        participant = services.join(
-            session=session,
-            display_name=form.cleaned_data["display_name"],
-            organisation=form.cleaned_data.get("organisation"),
-            network=form.cleaned_data.get("network"),
-            user=user,
-        )
-        return _enter_phone(request, session, participant)
-    return render(request, "live/join.html", {"session": session, "form": form})
-
-
-def _enter_phone(
-    request: HttpRequest, session: LiveSession, participant: Participant
-) -> HttpResponse:
-    response = redirect("live:phone", session.public_id)
-    response.set_cookie(
-        cookie_name(session.public_id),
-        participant.token,
-        max_age=COOKIE_AGE,
-        path="/live/",
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
-    return response
-
-
-def _participant(request: HttpRequest, public_id: str) -> Participant | None:
-    return Participant.objects.select_related(
-        "session__current_step", "session__network"
-    ).by_cookie(request.COOKIES, public_id)
-
-
-def _phone_context(participant: Participant) -> dict[str, Any]:
-    session = participant.session
-    step = session.current_step
-    context: dict[str, Any] = {
-        "session": session,
-        "participant": participant,
-        "step": step,
-        "client_id": uuid.uuid4(),
-        "closed": session.state == State.CLOSED,
-    }
-    if step is None or session.state != State.RUNNING:
-        return context
-    spec = step.spec
-    mine = list(
-        Contribution.objects.filter(step=step, participant=participant).order_by("sequence")
-    )
-    context.update(
-        prompt=synthesis.step_prompt(step),
-        node=content.get(step.content_key) if step.content_key else None,
-        kind=spec,
-        mine=mine,
-        answered=len(mine),
-        **spec.phone_context(step, participant, mine),
-    )
-    if step.kind == StepKind.HISTORY_LINE:
-        context["history_template"] = select_template(
-            ["historyline/live_phone.html", "live/history_placeholder.html"]
-        )
-        context.update(history.phone_context(participant, step))
-    return context
-
-
-@login_not_required
-@require_GET
-def phone(request: HttpRequest, public_id: str) -> HttpResponse:
-    participant = _participant(request, public_id)
-    if participant is None:
-        session = get_object_or_404(LiveSession, public_id=public_id)
-        if session.state == State.CLOSED:
-            return render(request, "live/phone.html", {"session": session, "closed": True})
-        return redirect(reverse("live:join") + f"?code={session.join_code}")
-    return render(request, "live/phone.html", _phone_context(participant))
-
-
-@login_not_required
-@require_GET
-def phone_step(request: HttpRequest, public_id: str) -> HttpResponse:
-    participant = _participant(request, public_id)
-    if participant is None:
-        raise Http404
-    return render(request, "live/phone.html#step", _phone_context(participant))
-
-
-@login_not_required
-@require_POST
-def phone_answer(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The same answer without JavaScript: a plain form post."""
-    participant = _participant(request, public_id)
-    if participant is None:
-        raise Http404
-    step = participant.session.current_step
-    raw = str(request.POST.get("step", ""))
-    if step is None or not raw.isascii() or not raw.isdigit() or int(raw) != step.pk:
-        raise DomainError(
-            "live.not_current",
-            _("This question is no longer open. Your screen now shows the current one."),
-            status=409,
-        )
-    for item in _submissions(request.POST, public_id, step, token=participant.token):
-        services.submit_now(item)
-    messages.success(request, _("Your answer was saved."))
-    return redirect("live:phone", public_id)
