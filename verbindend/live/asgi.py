@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import re
 import signal
@@ -29,6 +30,8 @@ from django.utils import translation
 from verbindend.core.errors import DomainError
 from verbindend.live import engine
 from verbindend.live.models import LiveSession, Participant, cookie_name
+
+log = logging.getLogger(__name__)
 
 API = re.compile(r"^/live/api/(?P<session>[A-Za-z0-9_-]{1,16})/(?P<what>contributions|events)$")
 BODY_MAX = 64 * 1024
@@ -175,7 +178,7 @@ async def _submit(scope: dict, receive: Any, send: Any, public_id: str) -> None:
             )
             return
         except Exception:
-            engine.log.exception("live: submission failed")
+            log.exception("live: submission failed")
             await _respond(send, 503, {"ok": False, "code": "live.retry", "message": "Try again."})
             return
     await _respond(

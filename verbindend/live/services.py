@@ -405,7 +405,7 @@ def enter_for(
             token="",
             step=step.pk,
             client_id=uuid.uuid4(),
-            text=engine._clean_text(text),
+            text=engine.clean_text(text),
             value=value or {},
             participant_id=participant.pk,
         )

@@ -124,12 +124,12 @@ def test_a_participant_cannot_answer_in_another_session(room: Room) -> None:
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(min_size=1, max_size=300))
 def test_any_text_is_stored_as_text_or_refused_cleanly(room: Room, text: str) -> None:
-    (outcome,), _m = engine.write_batch([sub(room, engine._clean_text(text))])
+    (outcome,), _m = engine.write_batch([sub(room, engine.clean_text(text))])
     if isinstance(outcome, DomainError):
         assert outcome.code == "live.empty"
         return
     stored = Contribution.objects.get(pk=outcome.id)
-    assert stored.text == engine._clean_text(text)
+    assert stored.text == engine.clean_text(text)
     assert "\x00" not in stored.text
 
 

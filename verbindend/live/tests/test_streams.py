@@ -11,6 +11,7 @@ import pytest
 from django.db import connections
 
 from verbindend.live import engine
+from verbindend.live.engine import streams
 
 from .conftest import Room
 
@@ -74,7 +75,7 @@ def test_a_screen_that_was_not_woken_finds_new_events_in_the_database(
     transactional_db: None, room: Room, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    monkeypatch.setattr(engine, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(streams, "POLL_SECONDS", 0.05)
     last = room.session.last_sequence
 
     async def run() -> list[dict[str, Any]]:
