@@ -137,18 +137,12 @@ def offer(*, session: LiveSession, case: Any, user: Any) -> SharedSession:
 
 def _tell_researchers(share: SharedSession) -> None:
     """The study's researchers hear that a network offered a session, with a link to it."""
-    from verbindend.core.roles import StudyRoles
     from verbindend.notices.services import notify
     from verbindend.studies.models import Document, StudyRole
 
     study = share.case.study
     document = Document.objects.filter(study=study, origin_ref=_origin(share.session)).first()
-    researchers = [
-        grant.user
-        for grant in StudyRole.objects.filter(
-            study=study, role=StudyRoles.RESEARCHER
-        ).select_related("user")
-    ]
+    researchers = StudyRole.objects.researchers_of(study)
     notify(
         recipients=researchers,
         kind="session.offered",

@@ -56,16 +56,10 @@ def decide_case(*, case: Case, agree: bool, by: User) -> Case:
     case.decided_by = by
     case.decided_at = timezone.now()
     case.save(update_fields=["status", "decided_by", "decided_at"])
-    from verbindend.core.roles import StudyRoles
     from verbindend.notices.services import notify
     from verbindend.studies.models import StudyRole
 
-    researchers = [
-        grant.user
-        for grant in StudyRole.objects.filter(
-            study=case.study, role=StudyRoles.RESEARCHER
-        ).select_related("user")
-    ]
+    researchers = StudyRole.objects.researchers_of(case.study)
     notify(
         recipients=researchers,
         kind="case.decided",

@@ -63,6 +63,11 @@ class StudyRoleQuerySet(models.QuerySet["StudyRole"]):
     def visible_to(self, user: User) -> StudyRoleQuerySet:
         return self.filter(study__in=Study.objects.visible_to(user))
 
+    def researchers_of(self, study: Study) -> list[User]:
+        """The people who hold the researcher role in a study (whom a study's notices reach)."""
+        grants = self.filter(study=study, role=StudyRoles.RESEARCHER).select_related("user")
+        return [grant.user for grant in grants]
+
 
 class StudyRole(models.Model):
     """Grants a user one role in one study (trainers hold the researcher role)."""
