@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from verbindend.core.roles import NetworkRoles, StudyRoles
+from verbindend.core.scopes import Scoped, ScopedQuerySet, one_scope
 
 
 class EmailUserManager(UserManager["User"]):
@@ -44,7 +45,7 @@ def default_expiry() -> object:
     return timezone.now() + timedelta(days=settings.INVITATION_DAYS)
 
 
-class InvitationQuerySet(models.QuerySet["Invitation"]):
+class InvitationQuerySet(ScopedQuerySet):
     def pending(self) -> InvitationQuerySet:
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
@@ -52,7 +53,7 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
         return self.pending().filter(expires_at__gt=timezone.now())
 
 
-class Invitation(models.Model):
+class Invitation(Scoped):
     """An emailed link that gives its holder one role in one network or one study."""
 
     email = models.EmailField(_("email"))
@@ -93,15 +94,7 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(network__isnull=False, study__isnull=True)
-                    | models.Q(network__isnull=True, study__isnull=False)
-                ),
-                name="invitation_one_scope",
-            )
-        ]
+        constraints = [one_scope("invitation_one_scope")]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.scope} ({self.role})"
@@ -117,10 +110,6 @@ class Invitation(models.Model):
         """The invited address with most of its name hidden, to tell who it was for."""
         name, _at, domain = self.email.partition("@")
         return f"{name[:1]}•••@{domain}"
-
-    @property
-    def scope(self) -> models.Model:
-        return self.network or self.study  # type: ignore[return-value]
 
     @property
     def is_usable(self) -> bool:

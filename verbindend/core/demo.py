@@ -1,101 +1,26 @@
 """The fictional demo network that `make demo` loads.
 
-Each app may add its own demo material in a module ``verbindend/<app>/demo.py`` with a function
+``core`` imports no domain app, so the demo is put together by the apps: the one that owns the
+demo network and study registers their creation in its ``ready()`` (:func:`register_base`), and
+each app may add its own material in a module ``verbindend/<app>/demo.py`` with a function
 ``extend_demo(*, network, study)``; it is called on every load and must be idempotent.
 """
 
 from __future__ import annotations
 
-import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
-from django.utils import timezone
 
-from verbindend.accounts.models import User
-from verbindend.accounts.services import grant_network_role, grant_study_role
 from verbindend.core.roles import NetworkRoles, StudyRoles
-from verbindend.networks.models import (
-    Engagement,
-    GoalOrigin,
-    GovernanceForm,
-    LeadRole,
-    Network,
-    Organisation,
-    OrganisationMembership,
-    Person,
-    Phase,
-    Scale,
-    Sector,
-    Tenure,
-)
-from verbindend.privacy.models import ConsentPurpose, ConsentRecord
-from verbindend.studies.models import Case, CaseStatus, Study
 
 DEMO_PASSWORD = "verbindend-demo"  # noqa: S105 — printed on purpose, demo data only
 DEMO_SLUG = "werkwinkel-gent"
 DEMO_STUDY_SLUG = "verbindend-leren-gent"
-
-ORGANISATIONS = [
-    ("De Stek vzw", Sector.SOCIAL_ECONOMY, "maatwerkbedrijf", "large"),
-    ("Kringwinkel Leiestreek", Sector.SOCIAL_ECONOMY, "kringloopcentrum", "large"),
-    ("Groenwerk Oost", Sector.SOCIAL_ECONOMY, "sociale werkplaats", "medium"),
-    ("Fietsatelier Tandem", Sector.SOCIAL_ECONOMY, "arbeidszorg", "small"),
-    ("Buurtwerk Brugse Poort", Sector.SOCIO_CULTURAL, "buurtwerking", "medium"),
-    ("Vormingplus Gent-Eeklo", Sector.SOCIO_CULTURAL, "vormingsorganisatie", "medium"),
-    ("Samenlevingsopbouw Gent", Sector.SOCIO_CULTURAL, "opbouwwerk", "medium"),
-    ("Het Huis van Alle Talen", Sector.SOCIO_CULTURAL, "vereniging", "small"),
-    ("CVO De Brug", Sector.EDUCATION, "centrum voor volwassenenonderwijs", "large"),
-    ("Basisschool De Regenboog", Sector.EDUCATION, "basisschool", "medium"),
-    ("Hogeschool Vakgroep Sociaal Werk", Sector.EDUCATION, "hogeschool", "large"),
-    ("Leerwerkplek Atlas", Sector.EDUCATION, "opleidingscentrum", "small"),
-]
-FIRST_NAMES = [
-    "An",
-    "Bart",
-    "Chloé",
-    "Dries",
-    "Els",
-    "Fatima",
-    "Geert",
-    "Hanne",
-    "Ilias",
-    "Jolien",
-    "Karim",
-    "Lien",
-    "Mehmet",
-    "Nele",
-    "Olivier",
-    "Pieter",
-    "Rania",
-    "Sofie",
-    "Tom",
-    "Ursula",
-    "Veerle",
-    "Wout",
-    "Yasmina",
-    "Zeno",
-    "Amira",
-    "Bram",
-    "Charlotte",
-    "Dirk",
-    "Emre",
-    "Femke",
-    "Gilles",
-    "Hilde",
-    "Inès",
-    "Jonas",
-    "Katrien",
-    "Lucas",
-    "Marieke",
-    "Noah",
-    "Ousmane",
-    "Petra",
-]
-LAST_NAMES = ["Peeters", "Janssens", "Maes", "El Amrani", "De Smet", "Claes", "Yilmaz", "Wouters"]
 
 
 @dataclass(frozen=True)
@@ -113,20 +38,19 @@ LOGINS = [
 ]
 
 
-def _user(email: str, first: str, last: str) -> User:
-    user, created = User.objects.get_or_create(
-        username=email, defaults={"email": email, "first_name": first, "last_name": last}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    return user
+_base: list[Callable[[], tuple[Any, Any]]] = []
 
 
-def load_demo() -> Network:
-    """Create the demo network, its people, logins and a study, then let apps extend it."""
-    network = Network.objects.filter(slug=DEMO_SLUG).first() or _load_base()
-    study = Study.objects.get(slug=DEMO_STUDY_SLUG)
+def register_base(create: Callable[[], tuple[Any, Any]]) -> None:
+    """Register the function that finds or creates the demo network and study (idempotent)."""
+    _base[:] = [create]
+
+
+def load_demo() -> Any:
+    """Find or create the demo network, its people, logins and a study, then let apps extend it."""
+    if not _base:
+        raise LookupError("no app registered the demo network and study")
+    network, study = _base[0]()
     for config in apps.get_app_configs():
         if not config.name.startswith("verbindend.") or config.name == __package__:
             continue
@@ -138,94 +62,4 @@ def load_demo() -> Network:
             continue
         with transaction.atomic():
             module.extend_demo(network=network, study=study)
-    return network
-
-
-@transaction.atomic
-def _load_base() -> Network:
-    rng = random.Random(7)  # the same demo every time
-    network = Network.objects.create(
-        name="Werkwinkel Gent",
-        slug=DEMO_SLUG,
-        description=(
-            "Een fictief netwerk van twaalf organisaties uit sociale economie, sociaal-cultureel "
-            "werk en onderwijs die samen trajecten naar werk en vorming uitbouwen."
-        ),
-        common_goal=(
-            "Samen zorgen dat elke Gentenaar met een afstand tot werk een leer- en werkplek "
-            "vindt die past."
-        ),
-        governance_form=GovernanceForm.ADMINISTRATIVE_ORGANISATION,
-        goal_origin=GoalOrigin.VOLUNTARY,
-        sectors=[Sector.SOCIAL_ECONOMY, Sector.SOCIO_CULTURAL, Sector.EDUCATION],
-        scale=Scale.LOCAL,
-        phase=Phase.GROWING,
-        founded_on=date(2014, 9, 1),
-    )
-    orgs = []
-    for i, (name, sector, kind, size) in enumerate(ORGANISATIONS):
-        org = Organisation.objects.create(
-            name=name,
-            sector=sector,
-            type=kind,
-            size=size,
-            website=f"https://example.org/{name.lower().replace(' ', '-')}",
-        )
-        OrganisationMembership.objects.create(
-            network=network,
-            organisation=org,
-            joined_on=date(2014 + i % 6, 1 + i % 12, 1),
-            left_on=date(2021, 6, 30) if i == 11 else None,
-        )
-        orgs.append(org)
-    today = timezone.localdate()
-    for i, first in enumerate(FIRST_NAMES):
-        since = today - timedelta(days=rng.randint(60, 3600))
-        person = Person.objects.create(
-            network=network,
-            name=f"{first} {LAST_NAMES[i % len(LAST_NAMES)]}",
-            email=f"{first.lower().replace('é', 'e').replace('è', 'e')}.{i}@example.org",
-            organisation=orgs[i % len(orgs)],
-            lead_role=LeadRole.TREKKER if i % 5 == 0 else LeadRole.FOLLOWER,
-            engagement=Engagement.VOLUNTEER if i % 4 == 3 else Engagement.PROFESSIONAL,
-            tenure=Tenure.NEWCOMER if (today - since).days < 730 else Tenure.LONG_STANDING,
-            involved_since=since,
-            gender=["vrouw", "man", "", "non-binair"][i % 4] if i % 7 else "",
-        )
-        ConsentRecord.objects.create(
-            person=person,
-            purpose=ConsentPurpose.PARTICIPATION,
-            text_version="2026.1",
-            given_at=timezone.now() - timedelta(days=rng.randint(1, 300)),
-        )
-    names = {
-        NetworkRoles.COORDINATOR: ("Karijn", "Coördinator"),
-        NetworkRoles.FACILITATOR: ("Fien", "Facilitator"),
-        NetworkRoles.MEMBER: ("Mo", "Lid"),
-        NetworkRoles.OBSERVER: ("Olga", "Bestuur"),
-        StudyRoles.RESEARCHER: ("Rik", "Onderzoeker"),
-    }
-    study = Study.objects.create(
-        name="Verbindend leren in Gentse netwerken",
-        slug=DEMO_STUDY_SLUG,
-        description="Een demonstratiestudie die het netwerk als casus volgt.",
-        research_questions=(
-            "Hoe ontwikkelen en verankeren organisatienetwerken collectief leren?\n"
-            "Hoe ontwerp je leren met maximale winst voor medewerker, organisatie en netwerk?"
-        ),
-    )
-    for login in LOGINS:
-        first, last = names[login.role]  # type: ignore[index]
-        user = _user(login.email, first, last)
-        if login.role == StudyRoles.RESEARCHER:
-            grant_study_role(user=user, study=study, role=StudyRoles.RESEARCHER)
-        else:
-            grant_network_role(user=user, network=network, role=login.role)
-    Case.objects.create(
-        study=study,
-        network=network,
-        status=CaseStatus.AGREED,
-        decided_by=User.objects.get(username=LOGINS[0].email),
-        decided_at=timezone.now(),
-    )
     return network

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from verbindend.core.roles import NetworkRoles, StudyRoles
+from verbindend.core import scopes
+from verbindend.core.roles import CASE_RESEARCHER, NetworkRoles, StudyRoles
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
 
     AnyUser = User | AnonymousUser
 
-CASE_RESEARCHER = "case_researcher"
 C, F, MB, OB = (
     NetworkRoles.COORDINATOR,
     NetworkRoles.FACILITATOR,
@@ -108,6 +109,7 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "comments.write": frozenset({R, SO}),
     "comments.resolve": frozenset({R}),
 }
+RULES = {"network": NETWORK_RULES, "study": STUDY_RULES}
 
 
 def _cache(user: AnyUser) -> dict[tuple[str, int], frozenset[str]]:
@@ -118,40 +120,23 @@ def _cache(user: AnyUser) -> dict[tuple[str, int], frozenset[str]]:
     return cache
 
 
-def network_roles(user: AnyUser, network: Any) -> frozenset[str]:
-    """The user's roles in a network, including ``case_researcher`` through an agreed case."""
+def _roles(user: AnyUser, kind: str, scope: Any) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     cache = _cache(user)
-    key = ("network", network.pk)
+    key = (kind, scope.pk)
     if key not in cache:
-        from verbindend.networks.models import NetworkRole
-        from verbindend.studies.models import Case
-
-        roles = set(
-            NetworkRole.objects.filter(user=user, network=network).values_list("role", flat=True)
-        )
-        from verbindend.studies.models import StudyRole
-
-        my_studies = StudyRole.objects.filter(user=user, role=R).values("study")
-        if Case.objects.agreed().filter(network=network, study__in=my_studies).exists():
-            roles.add(CASE_RESEARCHER)
-        cache[key] = frozenset(roles)
+        cache[key] = scopes.roles_in(user, kind, scope)
     return cache[key]
+
+
+def network_roles(user: AnyUser, network: Any) -> frozenset[str]:
+    """The user's roles in a network, including ``case_researcher`` through an agreed case."""
+    return _roles(user, "network", network)
 
 
 def study_roles(user: AnyUser, study: Any) -> frozenset[str]:
-    if not user.is_authenticated:
-        return frozenset()
-    cache = _cache(user)
-    key = ("study", study.pk)
-    if key not in cache:
-        from verbindend.studies.models import StudyRole
-
-        cache[key] = frozenset(
-            StudyRole.objects.filter(user=user, study=study).values_list("role", flat=True)
-        )
-    return cache[key]
+    return _roles(user, "study", study)
 
 
 def forget(user: AnyUser) -> None:
@@ -160,25 +145,7 @@ def forget(user: AnyUser) -> None:
         del user._verbindend_roles
 
 
-def scope_of(obj: Any) -> tuple[str, Any]:
-    """('network', network) or ('study', study) for any scoped object."""
-    from verbindend.networks.models import Network
-    from verbindend.studies.models import Study
-
-    explicit = getattr(obj, "policy_scope", None)
-    if explicit is not None:
-        return scope_of(explicit)
-    if isinstance(obj, Network):
-        return "network", obj
-    if isinstance(obj, Study):
-        return "study", obj
-    study = getattr(obj, "study", None)
-    if isinstance(study, Study):
-        return "study", study
-    network = getattr(obj, "network", None)
-    if isinstance(network, Network):
-        return "network", network
-    raise TypeError(f"{type(obj).__name__} has no network or study scope")
+scope_of = scopes.scope_of
 
 
 def can(user: AnyUser, action: str, obj: Any) -> bool:
@@ -187,19 +154,13 @@ def can(user: AnyUser, action: str, obj: Any) -> bool:
         return False
     if user.is_superuser:
         return True
-    from verbindend.networks.models import Organisation
-
-    if isinstance(obj, Organisation):
-        # Shared across networks: a coordinator of any network it belongs to may act on it.
-        networks = {m.network for m in obj.memberships.select_related("network")}
-        return any(can(user, action, network) for network in networks)
+    shared_by = getattr(obj, "policy_scopes", None)
+    if shared_by is not None:
+        # shared by several scopes (an organisation in several networks): allowed in any of them
+        return any(can(user, action, scope) for scope in shared_by)
     kind, scope = scope_of(obj)
-    if kind == "network":
-        allowed = NETWORK_RULES.get(action)
-        roles = network_roles(user, scope)
-    else:
-        allowed = STUDY_RULES.get(action)
-        roles = study_roles(user, scope)
+    allowed = RULES[kind].get(action)
+    roles = _roles(user, kind, scope)
     if allowed is None:
         raise KeyError(f"unknown {kind} action {action!r}")
     return bool(roles & allowed) or _by_object(user, action, obj)
@@ -233,23 +194,24 @@ def fetch[M: models.Model](
     return obj
 
 
+def fetch_scope(user: AnyUser, kind: str, slug: str, action: str) -> Any:
+    """The network or study with this slug, for views written once for both kinds of scope."""
+    if kind not in scopes.KIND_NAMES:
+        raise Http404(kind)
+    return fetch(user, scopes.kind(kind).model._default_manager.all(), action, slug=slug)
+
+
 def roles_of(user: AnyUser, obj: Any) -> frozenset[str]:
     kind, scope = scope_of(obj)
-    return network_roles(user, scope) if kind == "network" else study_roles(user, scope)
+    return _roles(user, kind, scope)
 
 
 def has_role_anywhere(user: AnyUser, roles: Iterable[str]) -> bool:
     """Does the user hold any of these roles in any scope? (Used for the two-factor rule.)"""
     if not user.is_authenticated:
         return False
-    from verbindend.networks.models import NetworkRole
-    from verbindend.studies.models import StudyRole
-
-    wanted = list(roles)
-    return (
-        NetworkRole.objects.filter(user=user, role__in=wanted).exists()
-        or StudyRole.objects.filter(user=user, role__in=wanted).exists()
-    )
+    wanted = set(roles)
+    return any(held & wanted for held in scopes.roles_anywhere(user).values())
 
 
 def can_create(user: AnyUser, what: str) -> bool:
@@ -263,11 +225,9 @@ def can_create(user: AnyUser, what: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    from verbindend.networks.models import NetworkRole
-    from verbindend.studies.models import StudyRole
-
-    network_roles_held = set(NetworkRole.objects.filter(user=user).values_list("role", flat=True))
-    study_roles_held = set(StudyRole.objects.filter(user=user).values_list("role", flat=True))
+    held = scopes.roles_anywhere(user)
+    network_roles_held = held.get("network", frozenset())
+    study_roles_held = held.get("study", frozenset())
     if not network_roles_held and not study_roles_held:
         return True
     if what == "network":

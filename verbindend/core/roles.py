@@ -14,3 +14,7 @@ class NetworkRoles(models.TextChoices):
 class StudyRoles(models.TextChoices):
     RESEARCHER = "researcher", _("Researcher")
     OBSERVER = "observer", _("Observer")
+
+
+#: the derived role of a study's researcher in a network that agreed to be one of its cases
+CASE_RESEARCHER = "case_researcher"

@@ -11,11 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from verbindend.core import health, joining, metrics, nextpage, policy, throttle
+from verbindend.core import health, joining, metrics, nextpage, policy, scopes, throttle
 from verbindend.core import home as home_tasks
 from verbindend.core.errors import DomainError
-from verbindend.networks.models import Network
-from verbindend.studies.models import Study
 
 
 @require_GET
@@ -26,15 +24,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    networks = Network.objects.visible_to(request.user)  # type: ignore[arg-type]
-    studies = Study.objects.visible_to(request.user)  # type: ignore[arg-type]
+    visible = {
+        kind.name: kind.model.objects.visible_to(request.user)  # type: ignore[attr-defined]
+        for kind in scopes.kinds()
+    }
     return render(
         request,
         "core/dashboard.html",
         {
             "tasks": home_tasks.tasks_for(request.user),
-            "networks": networks,
-            "studies": studies,
+            "networks": visible["network"],
+            "studies": visible["study"],
             "can_create_network": policy.can_create(request.user, "network"),
             "can_create_study": policy.can_create(request.user, "study"),
         },

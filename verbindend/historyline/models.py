@@ -16,30 +16,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbindend.core.scopes import Scoped, ScopedQuerySet, one_scope
+
 if TYPE_CHECKING:
     from verbindend.accounts.models import User
 
 DEFAULT_TOLERANCE_DAYS = 90
 
 
-class ExerciseQuerySet(models.QuerySet["Exercise"]):
-    def visible_to(self, user: User) -> ExerciseQuerySet:
-        """Exercises of a network or a study the user may see."""
-        from verbindend.networks.models import Network
-        from verbindend.studies.models import Study
-
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            Q(network__in=Network.objects.visible_to(user))
-            | Q(study__in=Study.objects.visible_to(user))
-        )
+class ExerciseQuerySet(ScopedQuerySet):
+    """Exercises of a network or a study the user may see."""
 
     def with_line_count(self) -> ExerciseQuerySet:
         return self.annotate(line_count=models.Count("lines"))
 
 
-class Exercise(models.Model):
+class Exercise(Scoped):
     """One history-line exercise, owned by a network or by a study (exactly one of the two)."""
 
     network = models.ForeignKey(
@@ -76,11 +68,7 @@ class Exercise(models.Model):
         verbose_name_plural = _("history-line exercises")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(network__isnull=False, study__isnull=True)
-                | Q(network__isnull=True, study__isnull=False),
-                name="history_exercise_one_scope",
-            ),
+            one_scope("history_exercise_one_scope"),
             models.CheckConstraint(
                 condition=Q(end_date__gt=models.F("start_date")),
                 name="history_exercise_axis_forward",
@@ -92,10 +80,6 @@ class Exercise(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("historyline:detail", args=[self.pk])
-
-    @property
-    def policy_scope(self) -> Any:
-        return self.network or self.study
 
     @property
     def span_days(self) -> int:

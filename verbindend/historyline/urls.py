@@ -1,13 +1,12 @@
 from django.urls import path
 
+from verbindend.core.scopes import scope_paths
 from verbindend.historyline import views
 
 app_name = "historyline"
 urlpatterns = [
-    path("network/<slug:slug>/", views.network, name="network"),
-    path("network/<slug:slug>/new/", views.network_create, name="network_create"),
-    path("study/<slug:slug>/", views.study, name="study"),
-    path("study/<slug:slug>/new/", views.study_create, name="study_create"),
+    *scope_paths("", views.exercises, ""),
+    *scope_paths("new/", views.create, "create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/line/", views.line, name="line"),

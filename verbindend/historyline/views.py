@@ -80,23 +80,18 @@ def _list(request: HttpRequest, scope: Network | Study) -> HttpResponse:
 
 
 @require_GET
-def network(request: HttpRequest, slug: str) -> HttpResponse:
-    scope = policy.fetch(request.user, Network.objects.all(), "historyline.view", slug=slug)
-    return _list(request, scope)
+def exercises(request: HttpRequest, slug: str, scope: str) -> HttpResponse:
+    return _list(request, policy.fetch_scope(request.user, scope, slug, "historyline.view"))
 
 
-@require_GET
-def study(request: HttpRequest, slug: str) -> HttpResponse:
-    scope = policy.fetch(request.user, Study.objects.all(), "historyline.view", slug=slug)
-    return _list(request, scope)
-
-
-def _create(request: HttpRequest, scope: Network | Study) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, slug: str, scope: str) -> HttpResponse:
+    owner = policy.fetch_scope(request.user, scope, slug, "historyline.run")
     form = ExerciseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         exercise = services.create_exercise(
-            scope=scope,
+            scope=owner,
             title=data["title"],
             start_date=data["start_date"],
             end_date=data["end_date"],
@@ -106,21 +101,10 @@ def _create(request: HttpRequest, scope: Network | Study) -> HttpResponse:
         )
         messages.success(request, _("The exercise was created."))
         return redirect(exercise)
-    if isinstance(scope, Network) and scope.founded_on and not form.is_bound:
-        form.initial["start_date"] = scope.founded_on
-    return render(request, "historyline/exercise_form.html", {"form": form, "scope": scope})
-
-
-@require_http_methods(["GET", "POST"])
-def network_create(request: HttpRequest, slug: str) -> HttpResponse:
-    scope = policy.fetch(request.user, Network.objects.all(), "historyline.run", slug=slug)
-    return _create(request, scope)
-
-
-@require_http_methods(["GET", "POST"])
-def study_create(request: HttpRequest, slug: str) -> HttpResponse:
-    scope = policy.fetch(request.user, Study.objects.all(), "historyline.run", slug=slug)
-    return _create(request, scope)
+    founded_on = getattr(owner, "founded_on", None)
+    if founded_on and not form.is_bound:
+        form.initial["start_date"] = founded_on
+    return render(request, "historyline/exercise_form.html", {"form": form, "scope": owner})
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from verbindend.core.scopes import Scoped, ScopedQuerySet, one_scope
 from verbindend.live import kinds
 
 if TYPE_CHECKING:
-    from verbindend.accounts.models import User
+    from verbindend.core.scopes import AnyUser
 
 # Join codes avoid characters that look alike (0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B).
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
@@ -70,27 +70,21 @@ def kind_choices() -> list[tuple[str, str]]:
     return kinds.choices()
 
 
-class LiveSessionQuerySet(models.QuerySet["LiveSession"]):
-    def visible_to(self, user: User) -> LiveSessionQuerySet:
+class LiveSessionQuerySet(ScopedQuerySet):
+    def visible_to(self, user: AnyUser) -> LiveSessionQuerySet:
         """Sessions of the networks and studies the user may see, and those they co-facilitate."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        from verbindend.networks.models import Network
-        from verbindend.studies.models import Study
-
-        return self.filter(
-            Q(network__in=Network.objects.visible_to(user))
-            | Q(study__in=Study.objects.visible_to(user))
-            | Q(co_facilitators=user)
-        ).distinct()
+        shared = super().visible_to(user) | self.filter(co_facilitators=user)
+        return shared.distinct()  # type: ignore[return-value]
 
     def open(self) -> LiveSessionQuerySet:
         return self.exclude(state=State.CLOSED)
 
 
-class LiveSession(models.Model):
+class LiveSession(Scoped):
     """A focus group, interview, training or workshop run live; belongs to a network or a study."""
 
     network = models.ForeignKey(
@@ -136,23 +130,13 @@ class LiveSession(models.Model):
         verbose_name = _("live session")
         verbose_name_plural = _("live sessions")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(network__isnull=False, study__isnull=True)
-                | Q(network__isnull=True, study__isnull=False),
-                name="live_session_one_scope",
-            )
-        ]
+        constraints = [one_scope("live_session_one_scope")]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("live:console", args=[self.pk])
-
-    @property
-    def policy_scope(self) -> Any:
-        return self.network or self.study
 
     def join_url(self) -> str:
         """The short address people type or scan: the site, then the code."""

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from verbindend.core.scopes import scope_paths
 from verbindend.live import history, phone_views, synthesis_views, views
 from verbindend.privacy import urls as privacy_urls
 
@@ -18,10 +19,8 @@ urlpatterns = [
     ),
     # the participant's own data, by the token their phone holds (the cookie lives under /live/)
     *privacy_urls.participant_patterns,
-    path("network/<slug:slug>/", views.network_sessions, name="network"),
-    path("network/<slug:slug>/new/", views.create, name="create"),
-    path("study/<slug:slug>/", views.study_sessions, name="study"),
-    path("study/<slug:slug>/new/", views.create_for_study, name="create_study"),
+    *scope_paths("", views.sessions, ""),
+    *scope_paths("new/", views.create, "create"),
     path("<int:pk>/", views.console, name="console"),
     path("<int:pk>/panel/", views.console_panel, name="panel"),
     path("<int:pk>/control/", views.control, name="control"),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts.models import User
-from verbindend.core import policy, validation
+from verbindend.core import policy, scopes, validation
 from verbindend.core.errors import DomainError
 from verbindend.live import (
     blueprints,
@@ -52,62 +52,36 @@ from verbindend.live.models import (
     Theme,
 )
 from verbindend.method import content
-from verbindend.networks.models import Network
-from verbindend.studies.models import Study
 
 # -- lists and creation ---------------------------------------------------------------------
 
 
 @require_GET
-def network_sessions(request: HttpRequest, slug: str) -> HttpResponse:
-    network = policy.fetch(request.user, Network.objects.all(), "sessions.view", slug=slug)
-    return _list(request, network=network)
-
-
-@require_GET
-def study_sessions(request: HttpRequest, slug: str) -> HttpResponse:
-    study = policy.fetch(request.user, Study.objects.all(), "sessions.view", slug=slug)
-    return _list(request, study=study)
-
-
-def _list(request: HttpRequest, *, network: Any = None, study: Any = None) -> HttpResponse:
-    scope = network or study
-    sessions = LiveSession.objects.filter(network=network, study=study).order_by("-created_at")
-    can_run = policy.can(request.user, "sessions.run", scope)
+def sessions(request: HttpRequest, slug: str, scope: str) -> HttpResponse:
+    owner = policy.fetch_scope(request.user, scope, slug, "sessions.view")
+    found = LiveSession.objects.of(owner).order_by("-created_at")
     return render(
         request,
         "live/list.html",
         {
-            "network": network,
-            "study": study,
-            "sessions": sessions[:100],
-            "can_run": can_run,
-            "blueprints": blueprints.for_scope("network" if network else "study"),
+            **scopes.context(scope, owner),
+            "sessions": found[:100],
+            "can_run": policy.can(request.user, "sessions.run", owner),
+            "blueprints": blueprints.for_scope(scope),
         },
     )
 
 
 @require_POST
-def create(request: HttpRequest, slug: str) -> HttpResponse:
-    network = policy.fetch(request.user, Network.objects.all(), "sessions.run", slug=slug)
-    return _create(request, network=network)
-
-
-@require_POST
-def create_for_study(request: HttpRequest, slug: str) -> HttpResponse:
-    study = policy.fetch(request.user, Study.objects.all(), "sessions.run", slug=slug)
-    return _create(request, study=study)
-
-
-def _create(request: HttpRequest, *, network: Any = None, study: Any = None) -> HttpResponse:
+def create(request: HttpRequest, slug: str, scope: str) -> HttpResponse:
+    owner = policy.fetch_scope(request.user, scope, slug, "sessions.run")
     form = CreateForm(request.POST)
     if not form.is_valid():
         raise DomainError("live.bad_template", _("Choose one of the session templates."))
     session = services.create_session(
         creator=request.user,  # type: ignore[arg-type]
         template=form.cleaned_data["template"],
-        network=network,
-        study=study,
+        **LiveSession.owned_by(owner),
         title=form.cleaned_data["title"],
         principles=form.principle_list(),
     )

@@ -196,6 +196,11 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def policy_scopes(self) -> list[Network]:
+        """Shared by its networks: whoever may act in any of them may act on it."""
+        return [m.network for m in self.memberships.select_related("network")]
+
 
 class OrganisationMembershipQuerySet(models.QuerySet["OrganisationMembership"]):
     def visible_to(self, user: User) -> OrganisationMembershipQuerySet:

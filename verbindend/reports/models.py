@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from verbindend.core.scopes import Scoped, ScopedQuerySet, one_scope
 from verbindend.reports.audiences import Audience
 
 if TYPE_CHECKING:
-    from verbindend.accounts.models import User
+    pass
 
 
 #: a version that is still not made this long after it was asked for may be tried again
@@ -39,18 +39,8 @@ class ReportLanguage(models.TextChoices):
     EN = "en", "English"
 
 
-class ReportVersionQuerySet(models.QuerySet["ReportVersion"]):
-    def visible_to(self, user: User) -> ReportVersionQuerySet:
-        """Versions of the networks and studies the user may see (the policy decides the rest)."""
-        from verbindend.networks.models import Network
-        from verbindend.studies.models import Study
-
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            Q(network__in=Network.objects.visible_to(user))
-            | Q(study__in=Study.objects.visible_to(user))
-        )
+class ReportVersionQuerySet(ScopedQuerySet):
+    """Versions of the networks and studies the user may see (the policy decides the rest)."""
 
     def finished(self) -> ReportVersionQuerySet:
         return self.filter(status=ReportStatus.DONE)
@@ -63,7 +53,7 @@ def _path(instance: ReportVersion, filename: str) -> str:
     return f"reports/{scope}/{instance.pk}/{filename}"
 
 
-class ReportVersion(models.Model):
+class ReportVersion(Scoped):
     """One rendering of a report; every version is kept until someone deletes it."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=ReportKind)
@@ -110,27 +100,13 @@ class ReportVersion(models.Model):
         verbose_name = _("report version")
         verbose_name_plural = _("report versions")
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(network__isnull=False, study__isnull=True)
-                | Q(network__isnull=True, study__isnull=False),
-                name="report_version_one_scope",
-            )
-        ]
+        constraints = [one_scope("report_version_one_scope")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.scope} · {self.created_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return self._url("version")
-
-    @property
-    def scope(self) -> Any:
-        return self.network or self.study
-
-    @property
-    def policy_scope(self) -> Any:
-        return self.scope
 
     @property
     def finished(self) -> bool:

@@ -1,40 +1,12 @@
-from django.urls import path
-
+from verbindend.core.scopes import scope_paths
 from verbindend.reports import views
 
 app_name = "reports"
-urlpatterns = []
-for scope in ("network", "study"):
-    urlpatterns += [
-        path(f"{scope}/<slug:slug>/", views.reports, {"scope": scope}, name=scope),
-        path(
-            f"{scope}/<slug:slug>/<int:pk>/",
-            views.version_page,
-            {"scope": scope},
-            name=f"{scope}_version",
-        ),
-        path(
-            f"{scope}/<slug:slug>/<int:pk>/html/",
-            views.version_html,
-            {"scope": scope},
-            name=f"{scope}_html",
-        ),
-        path(
-            f"{scope}/<slug:slug>/<int:pk>/pdf/",
-            views.version_pdf,
-            {"scope": scope},
-            name=f"{scope}_pdf",
-        ),
-        path(
-            f"{scope}/<slug:slug>/<int:pk>/retry/",
-            views.version_retry,
-            {"scope": scope},
-            name=f"{scope}_retry",
-        ),
-        path(
-            f"{scope}/<slug:slug>/<int:pk>/delete/",
-            views.version_delete,
-            {"scope": scope},
-            name=f"{scope}_delete",
-        ),
-    ]
+urlpatterns = [
+    *scope_paths("", views.reports, ""),
+    *scope_paths("<int:pk>/", views.version_page, "version"),
+    *scope_paths("<int:pk>/html/", views.version_html, "html"),
+    *scope_paths("<int:pk>/pdf/", views.version_pdf, "pdf"),
+    *scope_paths("<int:pk>/retry/", views.version_retry, "retry"),
+    *scope_paths("<int:pk>/delete/", views.version_delete, "delete"),
+]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,26 +21,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verbindend.core import policy
+from verbindend.core import policy, scopes
 from verbindend.core.errors import DomainError
-from verbindend.networks.models import Network
 from verbindend.reports import services
 from verbindend.reports.audiences import Audience
 from verbindend.reports.forms import ReportForm
 from verbindend.reports.models import ReportStatus, ReportVersion
-from verbindend.studies.models import Study
 
 PAGE_SIZE = 10
 STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
-def _scope(request: HttpRequest, scope: str, slug: str, action: str) -> Any:
-    model = Network if scope == "network" else Study
-    return policy.fetch(request.user, model.objects.all(), action, slug=slug)
-
-
 def _version(request: HttpRequest, scope: str, slug: str, pk: int, action: str) -> ReportVersion:
-    owner = _scope(request, scope, slug, "reports.view")
+    owner = policy.fetch_scope(request.user, scope, slug, "reports.view")
     return policy.fetch(
         request.user,
         ReportVersion.objects.filter(**{scope: owner}).select_related("network", "study"),
@@ -50,13 +42,9 @@ def _version(request: HttpRequest, scope: str, slug: str, pk: int, action: str) 
     )
 
 
-def _context(scope: str, owner: Any) -> dict[str, Any]:
-    return {"scope_kind": scope, "owner": owner, scope: owner}
-
-
 @require_http_methods(["GET", "POST"])
 def reports(request: HttpRequest, slug: str, scope: str) -> HttpResponse:
-    owner = _scope(request, scope, slug, "reports.view")
+    owner = policy.fetch_scope(request.user, scope, slug, "reports.view")
     can_create = policy.can(request.user, "reports.create", owner)
     form = ReportForm(
         request.POST if request.method == "POST" else None,
@@ -85,7 +73,7 @@ def reports(request: HttpRequest, slug: str, scope: str) -> HttpResponse:
         request,
         "reports/reports.html",
         {
-            **_context(scope, owner),
+            **scopes.context(scope, owner),
             "form": form if can_create else None,
             "page": page,
             "can_delete": policy.can(request.user, "reports.delete", owner),
@@ -105,7 +93,7 @@ def version_page(request: HttpRequest, slug: str, pk: int, scope: str) -> HttpRe
         request,
         template,
         {
-            **_context(scope, version.scope),
+            **scopes.context(scope, version.scope),
             "version": version,
             "can_delete": policy.can(request.user, "reports.delete", version),
             "can_retry": policy.can(request.user, "reports.create", version),
@@ -166,4 +154,6 @@ def version_delete(request: HttpRequest, slug: str, pk: int, scope: str) -> Http
         services.delete_version(version)
         messages.success(request, _("The version was deleted."))
         return redirect(f"reports:{scope}", owner.slug)
-    return render(request, "reports/delete.html", {**_context(scope, owner), "version": version})
+    return render(
+        request, "reports/delete.html", {**scopes.context(scope, owner), "version": version}
+    )

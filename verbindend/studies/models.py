@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from verbindend.core.roles import StudyRoles
+from verbindend.core.roles import CASE_RESEARCHER, StudyRoles
 
 if TYPE_CHECKING:
     from verbindend.accounts.models import User
@@ -90,6 +90,15 @@ class StudyRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.study}"
+
+
+def case_researcher_roles(user: User, kind: str, scope: Any) -> set[str]:
+    """A study's researcher reaches each network that agreed to be a case of that study."""
+    if kind != "network":
+        return set()
+    my_studies = StudyRole.objects.filter(user=user, role=StudyRoles.RESEARCHER).values("study")
+    agreed = Case.objects.agreed().filter(network=scope, study__in=my_studies).exists()
+    return {CASE_RESEARCHER} if agreed else set()
 
 
 class CaseStatus(models.TextChoices):

@@ -237,7 +237,7 @@ POST_ONLY = {
     "networks:welcome_links",
     "networks:welcome_link_revoke",
     "networks:welcome_shared",  # public, without an account: no network tabs
-    "live:create",
+    "live:network_create",
     "scan:invite",
     "scan:close",
     "scan:release",

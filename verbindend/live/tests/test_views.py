@@ -49,7 +49,7 @@ ROWS = [
     ),
     Row(
         "create",
-        lambda r: reverse("live:create", args=[r.p.network.slug]),
+        lambda r: reverse("live:network_create", args=[r.p.network.slug]),
         frozenset(RUNNERS),
         "post",
         lambda r: {"template": "focus_group"},
@@ -133,7 +133,7 @@ def test_study_sessions_belong_to_the_study(personas: object) -> None:
     p = personas
     client = Client()
     client.force_login(p.researcher)  # type: ignore[attr-defined]
-    url = reverse("live:create_study", args=[p.study.slug])  # type: ignore[attr-defined]
+    url = reverse("live:study_create", args=[p.study.slug])  # type: ignore[attr-defined]
     response = client.post(url, {"template": "cross_network"})
     assert response.status_code == 302
     session = LiveSession.objects.get(study=p.study)  # type: ignore[attr-defined]
@@ -152,7 +152,7 @@ def test_the_scan_agenda_can_preselect_principle_cards(personas: object) -> None
     client = Client()
     client.force_login(p.coordinator)  # type: ignore[attr-defined]
     client.post(
-        reverse("live:create", args=[p.network.slug]),  # type: ignore[attr-defined]
+        reverse("live:network_create", args=[p.network.slug]),  # type: ignore[attr-defined]
         {"template": "scan_workshop", "principles": "principle.p2,principle.p4"},
     )
     session = LiveSession.objects.get(template="scan_workshop")
@@ -163,7 +163,7 @@ def test_the_scan_agenda_can_preselect_principle_cards(personas: object) -> None
 def test_an_unknown_template_says_so(personas: object) -> None:
     client = Client()
     client.force_login(personas.coordinator)  # type: ignore[attr-defined]
-    url = reverse("live:create", args=[personas.network.slug])  # type: ignore[attr-defined]
+    url = reverse("live:network_create", args=[personas.network.slug])  # type: ignore[attr-defined]
     response = client.post(url, {"template": "<script>"})
     assert response.status_code == 400
     assert b"template" in response.content

@@ -242,7 +242,7 @@ def test_agenda_starts_a_live_scan_workshop_with_its_principles(
     client = client_for(personas.facilitator)
     page = client.get(reverse("scan:agenda", args=["noord", closed.pk]))
     html = page.content.decode()
-    action = reverse("live:create", args=["noord"])
+    action = reverse("live:network_create", args=["noord"])
     assert f'action="{action}"' in html and 'value="scan_workshop"' in html
     chosen = re.search(r'name="principles" value="([^"]+)"', html).group(1)
     response = client.post(action, {"template": "scan_workshop", "principles": chosen})
