@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
-from verbindend.reports import audiences, study_sections
-from verbindend.reports import sections as network_sections
+from verbindend.reports import audiences
+from verbindend.reports import sections as report_sections
 from verbindend.reports.models import ReportKind, ReportVersion
 from verbindend.reports.sections import ReportRequest, ReportSection
 
@@ -26,9 +26,7 @@ Progress = Callable[[int, str], None]
 
 def available(kind: str) -> list[ReportSection]:
     """The sections a report of this kind can hold, in report order."""
-    if kind == ReportKind.STUDY:
-        return study_sections.all_sections()
-    return network_sections.all_sections()
+    return report_sections.all_sections("study" if kind == ReportKind.STUDY else "network")
 
 
 def request_for(version: ReportVersion) -> ReportRequest:

@@ -1,8 +1,9 @@
-"""Extension point: the sections of a network learning report.
+"""Extension point: the sections of a network learning report and of a study report.
 
 Each app may add sections in a module ``verbindend/<app>/report_sections.py`` that defines
-``SECTIONS: list[ReportSection]``. The reports app finds them in ``INSTALLED_APPS`` order and sorts
-them by ``order``; the person asking for a report chooses the period and which sections to include.
+``SECTIONS: list[ReportSection]``; a section's ``scope`` says which report it belongs to. The
+reports app finds them in ``INSTALLED_APPS`` order and sorts them by ``order``; the person
+asking for a report chooses the period and which sections to include.
 
 A section's ``build`` returns the context its template renders. It receives the whole request
 (network, period, language) and must respect every privacy threshold of the data it shows (the
@@ -32,7 +33,7 @@ class ReportRequest:
     end: date | None = None
     language: str = "nl"
     sections: tuple[str, ...] = field(default_factory=tuple)  # empty: every section
-    study: Any = None  # set instead of ``network`` for a study report (reports.study_sections)
+    study: Any = None  # set instead of ``network`` for a study report
     audience: str = "members"  # reports.audiences: whom the report is written for
     brief: bool = False  # keep lists short (the board's and funders' reports)
 
@@ -61,10 +62,11 @@ class ReportSection:
     #             focus-group themes 50, change-and-learning log 60, knowledge carriers 70
     template: str  # renders the section body from the context ``build`` returns
     build: Callable[[ReportRequest], dict[str, Any]]
+    scope: str = "network"  # the report it belongs to: "network" or "study"
 
 
-def all_sections() -> list[ReportSection]:
-    """Every section the installed apps offer, in report order."""
+def all_sections(scope: str = "network") -> list[ReportSection]:
+    """Every section the installed apps offer to a network's (or a study's) report, in order."""
     found: list[ReportSection] = []
     for config in apps.get_app_configs():
         if not config.name.startswith("verbindend."):
@@ -75,5 +77,5 @@ def all_sections() -> list[ReportSection]:
             if error.name != f"{config.name}.report_sections":
                 raise
             continue
-        found.extend(module.SECTIONS)
+        found.extend(s for s in module.SECTIONS if s.scope == scope)
     return sorted(found, key=lambda section: (section.order, section.key))

@@ -1,4 +1,5 @@
-"""The sections of a study report: the codebook and the analysis matrices.
+"""The analysis's sections of a study report (see ``reports/sections.py``): the codebook and
+the matrices.
 
 Each matrix is built by ``analysis.queries.build_matrix``, the function the matrix pages and their
 exports use, so the report shows the same cells, with respondent-attribute groups under
@@ -86,45 +87,13 @@ def by_attribute(request: ReportRequest) -> dict[str, Any]:
     }
 
 
-def glossary(request: ReportRequest) -> dict[str, Any]:
-    from verbindend.research.models import Term
-
-    return {
-        "terms": list(
-            Term.objects.filter(study=request.study).prefetch_related("revisions__agreements")
-        )
-    }
-
-
-def literature(request: ReportRequest) -> dict[str, Any]:
-    """The study's references in the one citation style of every report, sorted as cited."""
-    from verbindend.research import services
-    from verbindend.research.models import Reference
-
-    cited = [services.cite(r) for r in Reference.objects.filter(study=request.study)]
-    return {"references": sorted(cited, key=str.lower)}
-
-
 SECTIONS = [
-    ReportSection(
-        key="glossary",
-        title=_("Glossary"),
-        order=5,
-        template="reports/sections/glossary.html",
-        build=glossary,
-    ),
-    ReportSection(
-        key="literature",
-        title=_("Literature"),
-        order=90,
-        template="reports/sections/literature.html",
-        build=literature,
-    ),
     ReportSection(
         key="codebook",
         title=_("Codebook"),
         order=10,
         template="reports/sections/codebook.html",
+        scope="study",
         build=codebook,
     ),
     ReportSection(
@@ -132,6 +101,7 @@ SECTIONS = [
         title=_("Codes by case"),
         order=20,
         template="reports/sections/matrices.html",
+        scope="study",
         build=_kind("case", _("Codes by case")),
     ),
     ReportSection(
@@ -139,6 +109,7 @@ SECTIONS = [
         title=_("Codes by level"),
         order=30,
         template="reports/sections/matrices.html",
+        scope="study",
         build=_kind("level", _("Codes by level")),
     ),
     ReportSection(
@@ -146,6 +117,7 @@ SECTIONS = [
         title=_("Codes by respondent attribute"),
         order=40,
         template="reports/sections/matrices.html",
+        scope="study",
         build=by_attribute,
     ),
     ReportSection(
@@ -153,10 +125,7 @@ SECTIONS = [
         title=_("Codes that occur together"),
         order=50,
         template="reports/sections/matrices.html",
+        scope="study",
         build=_kind("cooccurrence", _("Codes that occur together")),
     ),
 ]
-
-
-def all_sections() -> list[ReportSection]:
-    return list(SECTIONS)
