@@ -18,9 +18,11 @@ with a model trained on the study's codings; ``baseline_suggest_s`` the plain TF
 definition over the same segments, in memory only.
 Held out, on ``bench/data/suggest_eval_interviews.jsonl`` (50 interview-style fragments, 10 per
 principle, and 20 small-talk sentences; written after the first set and frozen before the model
-changed, never used for tuning): see :func:`held_out`.
+changed, never used for tuning): see :func:`held_out`. The same figures, prefixed ``fresh_``, on
+``bench/data/suggest_eval_fresh.jsonl`` (a third set of the same shape, 50 + 20, written by another
+hand and frozen before the next change to the model; also never tuned on).
 Targets (ARCHITECTURE §6): suggest_s ≤ 10, kappa ≥ 0.6; held_out_kappa ≥ 0.75,
-small_talk_no_suggestion ≥ 0.9.
+small_talk_no_suggestion ≥ 0.9 (the same on the third set).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from bench._common import emit, fresh_database, setup_django, size
 DATA = Path(__file__).resolve().parent / "data" / "suggest_eval.jsonl"
 #: the second set (interview-style fragments and small talk); never trained or tuned on
 HELD_OUT = DATA.with_name("suggest_eval_interviews.jsonl")
+#: the third set (written the same way, by another hand, frozen before the next model change)
+FRESH = DATA.with_name("suggest_eval_fresh.jsonl")
 PRINCIPLES = ["p1", "p2", "p3", "p4", "p5"]
 FOLDS = 5
 FILLER = [
@@ -52,7 +56,9 @@ def load(path: Path = DATA) -> list[dict[str, str]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def held_out(train: list[dict[str, str]], test: list[dict[str, str]]) -> dict[str, float]:
+def held_out(
+    train: list[dict[str, str]], test: list[dict[str, str]], prefix: str = ""
+) -> dict[str, float]:
     """The model a study would have after coding the whole first set, on fragments it never saw.
 
     ``held_out_kappa``: κ of the suggested principle (what the app would propose, else "none")
@@ -81,7 +87,7 @@ def held_out(train: list[dict[str, str]], test: list[dict[str, str]]) -> dict[st
     predicted = picked(principled)
     best = [p or "none" for p in engine.best([i["text"] for i in principled], "principle")]
     quiet = [p == "none" for p in picked(small_talk)]
-    return {
+    result = {
         "held_out_items": len(test),
         "held_out_kappa": round(cohen_kappa_score(gold, predicted), 3),
         "held_out_best_kappa": round(cohen_kappa_score(gold, best), 3),
@@ -89,6 +95,7 @@ def held_out(train: list[dict[str, str]], test: list[dict[str, str]]) -> dict[st
         "small_talk_items": len(small_talk),
         "small_talk_no_suggestion": round(sum(quiet) / max(len(quiet), 1), 3),
     }
+    return {f"{prefix}{k}": v for k, v in result.items()}
 
 
 def quality(items: list[dict[str, str]]) -> dict[str, float]:
@@ -230,6 +237,8 @@ def main() -> None:
         second = load(HELD_OUT)
         result["held_out_sha256"] = hashlib.sha256(HELD_OUT.read_bytes()).hexdigest()[:16]
         result.update(held_out(items, second))
+        result["fresh_sha256"] = hashlib.sha256(FRESH.read_bytes()).hexdigest()[:16]
+        result.update(held_out(items, load(FRESH), prefix="fresh_"))
         result.update(speed(items, segments))
     emit(result)
 

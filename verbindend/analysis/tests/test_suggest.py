@@ -39,6 +39,10 @@ EVAL_SHA256 = "be7b1bc2bdfa1060c77c0cb8b20d2eb0464f46f88b1bdfb047fa776f42be047c"
 #: and never used to tune it; only the benchmark reads it
 EVAL_INTERVIEWS = EVAL.with_name("suggest_eval_interviews.jsonl")
 EVAL_INTERVIEWS_SHA256 = "4c79fd08412b884feba9a3c0ce7f04e72dd86fc5f6ca8bd6e80e94d64266dc32"
+#: the third set, of the same shape, written by another hand and frozen before the next change
+#: to the model; never used to tune it either
+EVAL_FRESH = EVAL.with_name("suggest_eval_fresh.jsonl")
+EVAL_FRESH_SHA256 = "e57d32bb492ae74b215058fe0c29197ea735b5cb7ce2b5a140738b6bd8fe3495"
 
 INTERVIEW = (
     "We hebben samen de jobbeurs georganiseerd en daar veel van elkaar geleerd.\n\n"
@@ -61,6 +65,20 @@ def test_the_second_evaluation_set_stays_as_it_was_written() -> None:
     assert by_label == {"p1": 10, "p2": 10, "p3": 10, "p4": 10, "p5": 10, "none": 20}
     first = {json.loads(line)["text"] for line in EVAL.read_text(encoding="utf-8").splitlines()}
     assert not first & {i["text"] for i in items}  # new fragments, not the first set's
+
+
+def test_the_third_evaluation_set_stays_as_it_was_written() -> None:
+    data = EVAL_FRESH.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == EVAL_FRESH_SHA256
+    items = [json.loads(line) for line in data.decode().splitlines()]
+    by_label = Counter(i["label"] for i in items)
+    assert by_label == {"p1": 10, "p2": 10, "p3": 10, "p4": 10, "p5": 10, "none": 20}
+    assert {i["lang"] for i in items} == {"nl", "en"}
+    texts = {i["text"] for i in items}
+    assert len(texts) == len(items)
+    for other in (EVAL, EVAL_INTERVIEWS):
+        seen = {json.loads(line)["text"] for line in other.read_text(encoding="utf-8").splitlines()}
+        assert not seen & texts  # new fragments, not those of the other sets
 
 
 def test_the_evaluation_set_stays_as_it_was_written() -> None:
