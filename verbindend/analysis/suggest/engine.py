@@ -27,7 +27,7 @@ from verbindend.analysis.suggest.backends import Backend, default_backend
 if TYPE_CHECKING:  # numpy and scikit-learn load when a model is trained or used, not at start-up
     from sklearn.linear_model import LogisticRegression
 
-ENGINE_VERSION = 3
+ENGINE_VERSION = 4  # 4: material in the respondent's voice
 #: the "nothing to code" outcome, learned from uncoded sentences; never stored as a suggestion
 NONE = "∅"
 C = 4.0  # inverse regularisation of the classifier

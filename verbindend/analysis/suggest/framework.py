@@ -2,7 +2,8 @@
 
 For a code seeded from the method this is the node's title, summary and explanation, and its
 children's texts (a principle's reflection questions and suggested exercise), in Dutch and in
-English, cut into sentences. A researcher's own code contributes its name and definition.
+English, cut into sentences, with the same said in a respondent's voice (``voices``). A
+researcher's own code contributes its name and definition.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from verbindend.analysis.suggest.engine import CodeSpec
 from verbindend.analysis.suggest.segment import sentences
+from verbindend.analysis.suggest.voices import VOICES
 from verbindend.method import content
 
 if TYPE_CHECKING:
@@ -30,11 +32,12 @@ def _texts(node: content.Node) -> Iterable[str]:
 
 
 def method_material(key: str) -> tuple[str, ...]:
-    """Sentences about one method node and its children, both languages."""
+    """Sentences about one method node and its children, both languages, and how the node
+    sounds in an interview (:mod:`~verbindend.analysis.suggest.voices`)."""
     if not content.exists(key):
         return ()
     node = content.get(key)
-    out: list[str] = []
+    out: list[str] = list(VOICES.get(key, ()))
     for block in [*_texts(node), *(t for child in node.children() for t in _texts(child))]:
         out.extend(s.text for s in sentences(block)) if len(block) > 80 else out.append(block)
     return tuple(dict.fromkeys(s.strip() for s in out if s.strip()))
@@ -104,4 +107,49 @@ NOTHING = (
     "Thank you, that was very helpful.",
     "Can you repeat the question?",
     "Lovely weather today, isn't it?",
+    # the interview's frame: consent, anonymity, time, the recording and the call
+    "Alles wat je zegt, wordt anoniem verwerkt in het rapport.",
+    "Je kan op elk moment zeggen dat je een vraag liever niet beantwoordt.",
+    "Mag ik je vragen om eerst dit toestemmingsformulier te ondertekenen?",
+    "We hebben ongeveer drie kwartier, past dat nog in je agenda?",
+    "Ik hoor je even niet meer, je microfoon staat op stil denk ik.",
+    "De verbinding hapert een beetje, zal ik mijn camera uitzetten?",
+    "Ik zie dat het al bijna vijf uur is, we ronden af.",
+    "Sorry voor de vertraging, ik stond in de file op de ring.",
+    "De parking was vol, dus ik heb wat verder moeten stappen.",
+    "Ik maak af en toe een notitie, trek je daar niets van aan.",
+    "Goed, dan ga ik over naar het volgende blok vragen.",
+    "Ik lees de vraag nog even voor zoals ze op mijn blad staat.",
+    "Wil je de uitgeschreven tekst nog nalezen voor we hem gebruiken?",
+    "Ik laat je nog weten wanneer het rapport klaar is.",
+    "Zal ik je straks nog naar het station brengen?",
+    "Ja, ja, dat herken ik wel, ga gerust door.",
+    "Haha, ja, zo gaat dat.",
+    "Ok, dus als ik het goed begrijp, bedoel je dat.",
+    "Wat bedoel je daar precies mee?",
+    "Kan je een voorbeeld geven?",
+    "Vertel eens, hoe ging dat dan verder?",
+    "Nog eens bedankt om hierover te willen praten.",
+    "Everything you tell me will be anonymised in the report.",
+    "You can skip any question you would rather not answer.",
+    "Could you sign the consent form before we start?",
+    "We have about forty-five minutes, does that still work for you?",
+    "I can't hear you, I think you're on mute.",
+    "The connection keeps freezing, shall I turn off my video?",
+    "It's nearly five o'clock, so let's wrap up here.",
+    "Sorry I'm late, the train was delayed again.",
+    "I couldn't find a parking spot, so I had to walk a bit.",
+    "I'll jot down a few notes now and then, don't mind me.",
+    "Right, let's move on to the next set of questions.",
+    "Let me read the question exactly as it is written here.",
+    "Would you like to check the transcript before we use it?",
+    "I'll let you know when the report is finished.",
+    "Can I give you a lift to the station afterwards?",
+    "Yes, yes, I recognise that, please go on.",
+    "Ha, yes, that's how it goes.",
+    "Okay, so if I understand you correctly, that's what you mean.",
+    "What do you mean by that?",
+    "Could you give an example?",
+    "Go on, what happened after that?",
+    "Thanks again for being willing to talk about this.",
 )
