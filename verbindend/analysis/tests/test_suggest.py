@@ -25,9 +25,10 @@ from verbindend.analysis.models import (
     SuggestionModel,
     SuggestionStatus,
 )
-from verbindend.analysis.suggest import segment, services, text
+from verbindend.analysis.suggest import framework, segment, services, text
 from verbindend.analysis.suggest.engine import Engine
 from verbindend.analysis.suggest.framework import principle_specs
+from verbindend.analysis.suggest.voices import VOICES
 from verbindend.core.errors import DomainError
 from verbindend.studies import services as study_services
 from verbindend.studies.models import Document, DocumentKind
@@ -137,6 +138,44 @@ def test_with_no_codings_the_framework_alone_suggests_a_principle() -> None:
 def test_text_without_a_known_word_gets_no_suggestion() -> None:
     engine = Engine(principle_specs()).fit([])
     assert engine.score(["12345 !!!"]) == [{}]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Fijn dat je tijd maakt.",
+        "Ja, ja, mm.",
+        "Kan je daar wat meer over vertellen?",
+        "Dank je wel, tot volgende week.",
+        "Can you say more?",
+        "Sorry, is the recording on?",
+        "Thanks, that's great.",
+    ],
+)
+def test_small_talk_is_recognised_and_gets_no_suggestion(sentence: str) -> None:
+    assert text.small_talk(sentence)
+    engine = Engine(principle_specs()).fit([], uncoded=framework.NOTHING)
+    assert services.propose(engine, [sentence]) == [[]]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Weten we eigenlijk wel waar we als netwerk voor staan?",
+        "Nieuwe leden kennen onze geschiedenis niet.",
+        "What I learn in the network rarely reaches my own team.",
+    ],
+)
+def test_a_short_sentence_with_substance_is_not_small_talk(sentence: str) -> None:
+    assert not text.small_talk(sentence)
+
+
+def test_every_principle_has_material_in_a_respondents_voice_in_both_languages() -> None:
+    for spec in principle_specs():
+        voice = VOICES[f"principle.{spec.key}"]
+        assert set(voice) <= set(spec.material)
+        assert sum(text.language(text.tokens(v)) == "en" for v in voice) >= 5
+        assert sum(text.language(text.tokens(v)) == "nl" for v in voice) >= 5
 
 
 # -- the study's model -----------------------------------------------------------------------
