@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from verbindend.studies.models import Document
 
 MIN_EXAMPLES = 5  # fewer codings of a code than this: its quality cannot be judged yet
+MIN_HELD_OUT = 5  # precision and recall are shown only from this many held-out codings on
 HOLD_OUT = 0.25  # share of the codings kept aside to measure the model
 # Chosen by 5-fold cross-validation on the first evaluation set (Cohen's κ over the principles
 # plus "nothing to code", with small-talk sentences written for development); see bench/suggest.py
@@ -367,6 +368,14 @@ def open_suggestions(document: Document) -> Any:
     )
 
 
+def by_segment(suggestions: list[Suggestion]) -> dict[tuple[int, int], list[Suggestion]]:
+    """Suggestions grouped by their span, in text order, each span's codes best first."""
+    out: dict[tuple[int, int], list[Suggestion]] = defaultdict(list)
+    for suggestion in sorted(suggestions, key=lambda s: (s.start, s.end, -s.confidence, s.pk)):
+        out[(suggestion.start, suggestion.end)].append(suggestion)
+    return dict(out)
+
+
 # -- deciding --------------------------------------------------------------------------------
 
 
@@ -479,6 +488,7 @@ def quality_rows(study: Study) -> list[dict[str, Any]]:
                 "precision": q.get("precision"),
                 "recall": q.get("recall"),
                 "support": q.get("support", 0),
+                "judged": q.get("support", 0) >= MIN_HELD_OUT,
                 "too_few": q["too_few"] if q else codings < MIN_EXAMPLES,
             }
         )

@@ -41,7 +41,10 @@ def document_suggestions(request: HttpRequest, slug: str, pk: int) -> HttpRespon
         {
             "study": study,
             "document": document,
-            "suggestions": [(s, document.text[s.start : s.end]) for s in rows],
+            "sentences": [
+                (document.text[start:end], codes)
+                for (start, end), codes in services.by_segment(rows).items()
+            ],
             "model": model,
             "threshold": DEFAULT_THRESHOLD,
             "above": sum(1 for s in rows if s.confidence >= DEFAULT_THRESHOLD),
@@ -139,6 +142,7 @@ def model(request: HttpRequest, slug: str) -> HttpResponse:
         "busy": row is not None and row.busy,
         "rows": services.quality_rows(study),
         "min_examples": services.MIN_EXAMPLES,
+        "min_held_out": services.MIN_HELD_OUT,
         "can_train": policy.can(request.user, "analysis.code", study),
         "ready": row is not None and row.status == ModelStatus.READY,
     }

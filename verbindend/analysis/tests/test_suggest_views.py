@@ -252,3 +252,47 @@ def test_the_threshold_field_is_filled_in_on_a_dutch_page(fx: Fx) -> None:
     page = client.get(reverse("analysis:suggestions", args=[fx.p.study.slug, fx.document.pk]))
     assert 'id="threshold" name="threshold" type="number"' in page.content.decode()
     assert 'step="0.05" value="0.6"' in page.content.decode()
+
+
+def test_a_sentence_shows_once_with_its_codes_and_equal_accept_and_reject(fx: Fx) -> None:
+    second = analysis_services.code_for_key(fx.p.study, "principle.p5")
+    if second.pk == fx.suggestion.code_id:
+        second = analysis_services.code_for_key(fx.p.study, "principle.p4")
+    Suggestion.objects.create(
+        study=fx.p.study,
+        document=fx.document,
+        code=second,
+        start=fx.suggestion.start,
+        end=fx.suggestion.end,
+        confidence=0.25,
+        source="framework",
+    )
+    page = researcher(fx).get(
+        reverse("analysis:suggestions", args=[fx.p.study.slug, fx.document.pk])
+    )
+    body = page.content.decode()
+    fragment = fx.document.text[fx.suggestion.start : fx.suggestion.end]
+    assert body.count(f">{fragment}</blockquote>") == 1
+    assert body.count('class="suggested-code"') == services.open_suggestions(fx.document).count()
+    accept = body.split('data-decide="accept"')[0].rsplit("<button", 1)[1]
+    reject = body.split('data-decide="reject"')[0].rsplit("<button", 1)[1]
+    assert accept == reject == ' type="submit" class="button secondary small" '
+    assert 'id="suggest-keys"' in body and "<kbd>A</kbd>" in body and "suggestions.js" in body
+
+
+def test_precision_from_a_few_held_out_codings_is_not_shown(fx: Fx) -> None:
+    rows = services.quality_rows(fx.p.study)
+    few, many = str(rows[0]["code"].uuid), str(rows[1]["code"].uuid)
+    quality = {
+        few: {"examples": 4, "too_few": True, "precision": 1.0, "recall": 1.0, "support": 1},
+        many: {"examples": 24, "too_few": False, "precision": 0.83, "recall": 0.5, "support": 6},
+    }
+    SuggestionModel.objects.create(study=fx.p.study, status=ModelStatus.READY, quality=quality)
+    body = (
+        researcher(fx)
+        .get(reverse("analysis:suggest_model", args=[fx.p.study.slug]))
+        .content.decode()
+    )
+    assert "too few examples to tell (1 held out)" in body
+    assert "100 %" not in body
+    assert "83 %" in body and "50 %" in body
