@@ -34,11 +34,12 @@ if (list) {
     item.querySelector(`[data-decide="${action}"]`).click();
   });
 
-  document.body.addEventListener("htmx:afterSettle", () => {
+  // htmx removes a decided code's row: tidy up the sentence and move the focus on
+  new MutationObserver(() => {
     for (const sentence of list.querySelectorAll(".suggestion")) {
       if (!sentence.querySelector("[data-suggestion]")) sentence.remove();
     }
-    if (after && after.isConnected) after.focus();
-    after = null;
-  });
+    if (after && after.isConnected && !list.contains(document.activeElement)) after.focus();
+    if (after && document.activeElement === after) after = null;
+  }).observe(list, { childList: true, subtree: true });
 }
