@@ -44,7 +44,8 @@ class CodeQuerySet(models.QuerySet["Code"]):
 class Code(models.Model):
     """One code of a study's codebook; seeded codes remember the method key they came from."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    #: its identity, also in REFI-QDA exchange: unique within its study (an imported GUID is kept)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     study = models.ForeignKey("studies.Study", on_delete=models.CASCADE, related_name="codes")
     parent = models.ForeignKey(
         "self",
@@ -73,6 +74,7 @@ class Code(models.Model):
         verbose_name_plural = _("codes")
         ordering = ["order", "pk"]
         constraints = [
+            models.UniqueConstraint(fields=["study", "uuid"], name="unique_code_uuid_in_study"),
             models.UniqueConstraint(
                 fields=["study", "method_key"],
                 condition=~models.Q(method_key=""),
@@ -116,7 +118,8 @@ class CodingQuerySet(models.QuerySet["Coding"]):
 class Coding(models.Model):
     """A code applied by one coder to one span of a document (code points, end exclusive)."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    #: its identity, also in REFI-QDA exchange: unique within its study (an imported GUID is kept)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     study = models.ForeignKey("studies.Study", on_delete=models.CASCADE, related_name="codings")
     document = models.ForeignKey(
         "studies.Document", on_delete=models.CASCADE, related_name="codings"
@@ -138,6 +141,7 @@ class Coding(models.Model):
         verbose_name_plural = _("codings")
         ordering = ["document", "start", "end", "pk"]
         constraints = [
+            models.UniqueConstraint(fields=["study", "uuid"], name="unique_coding_uuid_in_study"),
             models.UniqueConstraint(
                 fields=["document", "code", "coder", "start", "end"], name="unique_coding"
             ),
@@ -166,7 +170,8 @@ class MemoQuerySet(models.QuerySet["Memo"]):
 class Memo(models.Model):
     """A researcher's note on a document, a code or one coded fragment."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    #: its identity, also in REFI-QDA exchange: unique within its study (an imported GUID is kept)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     study = models.ForeignKey("studies.Study", on_delete=models.CASCADE, related_name="memos")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memos"
@@ -191,6 +196,7 @@ class Memo(models.Model):
         verbose_name_plural = _("memos")
         ordering = ["created_at", "pk"]
         constraints = [
+            models.UniqueConstraint(fields=["study", "uuid"], name="unique_memo_uuid_in_study"),
             models.CheckConstraint(
                 condition=(
                     models.Q(document__isnull=False, code__isnull=True, coding__isnull=True)
@@ -198,7 +204,7 @@ class Memo(models.Model):
                     | models.Q(document__isnull=True, code__isnull=True, coding__isnull=False)
                 ),
                 name="memo_one_target",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -223,10 +229,11 @@ class ExchangeKind(models.TextChoices):
 class ExchangeId(models.Model):
     """The REFI-QDA GUID of a local object, so the next export (or a re-import) keeps identity.
 
-    Documents, respondents, variables and users have no UUID of their own, so their GUID lives
-    here. Codes, codings and memos use their own ``uuid``; they get a row here only when an
-    imported GUID was already taken elsewhere. ``local_key`` is the object's primary key (or a
-    variable's name); users are shared by all studies, so their rows have no study.
+    Documents, respondents, variables and users have no UUID of their own: their GUID is derived
+    from the object (``refi.ids``), and a row here exists only for a GUID an import brought (or
+    an earlier version of the export made). Codes, codings and memos use their own ``uuid``.
+    ``local_key`` is the object's primary key (or a variable's name); users are shared by all
+    studies, so their rows have no study.
     """
 
     kind = models.CharField(max_length=20, choices=ExchangeKind)

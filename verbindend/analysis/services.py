@@ -288,7 +288,7 @@ def restore_coding(*, snapshot: dict, study: Study, user: User) -> Coding:
         raise DomainError(
             "analysis.undo", _("The code or the document is gone, so the coding cannot return.")
         )
-    existing = Coding.objects.filter(uuid=snapshot["uuid"]).first()
+    existing = Coding.objects.filter(study=study, uuid=snapshot["uuid"]).first()
     if existing is not None:
         return existing
     _check_span(document, snapshot["start"], snapshot["end"])
@@ -301,7 +301,7 @@ def restore_coding(*, snapshot: dict, study: Study, user: User) -> Coding:
         defaults={"uuid": snapshot["uuid"], "study": study},
     )
     for memo in snapshot.get("memos", []):
-        if not Memo.objects.filter(uuid=memo["uuid"]).exists():
+        if not Memo.objects.filter(study=study, uuid=memo["uuid"]).exists():
             Memo.objects.create(
                 uuid=memo["uuid"],
                 study=study,

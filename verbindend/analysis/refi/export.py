@@ -87,7 +87,6 @@ class _Study:
     code_guid: dict[int, uuid.UUID]
     memos: list[Memo]
     memo_guid: dict[int, uuid.UUID]
-    coding_guid_override: dict[str, uuid.UUID]
     users: dict[int, str]
     user_guid: dict[int, uuid.UUID]
     document_guid: dict[int, uuid.UUID]
@@ -98,17 +97,11 @@ class _Study:
     documents_of: dict[int, list[int]] = field(default_factory=dict)
 
 
-def _own(obj_guid: uuid.UUID, override: dict[str, uuid.UUID], pk: int) -> uuid.UUID:
-    return override.get(str(pk), obj_guid)
-
-
 def _read(study: Study) -> _Study:
     codes = list(Code.objects.filter(study=study).order_by("order", "pk"))
     children: dict[int | None, list[Code]] = defaultdict(list)
     for code in codes:
         children[code.parent_id].append(code)
-    code_override = ids.known(study, ExchangeKind.CODE)
-    memo_override = ids.known(study, ExchangeKind.MEMO)
     memos = list(Memo.objects.filter(study=study).order_by("created_at", "pk"))
     # the people whose work is in the file: coders, memo authors, who added documents
     user_ids = set(Coding.objects.filter(study=study).values_list("coder_id", flat=True).distinct())
@@ -138,24 +131,23 @@ def _read(study: Study) -> _Study:
         study=study,
         codes=codes,
         children=children,
-        code_guid={code.pk: _own(code.uuid, code_override, code.pk) for code in codes},
+        code_guid={code.pk: code.uuid for code in codes},
         memos=memos,
-        memo_guid={m.pk: _own(m.uuid, memo_override, m.pk) for m in memos},
-        coding_guid_override=ids.known(study, ExchangeKind.CODING),
+        memo_guid={m.pk: m.uuid for m in memos},
         users=users,
-        user_guid={int(k): g for k, g in ids.ensure(study, ExchangeKind.USER, users).items()},
+        user_guid={int(k): g for k, g in ids.guids(study, ExchangeKind.USER, users).items()},
         document_guid={
             int(k): g
-            for k, g in ids.ensure(study, ExchangeKind.DOCUMENT, (d[0] for d in documents)).items()
+            for k, g in ids.guids(study, ExchangeKind.DOCUMENT, (d[0] for d in documents)).items()
         },
         respondents=respondents,
         respondent_guid={
             int(k): g
-            for k, g in ids.ensure(
+            for k, g in ids.guids(
                 study, ExchangeKind.RESPONDENT, (r.pk for r in respondents)
             ).items()
         },
-        variable_guid=ids.ensure(study, ExchangeKind.VARIABLE, VARIABLES),
+        variable_guid=ids.guids(study, ExchangeKind.VARIABLE, VARIABLES),
         documents_of=documents_of,
     )
     for memo in memos:
@@ -396,8 +388,7 @@ def _write_sources(xml: _Xml, data: _Study, sink: _Sink) -> Iterator[bytes]:
 
 def _selection(data: _Study, row: tuple[Any, ...]) -> str:
     """One selection with its one coding; every value is a GUID, a number or a timestamp."""
-    pk, own_uuid, _document, code_id, coder_id, start, end, created = row
-    guid = data.coding_guid_override.get(str(pk), own_uuid)
+    pk, guid, _document, code_id, coder_id, start, end, created = row
     coder = data.user_guid[coder_id]
     moment = when(created)
     notes = "".join(
@@ -460,15 +451,13 @@ def _read_codebook(study: Study) -> _Study:
     children: dict[int | None, list[Code]] = defaultdict(list)
     for code in codes:
         children[code.parent_id].append(code)
-    override = ids.known(study, ExchangeKind.CODE)
     return _Study(
         study=study,
         codes=codes,
         children=children,
-        code_guid={code.pk: _own(code.uuid, override, code.pk) for code in codes},
+        code_guid={code.pk: code.uuid for code in codes},
         memos=[],
         memo_guid={},
-        coding_guid_override={},
         users={},
         user_guid={},
         document_guid={},

@@ -98,17 +98,6 @@ def _unique_slug(model: Any, name: str) -> str:
     return slug
 
 
-def _taken(model: Any, guids: list[uuid.UUID], study: Study) -> set[uuid.UUID]:
-    """GUIDs already used as the UUID of another study's object (they get a fresh UUID)."""
-    taken: set[uuid.UUID] = set()
-    for start in range(0, len(guids), 500):
-        chunk = guids[start : start + 500]
-        taken |= set(
-            model.objects.filter(uuid__in=chunk).exclude(study=study).values_list("uuid", flat=True)
-        )
-    return taken
-
-
 def _found_again(
     model: Any, kind: str, study: Study, guids: list[uuid.UUID]
 ) -> dict[uuid.UUID, int]:
@@ -285,29 +274,23 @@ class _Writer:
     def write_codes(self) -> None:
         guids = list(self.plan.codes)
         found = _found_again(Code, ExchangeKind.CODE, self.study, guids)
-        taken = _taken(Code, [g for g in guids if g not in found], self.study)
-        remembered = []
         made = 0
         for item in self.plan.codes.values():
             if item.guid in found:
                 self.codes[item.guid] = found[item.guid]
                 continue
             parent = self.codes.get(item.parent) if item.parent else None
-            own = uuid.uuid4() if item.guid in taken else item.guid
             code = Code.objects.create(
                 study=self.study,
-                uuid=own,
+                uuid=item.guid,  # unique within the study: the file's GUID is the code's own
                 parent_id=parent,
                 order=item.order,
                 name=item.name,
                 colour=item.colour,
                 definition=item.description,
             )
-            if own != item.guid:
-                remembered.append((code.pk, item.guid))
             self.codes[item.guid] = code.pk
             made += 1
-        ids.record(self.study, ExchangeKind.CODE, remembered)
         self.count("codes", made, len(found))
 
     # cases and documents -------------------------------------------------------------------
@@ -470,7 +453,6 @@ class _Writer:
         plan = self.plan
         guids = list(plan.codings)
         found = _found_again(Coding, ExchangeKind.CODING, self.study, guids)
-        taken = _taken(Coding, [g for g in guids if g not in found], self.study)
         old_docs = [d.pk for g, d in self.documents.items() if g not in self.new_documents]
         seen = set(
             Coding.objects.filter(document_id__in=old_docs).values_list(
@@ -497,13 +479,12 @@ class _Writer:
                 doubles += 1
                 continue
             seen.add(key)
-            own = uuid.uuid4() if item.guid in taken else item.guid
             new.append(
                 (
                     item.guid,
                     Coding(
                         study=self.study,
-                        uuid=own,
+                        uuid=item.guid,
                         document=document,
                         code_id=self.codes[item.code],
                         coder=coder,
@@ -517,11 +498,6 @@ class _Writer:
         Coding.objects.bulk_create([c for _g, c in new], batch_size=BATCH)
         for guid, coding in new:
             self.codings[guid] = coding.pk
-        ids.record(
-            self.study,
-            ExchangeKind.CODING,
-            [(c.pk, g) for g, c in new if c.uuid != g],
-        )
         self.count("codings", len(new), len(found))
         if doubles:
             self.report.skipped.append(
@@ -536,7 +512,6 @@ class _Writer:
     def write_memos(self) -> None:
         guids = list(self.plan.notes)
         found = _found_again(Memo, ExchangeKind.MEMO, self.study, guids)
-        taken = _taken(Memo, [g for g in guids if g not in found], self.study)
         new = []
         for item in self.plan.notes.values():
             if item.guid in found or item.target is None:
@@ -544,7 +519,7 @@ class _Writer:
             kind, target = item.target
             memo = Memo(
                 study=self.study,
-                uuid=uuid.uuid4() if item.guid in taken else item.guid,
+                uuid=item.guid,
                 author=self.user_for(item.author),
                 text=item.text,
             )
@@ -558,7 +533,6 @@ class _Writer:
                 continue
             new.append((item.guid, memo))
         Memo.objects.bulk_create([m for _g, m in new], batch_size=BATCH)
-        ids.record(self.study, ExchangeKind.MEMO, [(m.pk, g) for g, m in new if m.uuid != g])
         self.count("notes", len(new), len(found))
 
 

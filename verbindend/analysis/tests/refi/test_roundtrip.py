@@ -4,9 +4,12 @@ same sources, codes, codings (exact code-point ranges), notes, cases, variables 
 from __future__ import annotations
 
 import io
+import uuid
 import zipfile
 from pathlib import Path
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -145,6 +148,38 @@ def test_import_into_another_study_copies_with_its_own_identity(coded: Coded) ->
     assert sum(again.created.values()) == 0  # found again through the remembered GUIDs
 
 
+def test_an_export_writes_nothing(coded: Coded) -> None:
+    """Exporting is reading: no GUID is stored on the way, yet the next export is the same."""
+    study = coded.w.p.study
+    rows = ExchangeId.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        first = qdpx(study)
+        qdc(study)
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    assert ExchangeId.objects.count() == rows
+    assert snapshot(qdpx(study)) == snapshot(first)
+
+
+def test_each_exchanged_object_has_one_identity_in_every_study(coded: Coded) -> None:
+    """An imported code, coding or memo keeps the file's GUID as its own uuid, also when another
+    study holds the same objects; nothing is remembered beside them."""
+    exported = qdpx(coded.w.p.study)
+    shot = snapshot(exported)
+    other = coded.w.p.other_study
+    importer.apply(importer.read(io.BytesIO(exported), "x.qdpx"), study=other)
+    for model in (Code, Coding, Memo):
+        mine = set(model.objects.filter(study=coded.w.p.study).values_list("uuid", flat=True))
+        theirs = set(model.objects.filter(study=other).values_list("uuid", flat=True))
+        assert mine == theirs and mine
+    assert not ExchangeId.objects.filter(kind__in=["code", "coding", "memo"]).exists()
+    assert snapshot(qdpx(other))["selections"].keys() == shot["selections"].keys()
+
+
 def test_the_sources_are_utf8_files_referenced_as_internal(coded: Coded) -> None:
     archive = zipfile.ZipFile(io.BytesIO(qdpx(coded.w.p.study)))
     root = etree.fromstring(archive.read("project.qde"))
@@ -250,3 +285,28 @@ def test_coders_outside_the_team_become_new_accounts_per_study(coded: Coded) -> 
     assert not firsts & seconds
     researcher.refresh_from_db()
     assert (researcher.username, researcher.email, researcher.is_active) == before
+
+
+def test_guids_remembered_beside_an_object_become_its_own(coded: Coded) -> None:
+    """The migration to one identity: a GUID an earlier import stored beside a coding becomes the
+    coding's uuid and its row goes; one that another code of the study uses stays a row."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("verbindend.analysis.migrations.0007_one_identity_per_object")
+    study = coded.w.p.study
+    coding = Coding.objects.filter(study=study).order_by("pk").first()
+    one, other = Code.objects.filter(study=study).order_by("pk")[:2]
+    assert coding is not None
+    kept = uuid.uuid4()
+    ExchangeId.objects.create(kind="coding", study=study, local_key=str(coding.pk), guid=kept)
+    ExchangeId.objects.create(kind="code", study=study, local_key=str(one.pk), guid=other.uuid)
+    migration.fold_remembered_guids(apps, None)
+    coding.refresh_from_db()
+    one_before = one.uuid
+    one.refresh_from_db()
+    assert coding.uuid == kept
+    assert not ExchangeId.objects.filter(kind="coding").exists()
+    assert one.uuid == one_before  # the clash: the code keeps its uuid and the row stays
+    assert ExchangeId.objects.filter(kind="code", guid=other.uuid).exists()
