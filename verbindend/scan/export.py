@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from verbindend.scan.dimensions import DIMENSIONS, EXPORT_DROP_ORDER, NAMES
 from verbindend.scan.models import UNKNOWN, Answer, Response, Round
-from verbindend.scan.results import DIMENSIONS, RoundResult
-
-EXPORT_DROP_ORDER = ("tenure", "engagement", "lead_role", "organisation")
+from verbindend.scan.results import RoundResult
 
 
 def export_rows(round_: Round, result: RoundResult) -> tuple[list[str], list[list[str]]]:
@@ -26,10 +25,10 @@ def export_rows(round_: Round, result: RoundResult) -> tuple[list[str], list[lis
     ).values_list("response_id", "item_key", "value"):
         answers[response_id][item_key] = value
     people = [
-        (pk, {"organisation": str(o or ""), "lead_role": lr, "engagement": e, "tenure": t})
-        for pk, o, lr, e, t in Response.objects.filter(
+        (pk, {"organisation": str(o or ""), **dict(zip(NAMES, values, strict=True))})
+        for pk, o, *values in Response.objects.filter(
             round=round_, pk__in=list(answers)
-        ).values_list("pk", "organisation_id", "lead_role", "engagement", "tenure")
+        ).values_list("pk", "organisation_id", *NAMES)
     ]
     blanked = [
         (pk, {d: (v if (d, v) in shown else "") for d, v in attrs.items()}) for pk, attrs in people

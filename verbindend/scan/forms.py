@@ -6,13 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from verbindend.networks.models import (
-    Engagement,
-    LeadRole,
     Network,
     Organisation,
     OrganisationMembership,
-    Tenure,
 )
+from verbindend.scan import dimensions
 from verbindend.scan.models import Round
 
 
@@ -58,20 +56,15 @@ class AboutYouForm(forms.Form):
         required=False,
         empty_label=_("I prefer not to say"),
     )
-    lead_role = forms.ChoiceField(
-        label=_("Your role in the network"), choices=_blank(LeadRole.choices), required=False
-    )
-    engagement = forms.ChoiceField(
-        label=_("You take part as"), choices=_blank(Engagement.choices), required=False
-    )
-    tenure = forms.ChoiceField(
-        label=_("How long have you been involved?"),
-        choices=_blank(Tenure.choices),
-        required=False,
-    )
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for attribute in dimensions.ATTRIBUTES:  # one field per respondent attribute
+            self.fields[attribute.name] = forms.ChoiceField(
+                label=attribute.question,
+                choices=_blank(attribute.choices.choices),
+                required=False,
+            )
         current = OrganisationMembership.objects.filter(network=network).current()
         self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             memberships__in=current

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import F, Q
 
 from verbindend.privacy.personal_data import DataSubject
+from verbindend.scan import dimensions
 
 
 def _invitations(subject: DataSubject) -> Any:
@@ -45,9 +46,10 @@ def export(subject: DataSubject) -> dict[str, list[dict[str, Any]]]:
             {
                 "round": str(r.round),
                 "organisation": r.organisation_name,
-                "role_in_network": r.lead_role,
-                "engagement": r.engagement,
-                "tenure": r.tenure,
+                **{
+                    ("role_in_network" if name == "lead_role" else name): getattr(r, name)
+                    for name in dimensions.NAMES
+                },
                 "answers": {a.item_key: a.value for a in r.answers.all()},
                 "comments": {c.principle_key: c.text for c in r.comments.all()},
                 "finished": r.finished_at.isoformat() if r.finished_at else None,

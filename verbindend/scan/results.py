@@ -45,11 +45,10 @@ from django.db import connections, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from verbindend.core import disclosure
-from verbindend.networks.models import Engagement, LeadRole, Tenure
+from verbindend.scan import dimensions
+from verbindend.scan.dimensions import DIMENSIONS
 from verbindend.scan.models import UNKNOWN, Answer, Comment, Response, ResultSnapshot, Round
 
-#: Breakdown dimensions, in the order exports drop them last-to-first.
-DIMENSIONS = ("organisation", "lead_role", "engagement", "tenure")
 SCALE = ("1", "2", "3", "4", "5", UNKNOWN)
 
 
@@ -241,8 +240,7 @@ def _published_cells(
 def _label(dimension: str, value: str, names: dict[str, str]) -> str:
     if dimension == "organisation":
         return names.get(value, value)
-    choices = {"lead_role": LeadRole, "engagement": Engagement, "tenure": Tenure}[dimension]
-    return str(dict(choices.choices).get(value, value))
+    return dimensions.BY_NAME[dimension].label(value)
 
 
 def _stats(scores: list[float]) -> tuple[float | None, float | None, float | None]:
@@ -273,47 +271,29 @@ def counted_ids(round_: Round) -> set[int]:
     )
 
 
-def compute(
-    round_: Round,
-    *,
-    population: set[int] | None = None,
-    published: dict[str, list[frozenset[int]]] | None = None,
-) -> RoundResult:
-    """Aggregate one round's counted responses and ask the engine what may be shown.
-
-    ``published`` holds, per data set, the cells earlier snapshots already showed.
-    """
-    k = round_.effective_k
-    history = published or {}
-    principle_keys = round_.principle_keys()
-    ids = counted_ids(round_) if population is None else set(population)
+def _respondents(round_: Round, ids: set[int]) -> tuple[list[Respondent], dict[str, str]]:
+    """The counted respondents with their stated attributes, and organisation id → name."""
     rows = Response.objects.filter(round=round_, pk__in=ids).values_list(
-        "pk", "organisation_id", "organisation_name", "lead_role", "engagement", "tenure"
+        "pk", "organisation_id", "organisation_name", *dimensions.NAMES
     )
     respondents: list[Respondent] = []
     names: dict[str, str] = {}
-    for pk, org_id, org_name, lead_role, engagement, tenure in rows:
+    for pk, org_id, org_name, *values in rows:
         org = str(org_id) if org_id else ""
         if org:
             names[org] = org_name
-        respondents.append(
-            Respondent(
-                pk,
-                {
-                    "organisation": org,
-                    "lead_role": lead_role,
-                    "engagement": engagement,
-                    "tenure": tenure,
-                },
-            )
-        )
-    everyone = frozenset(r.id for r in respondents)
-    empty = RoundResult(round_.pk, k, len(everyone), [], [], 0, respondent_ids=everyone)
-    if len(everyone) < k:
-        empty.principles = [PrincipleResult(key, 0, None, None, None, []) for key in principle_keys]
-        return empty
+        attrs = {"organisation": org, **dict(zip(dimensions.NAMES, values, strict=True))}
+        respondents.append(Respondent(pk, attrs))
+    return respondents, names
 
-    # one score per respondent and principle: SUM/COUNT grouped in the database
+
+def _scores(
+    round_: Round, everyone: frozenset[int]
+) -> tuple[dict[str, dict[int, float]], dict[str, dict[str, int]]]:
+    """Per principle: each respondent's mean score, and how often each scale point was given.
+
+    Both are grouped in the database (SUM/COUNT), then kept only for the counted respondents.
+    """
     scores: dict[str, dict[int, float]] = defaultdict(dict)
     per_respondent = (
         Answer.objects.filter(round=round_, value__isnull=False)
@@ -333,20 +313,59 @@ def compute(
     ):
         if response_id in everyone:
             distribution[principle_key][UNKNOWN if value is None else str(value)] += count
+    return scores, distribution
 
-    candidates: list[Group] = []
-    if round_.show_breakdowns:
-        by_value: dict[tuple[str, str], set[int]] = defaultdict(set)
-        for r in respondents:
-            for dimension in DIMENSIONS:
-                by_value[(dimension, r.attrs[dimension])].add(r.id)
-        candidates = sorted(
-            (
-                Group(dim, value, _label(dim, value, names), frozenset(members))
-                for (dim, value), members in by_value.items()
-            ),
-            key=lambda g: (DIMENSIONS.index(g.dimension), g.label),
-        )
+
+def _candidates(respondents: list[Respondent], names: dict[str, str]) -> list[Group]:
+    """Every group a breakdown could show: one per dimension and stated value."""
+    by_value: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for r in respondents:
+        for dimension in DIMENSIONS:
+            by_value[(dimension, r.attrs[dimension])].add(r.id)
+    return sorted(
+        (
+            Group(dim, value, _label(dim, value, names), frozenset(members))
+            for (dim, value), members in by_value.items()
+        ),
+        key=lambda g: (DIMENSIONS.index(g.dimension), g.label),
+    )
+
+
+def _comments(
+    round_: Round, everyone: frozenset[int], org_of: dict[int, str], shown: dict[str, str]
+) -> dict[str, list[tuple[str, str]]]:
+    """Per principle, each comment with its organisation's name where that group is shown."""
+    comments: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for response_id, principle_key, text in Comment.objects.filter(
+        response__round=round_, response_id__in=everyone
+    ).values_list("response_id", "principle_key", "text"):
+        comments[principle_key].append((text, shown.get(org_of.get(response_id, ""), "")))
+    return comments
+
+
+def compute(
+    round_: Round,
+    *,
+    population: set[int] | None = None,
+    published: dict[str, list[frozenset[int]]] | None = None,
+) -> RoundResult:
+    """Aggregate one round's counted responses and ask the engine what may be shown.
+
+    ``published`` holds, per data set, the cells earlier snapshots already showed.
+    """
+    k = round_.effective_k
+    history = published or {}
+    principle_keys = round_.principle_keys()
+    ids = counted_ids(round_) if population is None else set(population)
+    respondents, names = _respondents(round_, ids)
+    everyone = frozenset(r.id for r in respondents)
+    empty = RoundResult(round_.pk, k, len(everyone), [], [], 0, respondent_ids=everyone)
+    if len(everyone) < k:
+        empty.principles = [PrincipleResult(key, 0, None, None, None, []) for key in principle_keys]
+        return empty
+
+    scores, distribution = _scores(round_, everyone)
+    candidates = _candidates(respondents, names) if round_.show_breakdowns else []
     base = shown_groups(everyone, candidates, k, history.get(PEOPLE, []))
     groups = [g for g in candidates if g.ident in base]
     org_of = {r.id: r.attrs["organisation"] for r in respondents}
@@ -396,12 +415,7 @@ def compute(
         )
 
     shown_orgs = {g.value for g in groups if g.dimension == "organisation" and g.size >= k}
-    comments: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for response_id, principle_key, text in Comment.objects.filter(
-        response__round=round_, response_id__in=everyone
-    ).values_list("response_id", "principle_key", "text"):
-        org = org_of.get(response_id, "")
-        comments[principle_key].append((text, names[org] if org in shown_orgs else ""))
+    comments = _comments(round_, everyone, org_of, {o: names[o] for o in shown_orgs if o in names})
     for p in principles:
         p.comments = sorted(comments.get(p.key, []))
     return RoundResult(

@@ -22,14 +22,12 @@ from django.utils.translation import gettext as _
 from verbindend.core.errors import DomainError
 from verbindend.method import content
 from verbindend.networks.models import (
-    Engagement,
-    LeadRole,
     Network,
     Organisation,
     OrganisationMembership,
     Person,
-    Tenure,
 )
+from verbindend.scan import dimensions
 from verbindend.scan.models import (
     UNKNOWN,
     Answer,
@@ -203,17 +201,23 @@ def start_response(
     round_: Round,
     invitation: ScanInvitation | None = None,
     organisation_id: int | str | None = None,
-    lead_role: str = "",
-    engagement: str = "",
-    tenure: str = "",
     member: User | None = None,
+    **attributes: str,
 ) -> Response:
-    """Create a respondent's response with the attributes they state.
+    """Create a respondent's response with the attributes they state (``scan.dimensions``; an
+    attribute left out or empty is not stated).
 
     One response per invitation and per logged-in ``member``; both are verified. Without
     either it came by the shared code: unverified, counted once the coordinator confirms it.
     """
     _require_open(round_)
+    unknown = set(attributes) - set(dimensions.NAMES)
+    if unknown:
+        raise TypeError(f"not a respondent attribute: {sorted(unknown)}")
+    stated = {
+        a.name: _choice(attributes.get(a.name, ""), list(a.choices.values))
+        for a in dimensions.ATTRIBUTES
+    }
     if invitation is not None and invitation.round_id != round_.pk:
         raise DomainError("scans.forged", _("This link is not valid."), status=404)
     organisation = None
@@ -233,9 +237,7 @@ def start_response(
         invitation=invitation,
         organisation=organisation,
         organisation_name=organisation.name if organisation else "",
-        lead_role=_choice(lead_role, list(LeadRole.values)),
-        engagement=_choice(engagement, list(Engagement.values)),
-        tenure=_choice(tenure, list(Tenure.values)),
+        **stated,
         verified=invitation is not None or member is not None,
         user=member,
     )

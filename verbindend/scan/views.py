@@ -24,7 +24,7 @@ from verbindend.core import disclosure, exports, policy, throttle
 from verbindend.core.errors import DomainError
 from verbindend.method import content
 from verbindend.networks.models import Network
-from verbindend.scan import charts, export, results, services
+from verbindend.scan import charts, dimensions, export, results, services
 from verbindend.scan.forms import AboutYouForm, RoundForm
 from verbindend.scan.links import links_for
 from verbindend.scan.models import UNKNOWN, Answer, Response, Round, ScanInvitation
@@ -447,9 +447,7 @@ def respond_start(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     if person is not None:
         initial = {
             "organisation": person.organisation_id,
-            "lead_role": person.lead_role,
-            "engagement": person.engagement,
-            "tenure": person.tenure,
+            **{name: getattr(person, name) for name in dimensions.NAMES},
         }
     posted = request.POST if request.method == "POST" else None
     form = AboutYouForm(posted, network=round_.network, initial=initial)
@@ -471,9 +469,7 @@ def respond_start(request: HttpRequest, kind: str, key: str) -> HttpResponse:
                 round_=round_,
                 invitation=who.invitation,
                 organisation_id=organisation.pk if organisation else None,
-                lead_role=data["lead_role"],
-                engagement=data["engagement"],
-                tenure=data["tenure"],
+                **{name: data[name] for name in dimensions.NAMES},
             )
             reply: HttpResponse = redirect("scan:page", kind, key, 1)
             if kind == "c":
