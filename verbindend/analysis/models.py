@@ -97,7 +97,10 @@ class Code(models.Model):
             return str(GROUPS[self.method_key])
         if self.method_key and content.exists(self.method_key):
             node = content.get(self.method_key)
-            return node.title or (node.text("label") if node.has("label") else node.key)
+            for field_name in ("label", "question"):  # e.g. an interview guide's question
+                if not node.title and node.has(field_name):
+                    return node.text(field_name)
+            return node.title or node.key
         return self.method_key or "?"
 
     @property

@@ -108,6 +108,10 @@ STUDY_RULES: dict[str, frozenset[str]] = {
     "comments.view": frozenset({R, SO}),
     "comments.write": frozenset({R, SO}),
     "comments.resolve": frozenset({R}),
+    # interview mode: the respondent's answers and the interviewer's notes are personal data,
+    # like the respondent selection, so researchers only
+    "interviews.view": frozenset({R}),
+    "interviews.conduct": frozenset({R}),
 }
 RULES = {"network": NETWORK_RULES, "study": STUDY_RULES}
 

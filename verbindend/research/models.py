@@ -219,3 +219,71 @@ class Comment(models.Model):
     @property
     def open(self) -> bool:
         return self.resolved_at is None
+
+
+class InterviewRun(models.Model):
+    """The interviewer's run through the guide for one interview appointment.
+
+    It starts only after the respondent's consent for recording was checked: ``recording`` says
+    whether that consent was active at the start (and which text version it was), or that the
+    interviewer chose to go on with notes only. Afterwards a transcript is attached and aligned
+    to the guide's questions; ``batch`` marks the codings the alignment made, so it can be redone.
+    """
+
+    interview = models.OneToOneField(
+        "studies.Interview", on_delete=models.CASCADE, related_name="run"
+    )
+    study = models.ForeignKey("studies.Study", on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recording = models.BooleanField(_("recorded"), default=False)
+    consent_version = models.CharField(max_length=40, blank=True)
+    transcript = models.ForeignKey(
+        "studies.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interview_runs",
+        verbose_name=_("transcript"),
+    )
+    aligned_at = models.DateTimeField(null=True, blank=True)
+    aligned = models.JSONField(default=list, blank=True)  # [{"key", "start", "end"}]
+    batch = models.UUIDField(null=True, blank=True, editable=False)
+
+    objects = StudyScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interview run")
+        verbose_name_plural = _("interview runs")
+
+    def __str__(self) -> str:
+        return str(self.interview)
+
+    @property
+    def policy_scope(self) -> object:
+        return self.study
+
+
+class InterviewNote(models.Model):
+    """The interviewer's notes on one question of the guide, saved as they are typed."""
+
+    run = models.ForeignKey(InterviewRun, on_delete=models.CASCADE, related_name="notes")
+    question_key = models.CharField(max_length=120)
+    text = models.TextField(_("notes"), max_length=20000, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("interview note")
+        verbose_name_plural = _("interview notes")
+        ordering = ["run", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "question_key"], name="one_note_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} · {self.question_key}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verbindend.research import views
+from verbindend.research import interview_views, views
 
 app_name = "research"
 urlpatterns = [
@@ -17,4 +17,16 @@ urlpatterns = [
     path("<slug:slug>/focus-group/", views.focus_group, name="focus_group"),
     path("<slug:slug>/comments/<slug:target>/", views.thread_list, name="comments"),
     path("<slug:slug>/comments/thread/<uuid:uuid>/resolve/", views.thread_resolve, name="resolve"),
+    path("<slug:slug>/interviews/", interview_views.interview_list, name="interviews"),
+    path("<slug:slug>/interviews/<int:pk>/", interview_views.interview_detail, name="interview"),
+    path(
+        "<slug:slug>/interviews/<int:pk>/q/<int:number>/",
+        interview_views.interview_question,
+        name="interview_question",
+    ),
+    path(
+        "<slug:slug>/interviews/<int:pk>/transcript/",
+        interview_views.interview_transcript,
+        name="interview_transcript",
+    ),
 ]

@@ -16,4 +16,5 @@ def research_nav(context: template.Context, study: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     can_run = user is not None and policy.can(user, "sessions.run", study)
-    return {"study": study, "can_run": can_run}
+    can_interview = user is not None and policy.can(user, "interviews.view", study)
+    return {"study": study, "can_run": can_run, "can_interview": can_interview}
