@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from verbindend.analysis import charts, queries, search, services
+from verbindend.analysis import charts, queries, query_params, search, services
 from verbindend.analysis.access import int_or_none, study_for, user_of
 from verbindend.analysis.models import Code, SavedQuery
 from verbindend.core import exports, policy
@@ -62,34 +62,6 @@ def _speakers(study: Study) -> list[str]:
     return sorted(names)
 
 
-def _within(study: Study, get: Any) -> search.Within:
-    attribute = get.get("attribute", "")
-    value = get.get("value", "") if attribute else None
-    if attribute and attribute not in queries.ATTRIBUTES:
-        raise DomainError("analysis.attribute", _("Choose one of the listed attributes."))
-    if attribute and (not value or value in queries.hidden_groups(study, attribute)):
-        raise DomainError(
-            "analysis.small_group",
-            _("This group has fewer than %(k)s respondents, so it cannot be searched on its own.")
-            % {"k": queries.min_group(study)},
-        )
-    role = get.get("role", "")
-    if role not in ("", "interviewer", "respondent"):
-        raise DomainError("analysis.role", _("Choose the interviewer or the respondents."))
-    case = int_or_none(get.get("case"))
-    if case is not None and not study.cases.filter(pk=case).exists():
-        raise DomainError("analysis.case", _("That case is not part of the study."))
-    document = int_or_none(get.get("document"))
-    return search.Within(
-        case=case,
-        attribute=attribute,
-        value=value,
-        speaker=get.get("speaker", "")[:200],
-        role=role,
-        document=document,
-    )
-
-
 def _filters_context(study: Study) -> dict[str, Any]:
     return {
         "cases": list(study.cases.select_related("network")),
@@ -115,7 +87,9 @@ def search_view(request: HttpRequest, slug: str) -> HttpResponse:
     error = ""
     if q:
         try:
-            hits = search.search(study, q, mode=mode, scope=scope, within=_within(study, get))
+            hits = search.search(
+                study, q, mode=mode, scope=scope, within=query_params.within(study, get)
+            )
         except DomainError as problem:
             error = str(problem.message)
     context = {
@@ -196,24 +170,6 @@ def autocode_undo(request: HttpRequest, slug: str) -> HttpResponse:
 
 # -- code queries ----------------------------------------------------------------------------
 
-QUERY_KEYS = ("first", "op", "second", "near", "case", "attribute", "value", "speaker", "role")
-
-
-def _run_query(study: Study, get: Any) -> list[search.Hit]:
-    first = Code.objects.filter(study=study, pk=int_or_none(get.get("first")) or 0).first()
-    second = Code.objects.filter(study=study, pk=int_or_none(get.get("second")) or 0).first()
-    if first is None or second is None:
-        raise DomainError("analysis.query", _("Choose two codes."))
-    near = int_or_none(get.get("near"))
-    return search.code_query(
-        study,
-        first,
-        get.get("op", "and"),
-        second,
-        near=10 if near is None else near,
-        within=_within(study, get),
-    )
-
 
 @require_GET
 def query_view(request: HttpRequest, slug: str) -> HttpResponseBase:
@@ -236,13 +192,13 @@ def query_view(request: HttpRequest, slug: str) -> HttpResponseBase:
     ran = bool(get.get("first"))
     if ran:
         try:
-            hits = _run_query(study, get)
+            hits = query_params.run_query(study, get)
         except DomainError as problem:
             error = str(problem.message)
     if get.get("format") == "csv" and ran and not error:
         return _csv(study, hits)
     page = Paginator(_rows(hits), PAGE_SIZE).get_page(get.get("page"))
-    params = {k: get[k] for k in QUERY_KEYS if get.get(k)}
+    params = {k: get[k] for k in query_params.QUERY_KEYS if get.get(k)}
     context = {
         "study": study,
         "get": get,
@@ -253,7 +209,8 @@ def query_view(request: HttpRequest, slug: str) -> HttpResponseBase:
         "query_string": urlencode(params),
         "saved": SavedQuery.objects.filter(study=study),
         "can_code": policy.can(request.user, "analysis.code", study),
-        "operators": [("and", _("AND")), ("or", _("OR")), ("not", _("NOT")), ("near", _("NEAR"))],
+        "can_run_sessions": policy.can(request.user, "sessions.run", study),
+        "operators": list(query_params.OPERATORS.items()),
     }
     context.update(_filters_context(study))
     return render(request, "analysis/query.html", context)
@@ -273,8 +230,8 @@ def _csv(study: Study, hits: list[search.Hit]) -> HttpResponseBase:
 @require_POST
 def query_save(request: HttpRequest, slug: str) -> HttpResponse:
     study = study_for(request, slug, "analysis.code")
-    params = {k: request.POST[k] for k in QUERY_KEYS if request.POST.get(k)}
-    _run_query(study, params)  # refuses what would not run
+    params = {k: request.POST[k] for k in query_params.QUERY_KEYS if request.POST.get(k)}
+    query_params.run_query(study, params)  # refuses what would not run
     saved = services.save_query(
         study=study, user=user_of(request), name=request.POST.get("name", ""), params=params
     )

@@ -4,14 +4,17 @@
 groups." Each chosen code becomes one open-answer step that presents the theme (its name and
 definition) with a few fragments coded with it, for the group to react to. A fragment is shown
 only when the person it comes from consented to being quoted (an active ``quoting`` consent), and
-the names of the study's people are taken out of it. The session is made through the live app's
-own services; when its facilitators save the synthesis, ``live.material`` brings it back into
-the study as material (a session summary with its themes as codings).
+the names of the study's people are taken out of it. A code query's results (the analysis' query
+page) start one too: one step that presents the query in words with a few of its fragments. The
+session is made through the live app's own services; when its facilitators save the synthesis,
+``live.material`` brings it back into the study as material (a session summary with its themes
+as codings).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -20,6 +23,7 @@ from verbindend.core.errors import DomainError
 
 MAX_THEMES = 8
 FRAGMENTS_PER_THEME = 2
+FRAGMENTS_FROM_QUERY = 4
 FRAGMENT_CHARS = 220
 PROMPT_CHARS = 1000
 
@@ -41,22 +45,28 @@ def anonymise(text: str, names: list[str]) -> str:
     return text
 
 
-def quotable_fragments(code: Any, *, limit: int = FRAGMENTS_PER_THEME) -> list[str]:
-    """Up to ``limit`` fragments coded with ``code`` from people who consented to quoting."""
-    from verbindend.analysis.models import Coding
+def _consenting_people() -> Any:
     from verbindend.privacy.models import ConsentPurpose, ConsentRecord
 
-    consenting = ConsentRecord.objects.active().filter(purpose=ConsentPurpose.QUOTING)
-    codings = (
-        Coding.objects.filter(code=code, document__respondent__isnull=False)
-        .filter(document__respondent__person__in=consenting.values("person"))
-        .select_related("document")
-        .order_by("document_id", "start")
+    return ConsentRecord.objects.active().filter(purpose=ConsentPurpose.QUOTING).values("person")
+
+
+def quotable(study: Any, spans: Iterable[tuple[Any, int, int]], *, limit: int) -> list[str]:
+    """Up to ``limit`` distinct fragments of ``(document, start, end)`` spans, in order: only
+    from respondents who consented to quoting, shortened, and without the study's names."""
+    from verbindend.studies.models import Document
+
+    allowed = set(
+        Document.objects.filter(
+            study=study, respondent__person__in=_consenting_people()
+        ).values_list("pk", flat=True)
     )
-    names = _names(code.study)
+    names = _names(study)
     out: list[str] = []
-    for coding in codings[: limit * 4]:
-        words = " ".join(coding.document.text[coding.start : coding.end].split())
+    for document, start, end in spans:
+        if document.pk not in allowed:
+            continue
+        words = " ".join(document.text[start:end].split())
         if not words:
             continue
         if len(words) > FRAGMENT_CHARS:
@@ -69,15 +79,32 @@ def quotable_fragments(code: Any, *, limit: int = FRAGMENTS_PER_THEME) -> list[s
     return out
 
 
+def quotable_fragments(code: Any, *, limit: int = FRAGMENTS_PER_THEME) -> list[str]:
+    """Up to ``limit`` fragments coded with ``code`` from people who consented to quoting."""
+    from verbindend.analysis.models import Coding
+
+    codings = (
+        Coding.objects.filter(code=code, document__respondent__person__in=_consenting_people())
+        .select_related("document")
+        .order_by("document_id", "start")
+    )
+    return quotable(
+        code.study, ((c.document, c.start, c.end) for c in codings[: limit * 4]), limit=limit
+    )
+
+
+def _prompt(lines: list[str], fragments: list[str]) -> str:
+    lines = [*lines, *(f"“{fragment}”" for fragment in fragments)]
+    lines.append(_("How do you recognise this in your network? What would you add or change?"))
+    text = "\n".join(lines)
+    return text if len(text) <= PROMPT_CHARS else text[: PROMPT_CHARS - 1] + "…"
+
+
 def prompt_for(code: Any) -> str:
     lines = [code.label]
     if code.definition:
         lines.append(code.definition.strip())
-    for fragment in quotable_fragments(code):
-        lines.append(f"“{fragment}”")
-    lines.append(_("How do you recognise this in your network? What would you add or change?"))
-    text = "\n".join(lines)
-    return text if len(text) <= PROMPT_CHARS else text[: PROMPT_CHARS - 1] + "…"
+    return _prompt(lines, quotable_fragments(code))
 
 
 def create_focus_group(*, study: Any, codes: list[Any], by: Any, title: str = "") -> Any:
@@ -100,4 +127,32 @@ def create_focus_group(*, study: Any, codes: list[Any], by: Any, title: str = ""
     )
     for code in codes:
         live.add_step(session=session, kind=StepKind.OPEN_ANSWER, prompt=prompt_for(code))
+    return session
+
+
+def create_from_query(*, study: Any, description: str, hits: list[Any], by: Any) -> Any:
+    """A study live session whose step presents a code query's results: the query in words and
+    a few of its fragments (quotable, nameless), for the group to react to."""
+    from verbindend.live import services as live
+    from verbindend.live.models import StepKind
+
+    if not hits:
+        raise DomainError(
+            "research.empty_query",
+            _("This query finds no fragments, so there is nothing to present to a group."),
+        )
+    if any(hit.document.study_id != study.pk for hit in hits):
+        raise DomainError("research.other_study", _("Link only codes and memos of this study."))
+    fragments = quotable(
+        study, ((h.document, h.start, h.end) for h in hits), limit=FRAGMENTS_FROM_QUERY
+    )
+    session = live.create_session(
+        creator=by,
+        template="blank",
+        study=study,
+        title=_("Focus group: %(themes)s") % {"themes": description},
+    )
+    live.add_step(
+        session=session, kind=StepKind.OPEN_ANSWER, prompt=_prompt([description], fragments)
+    )
     return session

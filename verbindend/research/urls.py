@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("<slug:slug>/literature/<uuid:uuid>/", views.reference_detail, name="reference"),
     path("<slug:slug>/focus-group/", views.focus_group, name="focus_group"),
+    path(
+        "<slug:slug>/focus-group/from-query/",
+        views.focus_group_from_query,
+        name="focus_group_query",
+    ),
     path("<slug:slug>/comments/<slug:target>/", views.thread_list, name="comments"),
     path("<slug:slug>/comments/thread/<uuid:uuid>/resolve/", views.thread_resolve, name="resolve"),
     path("<slug:slug>/interviews/", interview_views.interview_list, name="interviews"),

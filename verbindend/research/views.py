@@ -347,3 +347,21 @@ def focus_group(request: HttpRequest, slug: str) -> HttpResponse:
         "research/focus_group.html",
         {"study": study, "codes": codes, "max_themes": focusgroup.MAX_THEMES},
     )
+
+
+@require_POST
+def focus_group_from_query(request: HttpRequest, slug: str) -> HttpResponse:
+    """The results of a code query (posted from the query page) as a focus group's theme."""
+    from verbindend.analysis import query_params
+    from verbindend.research import focusgroup
+
+    study = _study(request, slug, "sessions.run")
+    params = {k: request.POST[k] for k in query_params.QUERY_KEYS if request.POST.get(k)}
+    session = focusgroup.create_from_query(
+        study=study,
+        description=query_params.describe(study, params),
+        hits=query_params.run_query(study, params),
+        by=request.user,
+    )
+    messages.success(request, _("The focus group was made; check its steps, then start."))
+    return redirect("live:console", pk=session.pk)

@@ -134,3 +134,55 @@ def test_the_focus_group_link_is_shown_only_to_who_may_open_it(personas: Persona
         page = client.get(glossary).content.decode()
         assert (url in page) is shown
         assert client.get(url).status_code == (200 if shown else 403)
+
+
+def _query(sharing: Code, trust: Code, op: str = "and") -> dict[str, str]:
+    return {"first": str(sharing.pk), "op": op, "second": str(trust.pk), "near": "10"}
+
+
+def test_a_code_querys_results_become_a_focus_group_step(
+    personas: Personas, coded: tuple[Code, Code]
+) -> None:
+    sharing, trust = coded
+    client = Client()
+    client.force_login(personas.researcher)
+    query_page = reverse("analysis:query", args=[personas.study.slug])
+    page = client.get(query_page, _query(sharing, trust, "or")).content.decode()
+    url = reverse("research:focus_group_query", args=[personas.study.slug])
+    assert url in page and "Make a focus group from these fragments" in page
+    response = client.post(url, _query(sharing, trust, "or"))
+    session = LiveSession.objects.get(study=personas.study)
+    assert response.status_code == 302 and response["Location"].endswith(f"/{session.pk}/")
+    assert session.title == "Focus group: Kennis delen OR Vertrouwen"
+    (prompt,) = session.steps.values_list("prompt", flat=True)
+    assert prompt.startswith("Kennis delen OR Vertrouwen\n“[…] vertelt: we delen alles")
+    assert "vertrouw de anderen" not in prompt  # Bert withdrew his consent for quoting
+    assert "Ann" not in prompt and "Bert" not in prompt
+
+
+def test_an_empty_or_broken_query_or_the_wrong_person_makes_no_focus_group(
+    personas: Personas, coded: tuple[Code, Code]
+) -> None:
+    sharing, trust = coded
+    url = reverse("research:focus_group_query", args=[personas.study.slug])
+    client = Client()
+    client.force_login(personas.researcher)
+    response = client.post(url, _query(trust, sharing, "not"))  # all trust is also sharing
+    assert response.status_code == 400
+    assert "finds no fragments" in response.content.decode()
+    response = client.post(url, {"first": str(sharing.pk)})
+    assert response.status_code == 400 and "Choose two codes." in response.content.decode()
+    other = Code.objects.create(study=personas.other_study, name="Elders")
+    response = client.post(url, {"first": str(other.pk), "second": str(trust.pk)})
+    assert response.status_code == 400
+    for user, status in ((personas.study_observer, 403), (personas.other_researcher, 404)):
+        someone = Client()
+        someone.force_login(user)
+        assert someone.post(url, _query(sharing, trust, "or")).status_code == status
+    observer_page = Client()
+    observer_page.force_login(personas.study_observer)
+    query_page = reverse("analysis:query", args=[personas.study.slug])
+    assert url not in observer_page.get(query_page, _query(sharing, trust)).content.decode()
+    response = Client().post(url, _query(sharing, trust, "or"))
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert not LiveSession.objects.exists()
