@@ -14,8 +14,9 @@ app need not know about them.
 
 from __future__ import annotations
 
+import re
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -35,6 +36,28 @@ class StudyScopedQuerySet[M: models.Model](models.QuerySet[M]):
         return self.filter(study__in=Study.objects.visible_to(user))
 
 
+class TermQuerySet(StudyScopedQuerySet["Term"]):
+    def for_code(self, code: Any) -> TermQuerySet:
+        """Terms linked to the code, or naming the same concept (its method key or its name)."""
+        match = Q(codes=code) | Q(term__iexact=code.label)
+        if code.method_key:
+            match |= Q(method_key=code.method_key)
+        return self.filter(study_id=code.study_id).filter(match).distinct()
+
+    def mentioned_in(self, memo: Any) -> list[Term]:
+        """Of these terms (one study's, evaluated once and reused for every memo of a page),
+        those linked to the memo or whose name occurs in its text as a whole word."""
+        return [
+            term
+            for term in self
+            if term.study_id == memo.study_id
+            and (
+                any(m.pk == memo.pk for m in term.memos.all())
+                or re.search(rf"(?<!\w){re.escape(term.term)}(?!\w)", memo.text, re.IGNORECASE)
+            )
+        ]
+
+
 class Term(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     study = models.ForeignKey("studies.Study", on_delete=models.CASCADE, related_name="terms")
@@ -50,7 +73,7 @@ class Term(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = StudyScopedQuerySet.as_manager()
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("glossary term")

@@ -186,3 +186,39 @@ def test_observers_read_but_do_not_change_the_glossary_or_literature(personas: P
     literature = reverse("research:literature", args=[personas.study.slug])
     assert observer.get(literature).status_code == 200
     assert not Term.objects.exists()
+
+
+def test_codes_and_memos_show_the_glossarys_definitions(personas: Personas) -> None:
+    from verbindend.analysis.models import Code, Memo
+
+    study = personas.study
+    trust = Code.objects.create(study=study, name="Vertrouwen")
+    level = Code.objects.create(study=study, method_key="level.network")
+    other = Code.objects.create(study=study, name="Iets anders")
+    services.add_term(study=study, by=personas.researcher, term="vertrouwen", definition="Durven.")
+    services.seed_glossary(study=study, by=personas.researcher, language="en")
+    linked = services.add_term(
+        study=study, by=personas.researcher, term="Ritme", definition="Vaste <momenten>."
+    )
+    services.link_term(term=linked, codes=[other], memos=[])
+    memo = Memo.objects.create(
+        study=study, author=personas.researcher, code=trust, text="Vertrouwen groeit traag."
+    )
+    client = Client()
+    client.force_login(personas.researcher)
+
+    def page(code: Code) -> str:
+        return client.get(reverse("analysis:code", args=[study.slug, code.uuid])).content.decode()
+
+    shown = page(trust)
+    assert "In the study's glossary" in shown and "Durven." in shown  # same name
+    assert "Glossary: vertrouwen" in shown  # the memo names the term
+    network = Term.objects.get(study=study, method_key="level.network")
+    assert network.definition[:40] in page(level)  # the same concept of the method
+    assert "Vaste &lt;momenten&gt;." in page(other)  # linked by hand, escaped
+    assert "Durven." not in page(other)
+    # another study's glossary never shows, and a memo that names no term shows none
+    Term.objects.create(study=personas.other_study, term="Ritme 2", definition="Elders.")
+    memo.text = "Niets hier."
+    memo.save()
+    assert "Elders." not in page(other) and "Glossary: " not in page(trust)
