@@ -79,7 +79,7 @@ def test_interview_mode_on_a_phone(app: App, browser: Browser) -> None:
     phone = new_phone_page(browser)
     log_in(phone, app, "researcher@verbindend.demo")
     phone.goto(app.base_url + INTERVIEWS)
-    phone.locator("ul.interviews li", has_text="transcript aligned").get_by_role("link").click()
+    phone.locator("ul.interviews li", has_text="transcript ingedeeld").get_by_role("link").click()
     shot(phone, "interview-phone")
     phone.goto(phone.url + "q/9/")
     expect(phone.get_by_text("Vraag 9 van 18")).to_be_visible()
