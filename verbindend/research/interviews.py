@@ -202,26 +202,25 @@ def attach_transcript(*, run: InterviewRun, document: Any, by: Any) -> int:
     batch = uuid.uuid4()
     spans: list[dict[str, Any]] = []
     theme_spans: dict[str, list[int]] = {}
-    for index, span in found.items():
+    for index, (start, end) in found.items():
         q = questions[index]
-        spans.append({"key": q.key, "number": q.number, "start": span[0], "end": span[1]})
-        bounds = theme_spans.setdefault(q.theme.key, [span[0], span[1]])
-        bounds[1] = max(bounds[1], span[1])
+        spans.append({"key": q.key, "number": q.number, "start": start, "end": end})
+        bounds = theme_spans.setdefault(q.theme.key, [start, end])
+        bounds[1] = max(bounds[1], end)
     theme_codes = {}
     for i, theme in enumerate(themes()):
         if theme.key in theme_spans:
             theme_codes[theme.key] = _code(
                 run.study, theme.key, None, THEME_COLOURS[i % len(THEME_COLOURS)]
             )
-    rows = []
-    for theme_key, (start, end) in theme_spans.items():
-        rows.append((theme_codes[theme_key], start, end))
-    for span in spans:
-        q = questions[span["number"] - 1]
+    rows = [(theme_codes[key], start, end) for key, (start, end) in theme_spans.items()]
+    for aligned in spans:
+        q = questions[aligned["number"] - 1]
         if q.key == q.theme.key:
             continue  # the theme's own question: its code covers the whole theme
         parent = theme_codes[q.theme.key]
-        rows.append((_code(run.study, q.key, parent, parent.colour), span["start"], span["end"]))
+        code = _code(run.study, q.key, parent, parent.colour)
+        rows.append((code, aligned["start"], aligned["end"]))
     Coding.objects.bulk_create(
         [
             Coding(

@@ -51,7 +51,7 @@ def memo_terms(context: template.Context, memo: Any) -> dict[str, Any]:
     study = _study_of(context, memo)
     if not _may_read_glossary(context, study):
         return {"terms": []}
-    key = ("research_terms", study.pk)  # one query per page, however many memos it shows
+    key = f"research_terms_{study.pk}"  # one query per page, however many memos it shows
     terms = context.render_context.get(key)
     if terms is None:
         terms = Term.objects.filter(study=study).prefetch_related("memos")

@@ -17,7 +17,7 @@ from verbindend.privacy.models import ConsentPurpose, ConsentRecord
 from verbindend.research import alignment, interviews
 from verbindend.research.models import InterviewNote, InterviewRun
 from verbindend.studies import transcripts
-from verbindend.studies.models import Document, Interview, Respondent
+from verbindend.studies.models import Document, Interview, Respondent, Study
 from verbindend.testing.personas import Personas
 
 TRANSCRIPT = """\
@@ -54,7 +54,7 @@ def _consent(interview: Interview) -> ConsentRecord:
     )
 
 
-def _transcript(personas: Personas, text: str = TRANSCRIPT, study: object = None) -> Document:
+def _transcript(personas: Personas, text: str = TRANSCRIPT, study: Study | None = None) -> Document:
     spoken = transcripts.from_lines(text.splitlines())
     assert spoken is not None
     return Document.objects.create(
