@@ -187,6 +187,7 @@ LABELS = {
     "scan_responses": gettext_lazy("Scan responses"),
     "respondents": gettext_lazy("Taking part in studies"),
     "interviews": gettext_lazy("Interviews"),
+    "interview_notes": gettext_lazy("The interviewer's notes on your interviews"),
     "documents": gettext_lazy("Documents"),
     "codings": gettext_lazy("Codings"),
     "memos": gettext_lazy("Memos"),

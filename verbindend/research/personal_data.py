@@ -17,14 +17,18 @@ def _notes(subject: DataSubject) -> Any:
 
 
 def export(subject: DataSubject) -> dict[str, list[dict[str, Any]]]:
+    from verbindend.method import content
+
     notes = _notes(subject).select_related("run__study", "run__interview")
     return {
-        "interview notes": [
+        "interview_notes": [
             {
                 "study": str(note.run.study),
-                "interview": note.run.interview.scheduled_at.isoformat(),
-                "question": note.question_key,
-                "notes": note.text,
+                "when": note.run.interview.scheduled_at.isoformat(),
+                "title": content.get(note.question_key).text("question")
+                if content.exists(note.question_key)
+                else note.question_key,
+                "text": note.text,
             }
             for note in notes
             if note.text

@@ -307,3 +307,22 @@ def test_alignment_keeps_the_guides_order_and_skips_what_was_not_asked() -> None
         )
         > 0.8
     )
+
+
+def test_the_notes_are_part_of_the_respondents_data_rights(
+    personas: Personas, interview: Interview
+) -> None:
+    from verbindend.privacy import rights
+    from verbindend.privacy.personal_data import DataSubject
+
+    _consent(interview)
+    run = interviews.start(interview=interview, by=personas.researcher)
+    interviews.save_note(run=run, number=2, text="Ann twijfelt over de trekker.", by=None)
+    subject = DataSubject(person=personas.person)
+    data = rights.export_subject(subject)
+    (row,) = data["apps"]["research"]["interview_notes"]
+    assert row["text"] == "Ann twijfelt over de trekker."
+    assert row["title"].startswith("What needs to be in place")
+    assert "The interviewer&#x27;s notes on your interviews" in rights.export_html(data)
+    rights.erase_subject(subject, by=personas.researcher)
+    assert InterviewNote.objects.get().text == ""
