@@ -46,7 +46,7 @@ def fill(media: Path) -> int:
     from verbindend.studies.models import Document
 
     network = load_demo()
-    organisation = network.memberships.first().organisation  # type: ignore[union-attr]
+    organisation = network.memberships.first().organisation
     Person.objects.bulk_create(
         [
             Person(
