@@ -168,6 +168,10 @@ class StepPlanQuerySet(models.QuerySet["StepPlan"]):
     def visible_to(self, user: User) -> StepPlanQuerySet:
         return self.filter(study__in=Study.objects.visible_to(user))
 
+    def of(self, study: Study) -> StepPlanQuerySet:
+        """A study's planned steps, in the method's order, with their owners."""
+        return self.filter(study=study).select_related("owner").order_by("order", "pk")
+
 
 class StepPlan(models.Model):
     """One of the method's six research steps, planned for one study."""

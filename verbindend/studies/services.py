@@ -54,7 +54,8 @@ STUDY_CONSENT_PURPOSES = (ConsentPurpose.RESEARCH, ConsentPurpose.RECORDING)
 
 
 def create_study(*, form: Any, by: Any) -> Study:
-    """A new study from its form, with its six steps and its creator as its researcher.
+    """A new study from its form, with its six steps (``signals``) and its creator as its
+    researcher.
 
     The form has checked the short name; one taken meanwhile (two people creating at once) is
     refused the same way and nothing is saved.
@@ -66,7 +67,6 @@ def create_study(*, form: Any, by: Any) -> Study:
         with transaction.atomic():
             study: Study = form.save()
             account_services.grant_study_role(user=by, study=study, role=StudyRoles.RESEARCHER)
-            ensure_steps(study=study)
     except IntegrityError:
         raise DomainError(
             "studies.slug_taken", _("This short name is taken; choose another.")
@@ -75,7 +75,8 @@ def create_study(*, form: Any, by: Any) -> Study:
 
 
 def ensure_steps(*, study: Study) -> list[StepPlan]:
-    """Every study plans the method's six steps; rows are made on first use."""
+    """Every study plans the method's six steps: made when the study is made (``signals``), and
+    any step the method gained since when the plan is saved."""
     steps = content.of_kind("research_step")
     existing = {s.step_key: s for s in StepPlan.objects.filter(study=study)}
     missing = [
@@ -86,6 +87,12 @@ def ensure_steps(*, study: Study) -> list[StepPlan]:
     if missing:
         StepPlan.objects.bulk_create(missing, ignore_conflicts=True)
     return list(StepPlan.objects.filter(study=study).select_related("owner"))
+
+
+def plan_steps(sender: type[Study], instance: Study, created: bool, **kwargs: Any) -> None:
+    """A new study plans the method's steps, however it is made (connected to ``post_save``)."""
+    if created and not kwargs.get("raw"):
+        ensure_steps(study=instance)
 
 
 # -- cases -----------------------------------------------------------------------------------------

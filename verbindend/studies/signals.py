@@ -2,6 +2,7 @@
 
 A document's original file goes when the document goes, however it is deleted; and when an
 instrument replaces a document's text, ``text_replaced`` lets the analysis move its codings.
+(A new study's steps are planned by ``services.plan_steps``, connected in ``apps``.)
 """
 
 from __future__ import annotations

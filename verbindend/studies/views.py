@@ -123,7 +123,7 @@ def study_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cases": study.cases.select_related("network").order_by("network__name"),
             "researchers": [g for g in team if g.role == StudyRoles.RESEARCHER],
             "committee": [g for g in team if g.role == StudyRoles.OBSERVER],
-            "steps": services.ensure_steps(study=study),
+            "steps": StepPlan.objects.of(study),
             "document_count": Document.objects.filter(study=study).count(),
             "panels": overview.panels(study, request.user),
             "can_change": can_change,
@@ -137,11 +137,12 @@ def study_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def step_plan(request: HttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug, "study.view")
     can_change = policy.can(request.user, "study.change", study)
-    services.ensure_steps(study=study)
+    if request.method == "POST":
+        services.ensure_steps(study=study)
     formset_class = modelformset_factory(StepPlan, form=StepPlanForm, extra=0)
     formset = formset_class(
         request.POST if request.method == "POST" else None,
-        queryset=StepPlan.objects.filter(study=study),
+        queryset=StepPlan.objects.of(study),
         form_kwargs={"study": study},
     )
     if request.method == "POST":

@@ -29,6 +29,7 @@ from verbindend.studies.models import (
     Interview,
     Respondent,
     StepPlan,
+    Study,
 )
 from verbindend.studies.tests.conftest import run_worker
 from verbindend.testing import personas as personas_module
@@ -218,6 +219,28 @@ def test_the_guidance_committee_reads_and_cannot_change(world: World) -> None:
 
 
 # -- behaviour -----------------------------------------------------------------------------------
+
+
+def test_a_study_plans_its_steps_when_made_and_its_pages_only_read(world: World) -> None:
+    """However a study is made, it has the method's six steps; opening its pages writes nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = world.p
+    made = Study.objects.create(name="Zonder formulier", slug="zonder-formulier")
+    assert StepPlan.objects.filter(study=made).count() == 6
+    client = client_for(p.researcher)
+    with CaptureQueriesContext(connection) as queries:
+        for name in ("studies:detail", "studies:steps"):
+            assert client.get(reverse(name, args=[p.study.slug])).status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+        and "axes_" not in q["sql"]
+    ]
+    assert writes == []
 
 
 def test_a_researcher_plans_the_steps(world: World) -> None:
