@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from verbindend.accounts.models import User
@@ -70,3 +71,14 @@ class ProfileForm(forms.ModelForm):
             ("", _("Follow the browser")),
             *settings.LANGUAGES,
         ]
+
+
+class InviteForm(forms.Form):
+    """Invite someone by email to one role in a network or a study (the scope's own roles)."""
+
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: Any, roles: type[models.TextChoices], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles.choices  # type: ignore[attr-defined]

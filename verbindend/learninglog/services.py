@@ -279,6 +279,10 @@ def source_url(entry: Entry, user: Any) -> str:
 # -- goals --------------------------------------------------------------------------------------
 
 
+def delete_entry(*, entry: Entry) -> None:
+    entry.delete()
+
+
 def save_goal(*, goal: LearningGoal, network: Any, user: Any) -> LearningGoal:
     goal.network = network
     if goal.pk is None:
@@ -312,6 +316,10 @@ def save_carrier(*, carrier: Carrier, network: Any) -> Carrier:
 
 
 # -- milestones -----------------------------------------------------------------------------------
+
+
+def delete_carrier(*, carrier: Carrier) -> None:
+    carrier.delete()
 
 
 def _announce_milestone(milestone: Milestone) -> None:

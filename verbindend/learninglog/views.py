@@ -228,7 +228,7 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = _entry(request, pk, "learninglog.add")
     _require_edit(request.user, item)
     slug = item.network.slug
-    item.delete()
+    services.delete_entry(entry=item)
     messages.success(request, _("The entry was deleted."))
     return redirect("learninglog:network", slug)
 
@@ -428,6 +428,6 @@ def carrier_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def carrier_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = _carrier(request, pk, "learninglog.manage")
     slug = item.network.slug
-    item.delete()
+    services.delete_carrier(carrier=item)
     messages.success(request, _("The carrier was removed."))
     return redirect(reverse("learninglog:carriers", args=[slug]))

@@ -119,11 +119,6 @@ class PersonForm(forms.ModelForm):
         return email
 
 
-class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
-    role = forms.ChoiceField(label=_("Role"), choices=NetworkRoles.choices)
-
-
 class BulkInviteForm(forms.Form):
     people = forms.ModelMultipleChoiceField(
         label=_("People to invite"),

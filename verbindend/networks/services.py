@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from verbindend.accounts.models import User
 from verbindend.accounts.services import grant_network_role
+from verbindend.core.errors import DomainError
 from verbindend.core.roles import NetworkRoles
 from verbindend.networks.models import (
     LeadRole,
@@ -21,6 +22,7 @@ from verbindend.networks.models import (
     NetworkRole,
     Organisation,
     OrganisationMembership,
+    Person,
     Sector,
     Tenure,
 )
@@ -40,6 +42,36 @@ def create_network(*, creator: User, form: Any) -> Network:
 
 
 @transaction.atomic
+def delete_network(*, network: Network) -> None:
+    """Delete a network with everything it owns (the page asked for its name first)."""
+    network.delete()
+
+
+def add_person(*, network: Network, form: Any) -> Person:
+    """A new person of the network from a valid person form."""
+    person: Person = form.save(commit=False)
+    person.network = network
+    person.save()
+    return person
+
+
+def remove_person(*, person: Person) -> None:
+    person.delete()
+
+
+def remove_role(*, grant: NetworkRole) -> None:
+    """Take a role away; a network keeps at least one coordinator."""
+    with transaction.atomic():
+        coordinators = NetworkRole.objects.select_for_update().filter(
+            network=grant.network_id, role=NetworkRoles.COORDINATOR
+        )
+        if grant.role == NetworkRoles.COORDINATOR and len(coordinators) == 1:
+            raise DomainError(
+                "roles.last_coordinator", _("A network keeps at least one coordinator.")
+            )
+        grant.delete()
+
+
 def add_organisation(
     *, network: Network, organisation_form: Any, membership_form: Any
 ) -> OrganisationMembership:

@@ -15,16 +15,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts import services as account_services
+from verbindend.accounts.forms import InviteForm
 from verbindend.core import nextpage, policy
 from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
+from verbindend.core.roles import NetworkRoles
 from verbindend.method import content
 from verbindend.networks import counts, importing, services
 from verbindend.networks.forms import (
     BulkInviteForm,
     ConfirmDeleteForm,
     ImportUploadForm,
-    InviteForm,
     MembershipForm,
     NetworkForm,
     OrganisationForm,
@@ -130,7 +131,7 @@ def network_delete(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(request, slug, "network.delete")
     form = ConfirmDeleteForm(request.POST or None, expected=network.name)
     if request.method == "POST" and form.is_valid():
-        network.delete()
+        services.delete_network(network=network)
         messages.success(request, _("The network and all its data were deleted."))
         return redirect("networks:list")
     return render(request, "networks/confirm_delete.html", {"form": form, "network": network})
@@ -237,9 +238,7 @@ def person_add(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(request, slug, "people.change")
     form = PersonForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
-        person = form.save(commit=False)
-        person.network = network
-        person.save()
+        person = services.add_person(network=network, form=form)
         messages.success(request, _("%(name)s was added.") % {"name": person.name})
         return redirect("networks:people", slug=network.slug)
     return render(request, "networks/person_form.html", {"network": network, "form": form})
@@ -278,7 +277,7 @@ def person_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         name = person.name
-        person.delete()
+        services.remove_person(person=person)
         messages.success(request, _("%(name)s was removed from the network.") % {"name": name})
         return redirect("networks:people", slug=network.slug)
     return render(request, "networks/person_delete.html", {"network": network, "person": person})
@@ -338,7 +337,7 @@ def people_import(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(request, slug, "roles.manage")
-    invite_form = InviteForm(request.POST if "invite" in request.POST else None)
+    invite_form = InviteForm(request.POST if "invite" in request.POST else None, roles=NetworkRoles)
     bulk_form = BulkInviteForm(request.POST if "bulk" in request.POST else None, network=network)
     if request.method == "POST":
         if "invite" in request.POST and invite_form.is_valid():
@@ -391,10 +390,7 @@ def role_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "roles.manage",
         pk=pk,
     )
-    coordinators = NetworkRole.objects.filter(network=network, role="coordinator")
-    if grant.role == "coordinator" and coordinators.count() == 1:
-        raise DomainError("roles.last_coordinator", _("A network keeps at least one coordinator."))
-    grant.delete()
+    services.remove_role(grant=grant)
     messages.success(request, _("The role was removed."))
     return redirect("networks:team", slug=network.slug)
 

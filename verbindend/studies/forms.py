@@ -8,7 +8,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from verbindend.accounts.models import User
-from verbindend.core.roles import StudyRoles
 from verbindend.networks.models import Network, Person
 from verbindend.studies import extract
 from verbindend.studies.models import (
@@ -57,11 +56,6 @@ class ProposeCaseForm(forms.Form):
         if Case.objects.filter(study=self.study, network=network).exists():
             raise forms.ValidationError(_("This network is already a case of the study."))
         return network
-
-
-class StudyInviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
-    role = forms.ChoiceField(label=_("Role"), choices=StudyRoles.choices)
 
 
 class DateInput(forms.DateInput):

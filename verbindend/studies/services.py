@@ -30,6 +30,7 @@ from verbindend.studies.models import (
     ImportBatch,
     ImportItem,
     Interview,
+    InterviewStatus,
     ItemStatus,
     Respondent,
     StepPlan,
@@ -98,6 +99,15 @@ def plan_steps(sender: type[Study], instance: Study, created: bool, **kwargs: An
 # -- cases -----------------------------------------------------------------------------------------
 
 
+def propose_case(*, study: Study, network: Any) -> Case:
+    """Ask a network to take part in a study; its coordinators are told and decide."""
+    from verbindend.networks import services as network_services
+
+    case = Case.objects.create(study=study, network=network)
+    network_services.notify_case_proposed(case=case)
+    return case
+
+
 def assessment_for(*, case: Case) -> CaseAssessment:
     assessment, _created = CaseAssessment.objects.get_or_create(
         case=case, defaults={"study": case.study}
@@ -151,6 +161,19 @@ def record_consent(*, respondent: Respondent, purpose: str, given: bool) -> None
         )
     elif not given:
         active.update(withdrawn_at=timezone.now())
+
+
+def set_interview_status(*, interview: Interview, status: str) -> Interview:
+    if status not in InterviewStatus.values:
+        raise DomainError("interview.status", _("This status does not exist."))
+    interview.status = status
+    interview.save(update_fields=["status"])
+    return interview
+
+
+def remove_respondent(*, respondent: Respondent) -> None:
+    """Take a candidate out of the selection (with their appointments)."""
+    respondent.delete()
 
 
 def schedule_interview(*, respondent: Respondent, form: Any) -> Interview:

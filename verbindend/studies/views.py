@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.accounts import services as account_services
+from verbindend.accounts.forms import InviteForm
 from verbindend.core import overview, policy, validation
 from verbindend.core.db import Lowered
 from verbindend.core.errors import DomainError
 from verbindend.core.roles import StudyRoles
-from verbindend.networks import services as network_services
 from verbindend.privacy import audit
 from verbindend.privacy.models import AuditAction
 from verbindend.studies import selection, services
@@ -33,7 +33,6 @@ from verbindend.studies.forms import (
     SearchForm,
     StepPlanForm,
     StudyForm,
-    StudyInviteForm,
     UploadForm,
 )
 from verbindend.studies.models import (
@@ -43,7 +42,6 @@ from verbindend.studies.models import (
     DocumentKind,
     ImportBatch,
     Interview,
-    InterviewStatus,
     ItemStatus,
     Respondent,
     StepPlan,
@@ -97,12 +95,11 @@ def study_detail(request: HttpRequest, slug: str) -> HttpResponse:
     study = _study(request, slug, "study.view")
     can_change = policy.can(request.user, "study.change", study)
     case_form = ProposeCaseForm(request.POST if "propose" in request.POST else None, study=study)
-    invite_form = StudyInviteForm(request.POST if "invite" in request.POST else None)
+    invite_form = InviteForm(request.POST if "invite" in request.POST else None, roles=StudyRoles)
     if request.method == "POST":
         policy.require(request.user, "study.change", study)
         if "propose" in request.POST and case_form.is_valid():
-            case = Case.objects.create(study=study, network=case_form.cleaned_data["network"])
-            network_services.notify_case_proposed(case=case)
+            services.propose_case(study=study, network=case_form.cleaned_data["network"])
             messages.success(request, _("The network's coordinator is asked to agree."))
             return redirect(study)
         if "invite" in request.POST and invite_form.is_valid():
@@ -282,15 +279,13 @@ def respondent_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 Interview.objects.filter(respondent=respondent),
                 pk=validation.ascii_int(request.POST.get("interview_pk")),
             )
-            status = request.POST.get("interview_status", "")
-            if status not in InterviewStatus.values:
-                raise DomainError("interview.status", _("This status does not exist."))
-            interview.status = status
-            interview.save(update_fields=["status"])
+            services.set_interview_status(
+                interview=interview, status=request.POST.get("interview_status", "")
+            )
             return back
         if "remove" in request.POST:
             case_pk = respondent.case_id
-            respondent.delete()
+            services.remove_respondent(respondent=respondent)
             messages.success(request, _("The candidate was removed from the selection."))
             return redirect("studies:respondents", slug=study.slug, case_pk=case_pk)
     consents = services.consents_of([respondent])[respondent.person_id]
