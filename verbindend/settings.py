@@ -78,8 +78,8 @@ INSTALLED_APPS = [
     "verbindend.scan",
     "verbindend.learninglog",
     "verbindend.analysis",
-    "verbindend.reports",
     "verbindend.research",
+    "verbindend.reports",  # last: its personal data goes after every other app's
 ]
 
 MIDDLEWARE = [
