@@ -122,8 +122,7 @@ class ReportVersion(Scoped):
         return self._url("retry")
 
     def _url(self, name: str) -> str:
-        scope = "network" if self.network_id else "study"
-        return reverse(f"reports:{scope}_{name}", args=[self.scope.slug, self.pk])
+        return reverse(f"reports:{self.scope_kind}_{name}", args=[self.scope.slug, self.pk])
 
     def html_url(self) -> str:
         return self._url("html")
