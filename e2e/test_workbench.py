@@ -228,9 +228,21 @@ def test_vtt_with_three_speakers_coded_by_turn(page: Page, app: App, tmp_path: P
     assert coded.text_content() == "Ik trek de werkgroep vrijwilligers in het buurtcentrum."
 
 
+def _batch_codings(app: App) -> int:
+    """Codings made in a batch; other tests share the app, so callers compare counts."""
+    out = app.manage(
+        "shell",
+        "-c",
+        "from verbindend.analysis.models import Coding;"
+        "print(Coding.objects.filter(batch__isnull=False).count())",
+    )
+    return int(out.strip().splitlines()[-1])
+
+
 def test_autocode_search_hits_and_undo(page: Page, app: App) -> None:
     english(page, app)
     log_in(page, app, "researcher@verbindend.demo")
+    before = _batch_codings(app)
     page.goto(f"{app.base_url}/analysis/{STUDY}/search/")
     page.fill("#search-q", "samen")
     page.select_option("#search-scope", "sentence")
@@ -245,26 +257,10 @@ def test_autocode_search_hits_and_undo(page: Page, app: App) -> None:
     expect(page.locator(".messages, [role=status]").first).to_contain_text(
         f"{count - 1} fragments were coded"
     )
-    made = int(
-        app.manage(
-            "shell",
-            "-c",
-            "from verbindend.analysis.models import Coding;"
-            "print(Coding.objects.filter(batch__isnull=False).count())",
-        )
-        .strip()
-        .splitlines()[-1]
-    )
-    assert made == count - 1
+    assert _batch_codings(app) == before + count - 1
     page.click("#undo-autocode")
     expect(page.locator(".messages, [role=status]").first).to_contain_text("undone")
-    left = app.manage(
-        "shell",
-        "-c",
-        "from verbindend.analysis.models import Coding;"
-        "print(Coding.objects.filter(batch__isnull=False).count())",
-    ).strip()
-    assert left.splitlines()[-1] == "0"
+    assert _batch_codings(app) == before
 
 
 NEAR_SETUP = f"""
