@@ -100,33 +100,59 @@ def sessions_today(user: Any) -> Iterator[home.Task]:
             )
 
 
+KEY_FIGURE = "interview.key_figure"
+
+
 def organisation_panel(user: Any, network: Any, organisation: Any) -> Any:
-    """What the organisation's people said it took home: sentence completions and key-figure
-    answers given under its name (never private letters, never hidden contributions)."""
-    from verbindend.core import policy
+    """What the organisation's people said it took home, in their own words.
+
+    A text is shown under the organisation's name only where the session's synthesis may credit
+    it (the disclosure engine: its group beside everyone who answered that step), so a small
+    organisation's answer is never pinned to it here either. A key-figure interview speaks for
+    one person of one organisation; only those who run sessions read it here. Private letters
+    and hidden contributions never show.
+    """
+    from verbindend.core import disclosure, policy
     from verbindend.core.panels import Panel
     from verbindend.live.models import Contribution, StepKind
 
     if not policy.can(user, "sessions.view", network):
         return None
-    said = (
+    interviews_too = policy.can(user, "sessions.run", network)
+    answers = (
         Contribution.objects.filter(
             session__network=network,
-            organisation_name__iexact=organisation.name,
             hidden=False,
             merged_into__isnull=True,
-        )
-        .filter(
             step__kind__in=[StepKind.SENTENCE_COMPLETION, StepKind.OPEN_ANSWER],
         )
         .exclude(text="")
         .select_related("session", "step")
-        .order_by("-session__created_at", "sequence")[:30]
+        .order_by("-session__created_at", "sequence")
     )
+    by_session: dict[int, list[Any]] = {}
+    for c in answers:
+        by_session.setdefault(c.session_id, []).append(c)
+    said: list[Any] = []
+    name = organisation.name.casefold()
+    for contributions in by_session.values():
+        session = contributions[0].session
+        credit = {
+            org.casefold(): steps
+            for org, steps in disclosure.attributable(session, contributions).items()
+        }
+        for c in contributions:
+            if c.organisation_name.casefold() != name:
+                continue
+            if c.step.content_key.startswith(KEY_FIGURE):
+                if interviews_too:
+                    said.append(c)
+            elif c.step_id in credit.get(name, ()):
+                said.append(c)
     return Panel(
         "sessions",
         gettext_lazy("What it took home, in its own words"),
         "live/organisation_panel.html",
-        {"said": list(said)},
+        {"said": said[:30]},
         order=20,
     )

@@ -159,3 +159,51 @@ def test_only_the_coordinator_makes_links_and_only_for_chosen_times(personas: Pe
     assert client_for(p.other_coordinator).post(revoke).status_code == 404
     link.refresh_from_db()
     assert link.revoked_at is None
+
+
+def _said(session, step, organisation: str, texts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from verbindend.live.models import Contribution, Participant
+
+    for i, text in enumerate(texts):
+        who = Participant.objects.create(session=session, display_name=f"{organisation} {i}")
+        Contribution.objects.create(
+            session=session,
+            step=step,
+            participant=who,
+            sequence=Contribution.objects.count() + 1,
+            text=text,
+            organisation_name=organisation,
+        )
+
+
+def test_an_organisation_page_credits_only_what_the_synthesis_would(personas: Personas) -> None:
+    """One person of a small organisation answered beside six of a large one: the small one's
+    answer is not pinned to it on its page (by anyone), the large one's answers are; a
+    key-figure interview is read only by those who run sessions."""
+    from verbindend.live import services
+    from verbindend.live.models import StepKind
+    from verbindend.networks.models import Organisation, OrganisationMembership
+
+    p = personas
+    large = Organisation.objects.create(name="Grote Vzw")
+    OrganisationMembership.objects.create(network=p.network, organisation=large)
+    group = services.create_session(
+        creator=p.facilitator, template="focus_group", network=p.network
+    )
+    step = group.steps.filter(kind=StepKind.SENTENCE_COMPLETION).first()
+    assert step is not None
+    _said(group, step, p.organisation.name, ["Alleen wij zeiden dit"])
+    _said(group, step, large.name, [f"Grote les {i}" for i in range(6)])
+    _said(group, step, "", [f"Zonder naam {i}" for i in range(5)])
+    interview = services.create_session(
+        creator=p.facilitator, template="key_figure_interview", network=p.network
+    )
+    _said(interview, interview.steps.first(), p.organisation.name, ["Wat de sleutelfiguur zei"])
+
+    small_url = reverse("networks:organisation", args=[p.network.slug, p.organisation.pk])
+    large_url = reverse("networks:organisation", args=[p.network.slug, large.pk])
+    for user in (p.member, p.coordinator):
+        assert "Alleen wij zeiden dit" not in client_for(user).get(small_url).content.decode()
+        assert "Grote les 3" in client_for(user).get(large_url).content.decode()
+    assert "Wat de sleutelfiguur zei" not in client_for(p.member).get(small_url).content.decode()
+    assert "Wat de sleutelfiguur zei" in client_for(p.facilitator).get(small_url).content.decode()
