@@ -153,3 +153,23 @@ def test_hidden_figures_are_explained_to_members_and_the_coordinator(
                     path=str(shots / f"scan-results-{who}-{device}.png"), full_page=True
                 )
             view.context.close()
+
+
+def test_a_member_types_the_shared_scan_code_in_the_header_and_lands_on_the_scan(
+    app: App, browser: Browser, page: Page
+) -> None:
+    """The code on the wall is one code: the header's join box takes a scan's code too."""
+    log_in(page, app, "coordinator@verbindend.demo")
+    _round_url, code = _open_round(page, app)
+    phone = new_phone_page(browser)
+    log_in(phone, app, "member@verbindend.demo")
+    phone.goto(app.base_url + "/overview/")
+    box = phone.locator("header form.join-box")
+    if not box.locator("input[name=code]").is_visible():
+        phone.locator("header .menu-toggle, header button[aria-controls]").first.click()
+    box.locator("input[name=code]").fill(code.lower())
+    box.locator("button[type=submit]").click()
+    phone.wait_for_url(re.compile(rf"/scan/r/c/{code}/"))
+    expect(phone.locator("h1")).to_be_visible()
+    expect(phone.locator("select[name=organisation], .respond a.button").first).to_be_visible()
+    phone.context.close()
