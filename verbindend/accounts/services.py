@@ -19,8 +19,20 @@ from verbindend.core.errors import DomainError
 from verbindend.core.roles import NetworkRoles, StudyRoles
 
 if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from verbindend.networks.models import Network, Person
     from verbindend.studies.models import Study
+
+
+def start_two_factor(*, user: User, key: str) -> TOTPDevice:
+    """Store the authenticator a person is setting up, unconfirmed until a code matches."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "authenticator", "key": key}
+    )
+    return device
 
 
 def grant_network_role(*, user: User, network: Network, role: str) -> None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from verbindend.accounts import services
 from verbindend.accounts.forms import NewAccountForm, ProfileForm, TokenForm
@@ -25,6 +26,7 @@ from verbindend.accounts.models import Invitation, User
 from verbindend.core import nextpage, throttle
 
 PENDING = "verbindend_pending_2fa"
+SETUP_KEY = "verbindend_2fa_setup_key"
 
 
 def _confirmed_device(user: User) -> TOTPDevice | None:
@@ -100,14 +102,19 @@ def twofactor_setup(request: HttpRequest) -> HttpResponse:
     if _confirmed_device(user):  # type: ignore[arg-type]
         messages.info(request, _("Two-factor login is already on."))
         return redirect("accounts:profile")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "authenticator"}
-    )
+    # the secret waits in the session until a POST stores it: showing the QR code writes nothing
+    key = request.session.setdefault(SETUP_KEY, random_hex(20))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None and request.method == "POST":
+        device = services.start_two_factor(user=user, key=key)  # type: ignore[arg-type]
+    if device is None:
+        device = TOTPDevice(user=user, key=key, name="authenticator", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            request.session.pop(SETUP_KEY, None)
             otp_login(request, device)
             messages.success(request, _("Two-factor login is on."))
             return redirect("accounts:profile")

@@ -45,8 +45,12 @@ def test_two_factor_set_up_then_required_at_login(personas: Personas) -> None:
     page = client.get(reverse("accounts:twofactor_setup"))
     assert page.status_code == 200
     assert b"<svg" in page.content
-    device = TOTPDevice.objects.get(user=personas.coordinator)
+    assert not TOTPDevice.objects.filter(user=personas.coordinator).exists()  # GET writes nothing
+    again = client.get(reverse("accounts:twofactor_setup"))
+    assert again.context["secret"] == page.context["secret"]  # the same QR code on a reload
     wrong = client.post(reverse("accounts:twofactor_setup"), {"token": "000000"})
+    device = TOTPDevice.objects.get(user=personas.coordinator)
+    assert device.bin_key.hex() == page.context["secret"]
     assert wrong.status_code == 200 and not TOTPDevice.objects.get(pk=device.pk).confirmed
     device.refresh_from_db()
     device.throttle_reset()  # a failed try slows the next one down; the test does not wait
