@@ -166,6 +166,46 @@ class Scoped(models.Model):
         return {name: owner}
 
 
+class RoleGrantQuerySet(models.QuerySet):
+    """Role grants of one kind of scope (the grant's foreign key is named after the kind)."""
+
+    def visible_to(self, user: AnyUser) -> RoleGrantQuerySet:
+        name = self.model.scope_name  # type: ignore[attr-defined]
+        owners = self.model._meta.get_field(name).related_model.objects.visible_to(user)  # type: ignore[union-attr]
+        return self.filter(**{f"{name}__in": owners})
+
+    def of(self, scope: Any) -> RoleGrantQuerySet:
+        return self.filter(**{self.model.scope_name: scope})  # type: ignore[attr-defined]
+
+    def holders(self, scope: Any, role: str) -> list[User]:
+        """The people who hold this role in this network or study (whom its notices reach)."""
+        return [grant.user for grant in self.of(scope).filter(role=role).select_related("user")]
+
+
+class RoleGrant(models.Model):
+    """One role of one person in one network or study.
+
+    Each kind keeps its own table (its roles are its own: a network's coordinator, a study's
+    researcher); they share this shape, so the permission layer reads both the same way.
+    Subclasses add ``user``, the kind's foreign key and ``role`` with the kind's choices.
+    """
+
+    scope_name: str = ""
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleGrantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.scope}"  # type: ignore[attr-defined]
+
+    @property
+    def scope(self) -> Any:
+        return getattr(self, self.scope_name)
+
+
 def context(kind_name: str, owner: Any) -> dict[str, Any]:
     """Template context for a page written once for both kinds: ``network`` and ``study`` (the
     other one ``None``), ``owner`` and ``scope_kind``."""

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from verbindend.core.errors import DomainError
+from verbindend.core.roles import StudyRoles
 from verbindend.live.models import LiveSession, SharedSession
 from verbindend.live.synthesis import SessionSummary, session_summary
 
@@ -142,7 +143,7 @@ def _tell_researchers(share: SharedSession) -> None:
 
     study = share.case.study
     document = Document.objects.filter(study=study, origin_ref=_origin(share.session)).first()
-    researchers = StudyRole.objects.researchers_of(study)
+    researchers = StudyRole.objects.holders(study, StudyRoles.RESEARCHER)
     notify(
         recipients=researchers,
         kind="session.offered",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from verbindend.core.roles import NetworkRoles
+from verbindend.core.scopes import RoleGrant
 
 if TYPE_CHECKING:
     from verbindend.accounts.models import User
@@ -143,22 +144,15 @@ class Network(models.Model):
         return [str(labels.get(s, s)) for s in self.sectors]
 
 
-class NetworkRoleQuerySet(models.QuerySet["NetworkRole"]):
-    def visible_to(self, user: User) -> NetworkRoleQuerySet:
-        return self.filter(network__in=Network.objects.visible_to(user))
-
-
-class NetworkRole(models.Model):
+class NetworkRole(RoleGrant):
     """Grants a user one role in one network."""
 
+    scope_name = "network"
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_roles"
     )
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("role"), max_length=20, choices=NetworkRoles.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = NetworkRoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("network role")
@@ -166,9 +160,6 @@ class NetworkRole(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "network", "role"], name="unique_network_role")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.network}"
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):

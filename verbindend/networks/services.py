@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from verbindend.accounts.models import User
 from verbindend.accounts.services import grant_network_role
 from verbindend.core.errors import DomainError
-from verbindend.core.roles import NetworkRoles
+from verbindend.core.roles import NetworkRoles, StudyRoles
 from verbindend.networks.models import (
     LeadRole,
     Network,
@@ -91,7 +91,7 @@ def decide_case(*, case: Case, agree: bool, by: User) -> Case:
     from verbindend.notices.services import notify
     from verbindend.studies.models import StudyRole
 
-    researchers = StudyRole.objects.researchers_of(case.study)
+    researchers = StudyRole.objects.holders(case.study, StudyRoles.RESEARCHER)
     notify(
         recipients=researchers,
         kind="case.decided",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from verbindend.core.roles import CASE_RESEARCHER, StudyRoles
+from verbindend.core.scopes import RoleGrant
 
 if TYPE_CHECKING:
     from verbindend.accounts.models import User
@@ -59,27 +60,15 @@ class Study(models.Model):
         return self
 
 
-class StudyRoleQuerySet(models.QuerySet["StudyRole"]):
-    def visible_to(self, user: User) -> StudyRoleQuerySet:
-        return self.filter(study__in=Study.objects.visible_to(user))
-
-    def researchers_of(self, study: Study) -> list[User]:
-        """The people who hold the researcher role in a study (whom a study's notices reach)."""
-        grants = self.filter(study=study, role=StudyRoles.RESEARCHER).select_related("user")
-        return [grant.user for grant in grants]
-
-
-class StudyRole(models.Model):
+class StudyRole(RoleGrant):
     """Grants a user one role in one study (trainers hold the researcher role)."""
 
+    scope_name = "study"
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_roles"
     )
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("role"), max_length=20, choices=StudyRoles.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = StudyRoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("study role")
@@ -87,9 +76,6 @@ class StudyRole(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "study", "role"], name="unique_study_role")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.study}"
 
 
 def case_researcher_roles(user: User, kind: str, scope: Any) -> set[str]:
