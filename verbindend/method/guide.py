@@ -135,6 +135,7 @@ KIND_SECTIONS: dict[str, str] = {
     "scan_section": "scan",
     "competence": "network-life",
     "onboarding_item": "network-life",
+    "guidance_rule": "network-life",
     "aid": "aids",
     "meta": "about",
 }
