@@ -12,6 +12,7 @@ from django.urls import reverse
 from verbindend.method import guidance
 from verbindend.networks import life
 from verbindend.networks.models import GoalOrigin, Network, Phase
+from verbindend.testing import readable
 from verbindend.testing.personas import Personas
 
 
@@ -44,6 +45,8 @@ def test_the_welcome_pack_gives_the_advice_for_its_network(personas: Personas) -
     assert "Borg wat jullie geleerd hebben" in html and "Levensfase: Afronding" in html
     assert "Bron:" in html and "principe 5 (kennisdoorstroom naar de organisaties)" in html
     assert "guidance.mandated_goal" not in html and "data-guidance-empty" not in html
+    part = html.split('data-testid="welcome-guidance"', 1)[1].split("</section>", 1)[0]
+    assert readable.problems(part) == []
 
     pdf = client_for(p.member, "en").get(reverse("networks:welcome_pdf", args=[p.network.slug]))
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)

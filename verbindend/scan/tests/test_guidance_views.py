@@ -9,6 +9,7 @@ from django.urls import reverse
 from verbindend.networks.models import GoalOrigin, GovernanceForm, Network, Phase
 from verbindend.scan.models import Round
 from verbindend.scan.tests.builders import make_round, many
+from verbindend.testing import readable
 from verbindend.testing.personas import Personas
 
 
@@ -82,6 +83,10 @@ def test_the_results_show_all_advice_with_sources_in_dutch(
     assert "Levensfase: Doorgroei" in html
     assert "Bron:" in html and "Rapport: de diepte-interviews" in html
     assert "guidance.look_back" not in html.split('data-guidance="guidance.look_back"', 1)[1]
+    section = html.split("data-guidance-section", 1)[1].split("</section>", 1)[0]
+    assert readable.problems(section) == []
+    agenda = page(personas.observer, "agenda", noord, lang="nl")
+    assert readable.problems(agenda) == []
 
 
 def test_advice_follows_the_network_and_not_another(personas: Personas, noord: Round) -> None:
