@@ -233,7 +233,7 @@ def guidance(
         "network": network,
         "in_card": bool(principle),
         "empty": empty,
-        "can_edit": user is not None and policy.can(user, "network.change", network),
+        "can_edit": empty and user is not None and policy.can(user, "network.change", network),
         "as_section": as_section and bool(advice or empty),
         "more": bool(besides),
         "level": level,
