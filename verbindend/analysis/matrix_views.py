@@ -95,7 +95,10 @@ def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponseBase:
     attribute = request.GET.get("attribute", "lead_role")
     if attribute not in queries.ATTRIBUTES:
         raise Http404
-    result = queries.build_matrix(study, kind, attribute)
+    group = request.GET.get("group", "") if kind == "case" else ""
+    if group and group not in queries.CASE_GROUPS:
+        raise Http404
+    result = queries.build_matrix(study, kind, attribute, group=group)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         return _export(study, kind, result, export)
@@ -105,7 +108,7 @@ def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponseBase:
         (row.code.pk, key): _fragment_link(base, kind, row.code, key, attribute, uuids)
         for row in result.rows
         for key, _label in result.columns
-        if result.value(row.code.pk, key)
+        if result.value(row.code.pk, key) and not group  # a group's cell spans several cases
     }
     return render(
         request,
@@ -116,6 +119,8 @@ def matrix(request: HttpRequest, slug: str, kind: str) -> HttpResponseBase:
             "kinds": queries.MATRICES,
             "attribute": attribute,
             "attributes": queries.ATTRIBUTES,
+            "group": group,
+            "groups": queries.CASE_GROUPS,
             "min_group": queries.min_group(study),
             "matrix": result,
             "rows": [

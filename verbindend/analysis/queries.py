@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from verbindend.analysis import agreement
 from verbindend.analysis.models import Code, Coding
@@ -420,6 +420,42 @@ def case_columns(study: Study, cells: dict[tuple[int, int], int]) -> list[tuple[
     return columns
 
 
+#: Network profile fields a study's cases may be grouped by in the matrix of codes by case.
+CASE_GROUPS = ("governance_form", "goal_origin", "phase")
+
+
+def group_cases(
+    study: Study, cells: dict[tuple[int, int], int], group: str
+) -> tuple[dict[tuple[int, Any], int], list[tuple[Any, str]]]:
+    """Codes by case merged into one column per value of a network profile field.
+
+    A column is named by the value's label and its networks, "not filled in" last; codings in
+    documents without a case keep their own column.
+    """
+    from verbindend.networks.models import Network
+
+    choices = getattr(Network._meta.get_field(group), "choices", None) or []
+    labels = {str(value): str(label) for value, label in choices}
+    value_of: dict[int, str] = {}
+    names: dict[str, list[str]] = {}
+    for case in study.cases.agreed().select_related("network"):
+        value = str(getattr(case.network, group) or "")
+        value_of[case.pk] = value
+        names.setdefault(value, []).append(case.network.name)
+    grouped: dict[tuple[int, Any], int] = defaultdict(int)
+    for (code, case_pk), n in cells.items():
+        grouped[(code, value_of.get(case_pk, 0))] += n
+    order = [*labels, ""]
+    columns: list[tuple[Any, str]] = [
+        (value, f"{labels.get(value) or gettext('not filled in')} ({', '.join(names[value])})")
+        for value in order
+        if value in names
+    ]
+    if any(column == 0 for _code, column in grouped):
+        columns.append((0, "—"))
+    return dict(grouped), columns
+
+
 def level_columns(study: Study) -> list[tuple[int, str]]:
     return [(c.pk, c.label) for c in level_codes(study)] + [(0, "—")]
 
@@ -443,12 +479,17 @@ MATRICES = {
 }
 
 
-def build_matrix(study: Study, kind: str, attribute: str, documents: Documents = None) -> Matrix:
+def build_matrix(
+    study: Study, kind: str, attribute: str, documents: Documents = None, group: str = ""
+) -> Matrix:
+    """One matrix; ``group`` (one of :data:`CASE_GROUPS`) merges the cases of a "case" matrix."""
     tree = code_tree(study, counts=False)
     if kind == "case":
         by_case = code_by_case(study, documents)
         cells: dict[Any, int] = dict(by_case)
         columns: list[Any] = case_columns(study, by_case)
+        if group:
+            cells, columns = group_cases(study, by_case, group)
     elif kind == "level":
         cells = code_by_level(study, documents)
         columns = level_columns(study)

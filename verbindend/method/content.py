@@ -109,6 +109,7 @@ TEXT_FIELDS = frozenset(
         "y_axis",
         "peak_label",
         "valley_label",
+        "source",
     }
 )
 

@@ -90,8 +90,8 @@ SECTIONS: tuple[Section, ...] = (
         "network-life",
         _("Roles, competences and newcomers"),
         _(
-            "What makes a good networker, and a checklist for finding and welcoming new "
-            "members (principles 4 and 5)."
+            "What makes a good networker, a checklist for finding and welcoming new members "
+            "(principles 4 and 5), and advice by kind of network."
         ),
     ),
     Section(
@@ -135,6 +135,7 @@ KIND_SECTIONS: dict[str, str] = {
     "scan_section": "scan",
     "competence": "network-life",
     "onboarding_item": "network-life",
+    "guidance_rule": "network-life",
     "aid": "aids",
     "meta": "about",
 }

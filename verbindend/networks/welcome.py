@@ -2,7 +2,9 @@
 
 It reuses the report sections (profile, goals, history line, milestones, learning log, roles and
 carrier map), so the pack, the report and the pages never tell different stories; every section
-keeps its own privacy rules (small groups, consent for quotes).
+keeps its own privacy rules (small groups, consent for quotes). After the profile comes the
+method's advice for this kind of network (form of governance, goal origin, life phase), when the
+profile calls for any.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
+from verbindend.method import guidance
 from verbindend.networks.models import Network
 
 #: The report sections a newcomer reads, in this order.
@@ -50,7 +54,18 @@ def parts(network: Network, language: str | None = None) -> list[Part]:
             context = section.build(request)
             body = render_to_string(section.template, {**context, "report": request})
             found.append(Part(key, str(section.title), SafeString(body)))
+            if key == "profile":
+                found.extend(_guidance(network))
     return found
+
+
+def _guidance(network: Network) -> list[Part]:
+    """The advice for this kind of network, as one part (none when nothing applies)."""
+    advice = guidance.applicable(network, screen="welcome")
+    if not advice:
+        return []
+    body = render_to_string("networks/_welcome_guidance.html", {"advice": advice})
+    return [Part("guidance", gettext("Advice for our kind of network"), SafeString(body))]
 
 
 def document(network: Network, language: str | None = None) -> str:
@@ -76,4 +91,8 @@ def pdf(network: Network, language: str | None = None) -> bytes:
 
 
 def context(network: Network) -> dict[str, Any]:
-    return {"network": network, "parts": parts(network)}
+    return {
+        "network": network,
+        "parts": parts(network),
+        "profile_missing": not guidance.has_profile(network),
+    }

@@ -13,12 +13,15 @@ UnknownField (both KeyErrors) when the template is rendered.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.template.context import Context
 from django.utils.html import conditional_escape
 
 from verbindend.method import content
+from verbindend.method import guidance as guidance_rules
 
 register = template.Library()
 
@@ -186,3 +189,59 @@ def aid_figure(name: str, anchor: bool = False) -> dict[str, object]:
         "svg": aids.render(name),
         "anchor": anchor,
     }
+
+
+# -- advice for a kind of network ----------------------------------------------------------------
+
+
+@register.inclusion_tag("method/_guidance.html", takes_context=True)
+def guidance(
+    context: Context,
+    network: guidance_rules.Profile,
+    screen: str,
+    principle: str = "",
+    besides: str = "",
+    notice: bool = True,
+    as_section: bool = False,
+    level: int = 2,
+    once: bool = False,
+) -> dict[str, object]:
+    """{% guidance network "agenda" principle="principle.p2" %}: the advice for this network.
+
+    ``besides`` (comma-separated principle keys) keeps only advice about none of them; ``notice``
+    says, when the profile is empty, that filling it in brings tailored advice (with a link for
+    those who may edit it). ``as_section`` puts it under a heading of ``level`` (h2 by default).
+    With ``once``, advice already shown by an earlier ``once`` call on the page is left out (a
+    rule about two principles of an agenda appears at the first).
+    """
+    from verbindend.core import policy
+
+    advice = guidance_rules.applicable(network, screen=screen, principle=principle or None)
+    if besides:
+        skip = set(besides.split(","))
+        advice = [a for a in advice if not skip.intersection(a.principle_keys)]
+    if once:
+        state: Any = context.render_context  # lives for this one rendering of the page
+        shown: set[str] = state.setdefault("guidance_shown", set())
+        advice = [a for a in advice if a.key not in shown]
+        shown.update(a.key for a in advice)
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    empty = notice and not guidance_rules.has_profile(network)
+    return {
+        "advice": advice,
+        "network": network,
+        "in_card": bool(principle),
+        "empty": empty,
+        "can_edit": empty and user is not None and policy.can(user, "network.change", network),
+        "as_section": as_section and bool(advice or empty),
+        "more": bool(besides),
+        "level": level,
+        "rule_level": level + 1 if as_section else 3,
+    }
+
+
+@register.filter
+def profile_values(rule: content.Node) -> list[content.Node]:
+    """{{ rule|profile_values }}: the profile values a guidance rule applies to, as content."""
+    return guidance_rules.values_of(rule)

@@ -480,7 +480,7 @@ def test_tags_fail_loudly_on_unknown_keys() -> None:
 KEY_LIKE = re.compile(
     r"^(concept|condition|level|carrier|knowledge|question|step|role|case_criterion"
     r"|respondent_criterion|governance|goal_origin|scale|phase|interview|exercise|insight"
-    r"|approach|finding|principle|scan|aid|competence|onboarding)\.[a-z0-9_.]+$"
+    r"|approach|finding|principle|scan|aid|competence|onboarding|guidance)\.[a-z0-9_.]+$"
 )
 SCANNED_SUFFIXES = {".py", ".html", ".txt", ".svg"}
 # Strings of that shape that are not content keys: file names ("step.html"), Django permission
