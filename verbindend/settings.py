@@ -81,6 +81,14 @@ INSTALLED_APPS = [
     "verbindend.research",
     "verbindend.reports",  # last: its personal data goes after every other app's
 ]
+# Our apps' catalogues, consulted before those of every installed app (Django's admin and auth
+# come first in INSTALLED_APPS), so where a text is in both ("Save", "Filter", "Email") our Dutch
+# is shown. core/tests/test_catalogues.py checks that each of our texts reads as its catalogue says.
+LOCALE_PATHS = [
+    BASE_DIR.joinpath(*app.split("."), "locale")
+    for app in INSTALLED_APPS
+    if app.startswith("verbindend.")
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

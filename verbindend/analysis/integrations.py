@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from verbindend.analysis.models import Code
 from verbindend.core import policy
@@ -31,7 +32,10 @@ def fragments_for_principle(network: Any, principle_key: str, user: Any) -> list
     )
     return [
         Link(
-            title=_("%(n)s coded fragments in %(study)s") % {"n": code.n, "study": code.study.name},
+            title=ngettext(
+                "%(n)s coded fragment in %(study)s", "%(n)s coded fragments in %(study)s", code.n
+            )
+            % {"n": code.n, "study": code.study.name},
             url=reverse("analysis:fragments", args=[code.study.slug])
             + "?"
             + urlencode({"code": str(code.uuid)}),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from verbindend.method import content
 
@@ -281,7 +282,7 @@ class ExchangeId(models.Model):
 
 
 class SuggestionStatus(models.TextChoices):
-    PENDING = "pending", _("Open")
+    PENDING = "pending", pgettext_lazy("status", "Open")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
 
@@ -352,7 +353,7 @@ class Suggestion(models.Model):
 class ModelStatus(models.TextChoices):
     NONE = "none", _("Not trained yet")
     QUEUED = "queued", _("Waiting to train")
-    TRAINING = "training", _("Training")
+    TRAINING = "training", pgettext_lazy("model status", "Training")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Training failed")
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from verbindend.analysis import charts, queries, query_params, search, services
@@ -139,7 +140,12 @@ def autocode(request: HttpRequest, slug: str) -> HttpResponse:
     request.session["analysis_batch"] = {"batch": str(batch), "made": made, "code": code.label}
     messages.success(
         request,
-        _("%(n)s fragments were coded with “%(code)s”.") % {"n": made, "code": code.label},
+        ngettext(
+            "%(n)s fragment was coded with “%(code)s”.",
+            "%(n)s fragments were coded with “%(code)s”.",
+            made,
+        )
+        % {"n": made, "code": code.label},
     )
     back = request.POST.get("back", "")
     if not (back.startswith("?") or back == ""):

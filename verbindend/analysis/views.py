@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.analysis import queries, services
@@ -72,7 +73,13 @@ def seed(request: HttpRequest, slug: str) -> HttpResponse:
     made = services.seed_codebook(
         study=study, with_findings=bool(form.cleaned_data.get("with_findings"))
     )
-    messages.success(request, _("%(n)s codes were added from the method.") % {"n": made})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s code was added from the method.", "%(n)s codes were added from the method.", made
+        )
+        % {"n": made},
+    )
     return redirect("analysis:codebook", study.slug)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -100,7 +101,7 @@ def goals_to_revisit(user: Any) -> Iterator[Any]:
             where=goal.network.name,
             url=goal.get_absolute_url(),
             action=_("Revisit the goal"),
-            detail=_("Last looked at on %(day)s.") % {"day": f"{goal.last:%d-%m-%Y}"}
+            detail=_("Last looked at on %(day)s.") % {"day": date_format(goal.last, "DATE_FORMAT")}
             if goal.last
             else _("Not looked back at yet."),
             order=40,
@@ -125,7 +126,8 @@ def milestones_to_celebrate(user: Any) -> Iterator[Any]:
             where=milestone.network.name,
             url=reverse("learninglog:celebrate", args=[milestone.pk]),
             action=_("Celebrate in the next session"),
-            detail=_("Reached on %(day)s.") % {"day": f"{milestone.reached_on:%d-%m-%Y}"},
+            detail=_("Reached on %(day)s.")
+            % {"day": date_format(milestone.reached_on, "DATE_FORMAT")},
             order=30,
             method="post",
         )

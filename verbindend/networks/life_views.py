@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -248,7 +249,7 @@ def welcome_link_create(request: HttpRequest, slug: str) -> HttpResponse:
     messages.success(
         request,
         _("The link works until %(day)s.")
-        % {"day": f"{timezone.localtime(link.expires_at):%d-%m-%Y}"},
+        % {"day": date_format(timezone.localtime(link.expires_at), "DATE_FORMAT")},
     )
     return redirect("networks:welcome", network.slug)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,6 +60,7 @@ def recent_reports(user: Any) -> Iterator[home.Task]:
             where=version.scope.name,
             url=version.get_absolute_url(),
             action=_("Read the report"),
-            detail=_("Finished on %(day)s.") % {"day": f"{version.finished_at:%d-%m-%Y}"},
+            detail=_("Finished on %(day)s.")
+            % {"day": date_format(timezone.localtime(version.finished_at), "DATE_FORMAT")},
             order=60,
         )

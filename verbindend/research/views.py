@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verbindend.core import exports, policy, validation
@@ -45,7 +46,15 @@ def glossary(request: HttpRequest, slug: str) -> HttpResponse:
             made = services.seed_glossary(
                 study=study, by=request.user, language=request.LANGUAGE_CODE[:2]
             )
-            messages.success(request, _("%(n)d terms from the method were added.") % {"n": made})
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d term from the method was added.",
+                    "%(n)d terms from the method were added.",
+                    made,
+                )
+                % {"n": made},
+            )
             return redirect("research:glossary", slug=study.slug)
         if form.is_valid():
             term = services.add_term(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,7 +59,7 @@ def open_rounds(user: Any) -> Iterator[home.Task]:
             url=reverse("scan:mine", args=[round_.network.slug, round_.pk]),
             action=_("Continue the scan") if response is not None else _("Fill in the scan"),
             detail=_("Open until %(day)s; about ten minutes.")
-            % {"day": round_.closes_on.strftime("%d-%m-%Y")},
+            % {"day": date_format(round_.closes_on, "DATE_FORMAT")},
             due=round_.closes_on,
             order=20,
         )

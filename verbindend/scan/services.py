@@ -17,6 +17,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from verbindend.core.errors import DomainError
@@ -124,7 +125,7 @@ def _announce(round_: Round) -> None:
         kind="scan.opened",  # a notice kind: method-key: ignore
         title=lambda: (
             _("The scan “%(round)s” is open until %(day)s")
-            % {"round": round_.title, "day": round_.closes_on.strftime("%d-%m-%Y")}
+            % {"round": round_.title, "day": date_format(round_.closes_on, "DATE_FORMAT")}
         ),
         body=lambda: _("Your answers count once the round closes; it takes about ten minutes."),
         url=reverse("core:dashboard"),

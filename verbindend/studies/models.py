@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from verbindend.core.roles import CASE_RESEARCHER, StudyRoles
 from verbindend.core.scopes import RoleGrant
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 class StudyKind(models.TextChoices):
     RESEARCH = "research", _("Research study")
-    TRAINING = "training", _("Training")
+    TRAINING = "training", pgettext_lazy("kind of study", "Training")
 
 
 class StudyQuerySet(models.QuerySet["Study"]):

@@ -127,7 +127,11 @@ def undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise DomainError("analysis.undo", _("There is nothing to undo."), status=404) from None
     count = services.undo_batch(study=study, batch=batch, user=user_of(request))
     request.session.pop("suggest_undo", None)
-    messages.success(request, _("%(n)s codings were taken back.") % {"n": count})
+    messages.success(
+        request,
+        ngettext("%(n)s coding was taken back.", "%(n)s codings were taken back.", count)
+        % {"n": count},
+    )
     return redirect("analysis:suggestions", study.slug, document.pk)
 
 

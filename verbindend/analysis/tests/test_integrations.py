@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from verbindend.analysis import services
 from verbindend.analysis.integrations import connect
 from verbindend.scan import links
@@ -22,7 +24,10 @@ def test_coded_fragments_are_linked_for_the_studys_researchers_only(personas: Pe
     )
     found = links.links_for(personas.network, "principle.p1", personas.researcher)
     assert [link.kind for link in found] == ["Coded fragments"]
-    assert found[0].title == "1 coded fragments in Studie A"
+    assert found[0].title == "1 coded fragment in Studie A"
+    with translation.override("nl"):
+        dutch = links.links_for(personas.network, "principle.p1", personas.researcher)
+    assert dutch[0].title == "1 gecodeerd fragment in Studie A"
     for user in (personas.member, personas.coordinator, personas.study_observer, None):
         shown = [link.kind for link in links.links_for(personas.network, "principle.p1", user)]
         if user is personas.study_observer:

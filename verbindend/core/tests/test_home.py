@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from verbindend.core import home, joining
 from verbindend.scan import services as scan_services
@@ -200,3 +200,25 @@ def test_the_steps_page_sets_the_date_and_refuses_a_bad_one(personas: Personas) 
     assert client_for(p.member).post(
         url, {"action": "rename", "title": "Y", "planned_for": ""}
     ).status_code in (403, 404)
+
+
+def test_the_scan_task_names_its_closing_day_in_the_pages_language(personas: Personas) -> None:
+    """Not 05-12-2027 but the language's own long date: “5 december 2027”, “Dec. 5, 2027”."""
+    p = personas
+    today = timezone.localdate()
+    closes = today.replace(year=today.year + 1, month=12, day=5)
+    scan_services.create_round(
+        network=p.network,
+        by=p.coordinator,
+        title="Najaar",
+        opens_on=today,
+        closes_on=closes,
+        k=5,
+        show_breakdowns=True,
+    )
+    with translation.override("nl"):
+        (dutch,) = [t.detail for t in home.tasks_for(p.member) if t.kind == "scan"]
+    with translation.override("en"):
+        (english,) = [t.detail for t in home.tasks_for(p.member) if t.kind == "scan"]
+    assert f"5 december {closes.year}" in dutch and "-12-" not in dutch
+    assert f"Dec. 5, {closes.year}" in english

@@ -140,6 +140,24 @@ def test_the_page_shows_the_table_and_the_picture(world: World) -> None:
     assert reverse("learninglog:carriers_csv", args=[world.p.network.slug]) not in html
 
 
+def test_the_dutch_map_names_each_kind_of_carrier_one_way(world: World) -> None:
+    """The table's columns, the diagram's legend and the kinds read as the same Dutch words."""
+    client = Client()
+    client.force_login(world.p.observer)
+    page = client.get(
+        reverse("learninglog:carriers", args=[world.p.network.slug]), HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    html = page.content.decode()
+    head = html[html.index('data-testid="risk-table"') :]
+    head = head[: head.index("</thead>")]
+    assert '<th scope="col">Personen</th>' in head
+    assert '<th scope="col">Technische systemen</th>' in head
+    assert "De werking van het netwerk" in head
+    assert "Gemiddeld" in html and "allemaal personen" in html
+    for other in ("Mensen", "managementsysteem", "werkwijze", "Middel"):
+        assert other not in html, other
+
+
 def test_the_csv_export_lists_every_carrier_and_defuses_formulas(world: World) -> None:
     Carrier.objects.create(
         network=world.p.network,
