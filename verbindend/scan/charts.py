@@ -178,8 +178,12 @@ def trend(
     title: str, round_labels: list[str], principle_keys: list[str], means: list[list[float | None]]
 ) -> str:
     """Principle means (1–5) across rounds: one line per principle, gaps where suppressed."""
-    width, top, left, plot_h = 640, 40, 40, 220
-    step = (width - left - 30) / max(len(round_labels) - 1, 1)
+    width, top, plot_h = 640, 40, 220
+    # the rounds' names are centred under their dots: the first and last must fit beside the edges
+    half = [_text_width(label, 12) / 2 + 4 for label in round_labels] or [0]
+    left = max(40, math.ceil(half[0]))
+    last = math.ceil(half[-1]) if len(round_labels) > 1 else 0
+    step = (width - left - max(30, last)) / max(len(round_labels) - 1, 1)
 
     def y(value: float) -> float:
         return round(top + plot_h * (5 - value) / 4, 1)
