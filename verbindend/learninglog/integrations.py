@@ -62,6 +62,7 @@ def connect() -> None:
     from verbindend.core import panels
 
     panels.register("learninglog", organisation_panel)
+    panels.register_network("learninglog.milestones", milestones_panel)
     home.register("learninglog.milestones", milestones_to_celebrate)
     kinds.register(
         "milestone.reached", gettext_lazy("A change is anchored or a goal reached"), order=30
@@ -161,4 +162,49 @@ def organisation_panel(user: Any, network: Any, organisation: Any) -> Any:
         "learninglog/organisation_panel.html",
         {"entries": list(entries)},
         order=30,
+    )
+
+
+MILESTONES_SHOWN = 6
+
+
+def milestones_panel(user: Any, network: Any) -> Any:
+    """The network's milestones on its main page: those still to celebrate first, then the most
+    recent celebrated ones; those who run sessions put one on the next session's agenda."""
+    from verbindend.core import policy
+    from verbindend.core.panels import Panel
+    from verbindend.learninglog.models import Milestone
+    from verbindend.live.models import LiveSession, State
+
+    if not policy.can(user, "learninglog.view", network):
+        return None
+    mine = Milestone.objects.filter(network=network).select_related("entry", "goal")
+    waiting = list(mine.to_celebrate().order_by("-reached_on", "-pk")[:MILESTONES_SHOWN])
+    celebrated = list(
+        mine.filter(celebrated_at__isnull=False).order_by("-celebrated_at", "-pk")[
+            : max(MILESTONES_SHOWN - len(waiting), 2)
+        ]
+    )
+    if not waiting and not celebrated:
+        return None
+    can_celebrate = policy.can(user, "sessions.run", network)
+    next_session = (
+        LiveSession.objects.filter(network=network, state=State.LOBBY)
+        .order_by("-created_at")
+        .first()
+        if can_celebrate
+        else None
+    )
+    return Panel(
+        "milestones",
+        gettext_lazy("Milestones to celebrate"),
+        "learninglog/milestones_panel.html",
+        {
+            "network": network,
+            "waiting": waiting,
+            "celebrated": celebrated,
+            "can_celebrate": can_celebrate,
+            "next_session": next_session,
+        },
+        order=10,
     )

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from verbindend.accounts import services as account_services
 from verbindend.accounts.forms import InviteForm
-from verbindend.core import nextpage, policy
+from verbindend.core import nextpage, panels, policy
 from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
 from verbindend.core.roles import NetworkRoles
@@ -109,6 +110,11 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_see_people": policy.can(request.user, "people.view", network),
             "organisation_count": counts.organisation_count(network),
             "people_count": counts.people(network).count(),
+            "can_see_welcome": policy.can(request.user, "network.view", network),
+            "panels": [
+                (panel, render_to_string(panel.template, panel.context, request))
+                for panel in panels.network_panels(request.user, network)
+            ],
         },
     )
 

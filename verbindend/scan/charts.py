@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -21,7 +22,7 @@ class Axis:
     x: float
     y: float
     label_x: float
-    label_y: float
+    lines: list[tuple[float, str]]
     anchor: str
 
 
@@ -39,32 +40,100 @@ def _point(cx: float, cy: float, radius: float, index: int, count: int) -> tuple
     return round(cx + radius * math.cos(angle), 1), round(cy + radius * math.sin(angle), 1)
 
 
+#: An upper bound of the width of one character in em (DejaVu Sans, the widest font the charts
+#: name), so the room kept for a label is never smaller than the label drawn.
+CHAR_EM = 0.64
+LABEL_FONT, LABEL_LINE, LABEL_CHARS = 14, 17, 18
+TITLE_FONT, LEGEND_FONT, LEGEND_ROW = 15, 12, 22
+
+
+def _text_width(text: str, font: int) -> float:
+    return len(text) * font * CHAR_EM
+
+
+def _label_block(
+    text: str, ax: float, ay: float, cx: float
+) -> tuple[str, list[tuple[float, str]], float, float, float, float]:
+    """A principle's label wrapped onto lines beside its axis tip (ax, ay); never truncated.
+
+    Returns the anchor, the lines with their baselines, and the block's box (left, top, right,
+    bottom) as far as it can be estimated before a browser lays it out.
+    """
+    lines = textwrap.wrap(text, LABEL_CHARS, break_long_words=True) or [text]
+    anchor = "middle" if abs(ax - cx) < 5 else ("start" if ax > cx else "end")
+    height = LABEL_LINE * len(lines)
+    if anchor == "middle" and ay < 0:  # the top axis: the block ends just above its tip
+        first = ay - height + LABEL_FONT - 2
+    elif anchor == "middle":  # a bottom axis: the block starts just below its tip
+        first = ay + LABEL_FONT
+    else:  # a side axis: the block is centred on the tip
+        first = ay - height / 2 + LABEL_FONT - 2
+    baselines = [(round(first + LABEL_LINE * i, 1), line) for i, line in enumerate(lines)]
+    widest = max(_text_width(line, LABEL_FONT) for line in lines)
+    left = {"start": ax, "end": ax - widest, "middle": ax - widest / 2}[anchor]
+    top = first - LABEL_FONT
+    return anchor, baselines, left, top, left + widest, top + height + 4
+
+
 def radar(
     title: str,
     principle_keys: list[str],
     series: list[tuple[str, list[float | None]]],
     *,
-    size: int = 420,
+    size: int = 300,
 ) -> str:
-    """An SVG radar: one axis per principle (1–5), one polygon per series with a full set."""
+    """An SVG radar: one axis per principle (1–5), one polygon per series with a full set.
+
+    The principles' names are written out whole, wrapped onto short lines, and the picture is as
+    large as what it draws: every label lies inside the viewBox, however the names run in a
+    language.
+    """
     count = max(len(principle_keys), 3)
-    width = size + 240
-    cx, cy, radius = width / 2, size / 2 + 10, size / 2 - 60
+    radius = size / 2
     titles = [content.get(key).title for key in principle_keys]
-    axes = []
+    # first around (0, 0); the picture is moved into place once its extent is known
+    blocks = []
+    left, top, right, bottom = -radius, -radius, radius, radius
     for i, label in enumerate(titles):
+        lx, ly = _point(0, 0, radius + 12, i, count)
+        anchor, lines, b_left, b_top, b_right, b_bottom = _label_block(
+            f"P{i + 1} {label}", lx, ly, 0
+        )
+        blocks.append((i, label, lx, anchor, lines))
+        left, top = min(left, b_left), min(top, b_top)
+        right, bottom = max(right, b_right), max(bottom, b_bottom)
+    drawn_series = [
+        (n, label, values)
+        for n, (label, values) in enumerate(series)
+        if values and not any(v is None for v in values)
+    ]
+    pad, head = 10, 32
+    chart_w = right - left + 2 * pad
+    legend_w = max(
+        [48 + _text_width(label[:60], LEGEND_FONT) for _n, label, _v in drawn_series] or [0]
+    )
+    width = math.ceil(max(chart_w, legend_w + pad, _text_width(title, TITLE_FONT) + 2 * pad))
+    cx = round(pad + (width - 2 * pad) / 2 - (left + right) / 2, 1)
+    cy = round(head + pad - top, 1)
+    axes = []
+    for i, name, lx, anchor, lines in blocks:
         x, y = _point(cx, cy, radius, i, count)
-        lx, ly = _point(cx, cy, radius + 18, i, count)
-        anchor = "middle" if abs(lx - cx) < 5 else ("start" if lx > cx else "end")
-        axes.append(Axis(f"P{i + 1} {label}", x, y, lx, ly + 4, anchor))
+        axes.append(
+            Axis(
+                label=f"P{i + 1} {name}",
+                x=x,
+                y=y,
+                label_x=round(cx + lx, 1),
+                lines=[(round(cy + baseline, 1), line) for baseline, line in lines],
+                anchor=anchor,
+            )
+        )
     rings = []
     for level in range(1, 6):
         ring = [_point(cx, cy, radius * level / 5, i, count) for i in range(count)]
         rings.append((level, " ".join(f"{x},{y}" for x, y in ring)))
     drawn = []
-    for n, (label, values) in enumerate(series):
-        if any(v is None for v in values) or not values:
-            continue
+    for n, label, values in drawn_series:
         points = [
             _point(cx, cy, radius * float(v) / 5, i, count)  # type: ignore[arg-type]
             for i, v in enumerate(values)
@@ -78,20 +147,19 @@ def radar(
                 values=list(zip(titles, values, strict=True)),
             )
         )
-    legend_top = size + 30
+    legend_top = math.ceil(cy + bottom + 26)
     return render_to_string(
         "scan/charts/radar.svg",
         {
             "title": title,
-            "size": size,
             "width": width,
-            "height": legend_top + 22 * max(len(drawn), 1),
+            "height": legend_top + LEGEND_ROW * max(len(drawn), 1) - 8,
             "cx": cx,
             "cy": cy,
             "axes": axes,
             "rings": rings,
             "series": drawn,
-            "legend": [(s, legend_top + 22 * i) for i, s in enumerate(drawn)],
+            "legend": [(s, legend_top + LEGEND_ROW * i) for i, s in enumerate(drawn)],
             "empty": not drawn,
         },
     )
@@ -110,8 +178,12 @@ def trend(
     title: str, round_labels: list[str], principle_keys: list[str], means: list[list[float | None]]
 ) -> str:
     """Principle means (1–5) across rounds: one line per principle, gaps where suppressed."""
-    width, top, left, plot_h = 640, 40, 40, 220
-    step = (width - left - 30) / max(len(round_labels) - 1, 1)
+    width, top, plot_h = 640, 40, 220
+    # the rounds' names are centred under their dots: the first and last must fit beside the edges
+    half = [_text_width(label, 12) / 2 + 4 for label in round_labels] or [0]
+    left = max(40, math.ceil(half[0]))
+    last = math.ceil(half[-1]) if len(round_labels) > 1 else 0
+    step = (width - left - max(30, last)) / max(len(round_labels) - 1, 1)
 
     def y(value: float) -> float:
         return round(top + plot_h * (5 - value) / 4, 1)
