@@ -26,7 +26,6 @@ def connect() -> None:
                 "networks:delete",
                 "networks:welcome",
                 "networks:welcome_links",
-                "networks:milestones",
             ),
             order=10,
         ),
@@ -64,7 +63,7 @@ def connect() -> None:
             gettext_lazy("Roles"),
             "networks:roles",
             "network.view",
-            ("networks:roles", "networks:role_edit", "networks:profile_edit", "networks:checklist"),
+            ("networks:roles",),
             order=35,
         ),
         Tab(

@@ -278,3 +278,15 @@ def _walk(patterns: list[object], prefix: str, namespace: str = "") -> list[tupl
             name = getattr(pattern, "name", None)
             found.append((f"{namespace}:{name}" if name and namespace else "", route))
     return found
+
+
+def test_every_page_a_tab_claims_exists() -> None:
+    """A tab names real views (or a namespace): a renamed page leaves no stale entry."""
+    named = {name for name, _route in _walk(get_resolver().url_patterns, "") if name}
+    stale = [
+        (tab.key, page)
+        for tab in navigation.registered()
+        for page in (tab.url_name, *tab.pages)
+        if not page.endswith(":") and page not in named
+    ]
+    assert not stale, stale
