@@ -438,7 +438,11 @@ class _Writer:
         self.count("cases", made, found)
         for name, n in sorted(skipped_values.items()):
             self.report.skipped.append(
-                _("%(n)s value(s) of the variable “%(name)s” could not be taken over.")
+                ngettext(
+                    "%(n)s value of the variable “%(name)s” could not be taken over.",
+                    "%(n)s values of the variable “%(name)s” could not be taken over.",
+                    n,
+                )
                 % {"n": n, "name": name}
             )
         ids.record(
