@@ -101,7 +101,7 @@ def serve(
 
 
 def prepare_sessions(count: int, phones: int) -> dict[str, Any]:
-    """``count`` running sessions with one open question and ``phones`` participants each, and a
+    """``count`` running sessions with one open question (several answers a person) and ``phones`` participants each, and a
     logged-in facilitator's cookie for their walls (Django set up in this process)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -125,7 +125,9 @@ def prepare_sessions(count: int, phones: int) -> dict[str, Any]:
     sessions = []
     for _ in range(count):
         session = services.create_session(creator=user, template="blank", network=network)
-        step = services.add_step(session=session, kind="open_answer", prompt="Bench question")
+        step = services.add_step(  # several ideas per person: each answer is its own card
+            session=session, kind="open_answer", prompt="Bench question", options={"several": True}
+        )
         step.alone_first = False
         step.save()
         LiveSession.objects.filter(pk=session.pk).update(state=State.RUNNING, current_step=step)
