@@ -101,8 +101,9 @@ def serve(
 
 
 def prepare_sessions(count: int, phones: int) -> dict[str, Any]:
-    """``count`` running sessions with one open question (several answers a person) and ``phones`` participants each, and a
-    logged-in facilitator's cookie for their walls (Django set up in this process)."""
+    """``count`` running sessions with one open question (several answers a person) and
+    ``phones`` participants each, and a logged-in facilitator's cookie for their walls (Django
+    set up in this process)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 

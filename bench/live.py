@@ -2,8 +2,9 @@
 
     make bench-live                       2,000 participants, one server process, SQLite
     BENCH_PARTICIPANTS=4000 make bench-live
-    BENCH_PROCESSES=2 REDIS_URL=redis://127.0.0.1:6379/14 \
-      DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench-live
+    BENCH_PARTICIPANTS=10000 BENCH_PROCESSES=2 make bench-live
+                                          several processes: PostgreSQL + Redis, our own
+                                          instances unless DATABASE_URL / REDIS_URL name them
 
 The load client is plain asyncio streams on 127.0.0.1. Baseline, in the same run and database:
 the raw rate of the engine's batched insert (``write_batch``) without HTTP, SSE or the broker.
@@ -17,6 +18,8 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,7 @@ class Totals:
     streams_open: int = 0
     cpu_before: float = 0.0
     cpu_burst: float = 0.0
+    client_cpu_burst: float = 0.0
 
 
 async def _request(host: str, port: int, raw: bytes) -> tuple[int, bytes]:
@@ -219,6 +223,7 @@ async def _burst(base: str, prep: dict[str, Any], totals: Totals) -> None:
 
     await asyncio.gather(*(phone(t) for t in prep["tokens"]))
     totals.cpu_before = _server_cpu_s()
+    client_before = time.process_time()
 
     async def submit(token: str) -> None:
         await asyncio.sleep(random.uniform(0, WINDOW_S))
@@ -252,6 +257,7 @@ async def _burst(base: str, prep: dict[str, Any], totals: Totals) -> None:
     while loop.time() < deadline and not set(totals.acked) <= set(totals.wall_seen):
         await asyncio.sleep(0.1)
     totals.cpu_burst = _server_cpu_s() - totals.cpu_before
+    totals.client_cpu_burst = time.process_time() - client_before
     stop.set()
     await asyncio.gather(wall, *phones, return_exceptions=True)
 
@@ -280,22 +286,34 @@ def _baseline(session_pk: int, step: int, count: int) -> dict[str, Any]:
     return {"write_batch_rows_per_s": round(count / seconds), "rows": count}
 
 
+@contextmanager
+def _databases(processes: int) -> Iterator[tuple[str, str]]:
+    """(database URL, Redis URL). Several processes share PostgreSQL and Redis (see
+    :func:`bench._live.engines`); one process uses SQLite unless a database is given."""
+    if processes > 1:
+        from bench._live import engines
+
+        with engines(need_postgres=True) as pair:
+            yield pair
+        return
+    with fresh_database() as url:
+        yield url, os.environ.get("REDIS_URL", "")
+
+
 def main() -> None:
     participants = int(os.environ.get("BENCH_PARTICIPANTS") or size(2000, 50))
     processes = int(os.environ.get("BENCH_PROCESSES", "1"))
     database = os.environ.get("DATABASE_URL", "")
     if database.startswith("postgres"):
         os.environ.setdefault("BENCH_DATABASE_URL", database)
-    if processes > 1 and not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("BENCH_PROCESSES>1 needs a PostgreSQL DATABASE_URL (and REDIS_URL).")
     os.environ["DEBUG"] = "0"  # baseline and server alike, as deployed
-    with fresh_database() as url:
+    with _databases(processes) as (url, redis_url):
         setup_django(url)
         prep = _prepare(participants)
         totals = Totals()
         started = time.perf_counter()
         # The server runs as deployed: DEBUG off (no per-query logging).
-        extra = {"REDIS_URL": os.environ.get("REDIS_URL", ""), "DEBUG": "0"}
+        extra = {"REDIS_URL": redis_url, "DEBUG": "0"}
         with server(url, workers=processes, extra_env=extra) as base:
             asyncio.run(_burst(base, prep, totals))
         elapsed = time.perf_counter() - started
@@ -332,6 +350,7 @@ def main() -> None:
             "errors": totals.errors,
             "elapsed_s": round(elapsed, 1),
             "server_cpu_s_during_burst": round(totals.cpu_burst, 2),
+            "client_cpu_s_during_burst": round(totals.client_cpu_burst, 2),
             "load_average_1m": os.getloadavg()[0],
             "baseline": baseline,
         }
