@@ -44,12 +44,10 @@ def write_batch(items: list[Submission]) -> tuple[list[Ack | DomainError], list[
     published: dict[int, list[dict]] = defaultdict(list)
     with transaction.atomic():
         public_ids = {i.session for i in items}
-        sessions = {
-            s.public_id: s
-            for s in LiveSession.objects.select_for_update()
-            .filter(public_id__in=public_ids)
-            .order_by("pk")
-        }
+        # Read first what the session's lock need not guard: the lock is held until commit, and
+        # under a burst on several processes every round trip inside it is paid by all of them.
+        # A client UUID stored meanwhile by another process makes the insert fail on the unique
+        # constraint; the writer then writes the batch again and finds it here.
         steps = {
             s.pk: s
             for s in Step.objects.filter(
@@ -73,6 +71,12 @@ def write_batch(items: list[Submission]) -> tuple[list[Ack | DomainError], list[
             for c in Contribution.objects.filter(
                 session__public_id__in=public_ids, client_id__in={i.client_id for i in items}
             ).only("pk", "sequence", "session_id", "client_id")
+        }
+        sessions = {
+            s.public_id: s
+            for s in LiveSession.objects.select_for_update()
+            .filter(public_id__in=public_ids)
+            .order_by("pk")
         }
         prepared = {
             step.pk: step.spec.prepare(step)

@@ -210,3 +210,71 @@ def test_state_events_reach_phones_and_are_numbered(room: Room) -> None:
     event = Event.objects.filter(session=room.session).order_by("-sequence").first()
     assert event is not None and event.kind == "state" and event.sequence == before + 1
     assert event.payload["step"] != room.step.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_stored_meanwhile_by_another_process_is_acknowledged_once(room: Room) -> None:
+    """The writer reads a batch's client UUIDs before it takes the session's lock. Another
+    process that stores one of them in between (a phone's retry that reached it) makes the insert
+    fail on the unique constraint; the batch is written again and the answer acknowledged once."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from verbindend.live.engine.writer import _write_on_own_connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes its write lock at BEGIN: two writers cannot interleave there")
+    item = sub(room)
+    locked, release = threading.Event(), threading.Event()
+    other_id: list[int] = []
+
+    def other_process() -> None:
+        try:
+            with transaction.atomic():
+                session = type(room.session).objects.select_for_update().get(pk=room.session.pk)
+                other_id.append(
+                    Contribution.objects.create(
+                        session=session,
+                        step=room.step,
+                        participant=room.participant,
+                        client_id=item.client_id,
+                        text="idee",
+                        sequence=session.last_sequence + 1,
+                    ).pk
+                )
+                locked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    outcome: list[object] = []
+
+    def writer() -> None:
+        try:
+            outcome.extend(_write_on_own_connection([item])[0])
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=other_process)
+    holder.start()
+    assert locked.wait(30)
+    writing = threading.Thread(target=writer)
+    writing.start()
+    for _ in range(300):  # until the writer waits for the session's lock (at most 30 s)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                break
+        threading.Event().wait(0.1)
+    else:
+        pytest.fail("the writer never waited for the session's lock")
+    release.set()
+    holder.join(30)
+    writing.join(30)
+    (ack,) = outcome
+    assert isinstance(ack, engine.Ack) and ack.duplicate and ack.id == other_id[0]
+    assert Contribution.objects.filter(client_id=item.client_id).count() == 1
