@@ -138,8 +138,15 @@ TEMPLATES = [
 
 # Database: SQLite (WAL) by default, PostgreSQL through DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}")
+# Connections are kept between requests: each page thread is long-lived (see live/asgi.py), and
+# opening a connection is most of the cost of a small write. A kept connection is checked before
+# it is used again, so a database restart costs one reconnect, not an error.
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
