@@ -27,7 +27,7 @@ run: setup ## start web server, worker and scheduler with the current settings
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) serve
 
-test: setup lint test-sqlite test-postgres e2e bench-smoke ## everything CI runs
+test: setup lint test-sqlite test-postgres e2e test-ops bench-smoke ## everything CI runs
 
 test-sqlite: setup ## the suite on SQLite
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
