@@ -196,6 +196,9 @@ CRONTASK = {"REDIS_URL": REDIS_URL or None}
 # TASK_MAX_ATTEMPTS times in all.
 WORKER_HEARTBEAT_SECONDS = float(env("WORKER_HEARTBEAT_SECONDS", "5"))
 WORKER_STALE_SECONDS = float(env("WORKER_STALE_SECONDS", "30"))
+# Background tasks (reports, imports, suggestions) run this much nicer than the web processes, so
+# a report never takes the CPU from a live session's acknowledgements (0: the same priority).
+WORKER_NICE = envint("WORKER_NICE", 10)
 TASK_MAX_ATTEMPTS = envint("TASK_MAX_ATTEMPTS", 3)
 # /metrics (Prometheus): with a token set, scrapers send `Authorization: Bearer <token>`;
 # without one, keep /metrics to the inside at the proxy (deploy/nginx/verbindend.conf does).

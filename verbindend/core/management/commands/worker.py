@@ -3,8 +3,10 @@ worker died (see ``verbindend.core.workers``). Takes the same options as ``db_wo
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
 from verbindend.core.workers import Heartbeat
@@ -14,6 +16,8 @@ class Command(DBWorkerCommand):
     help = "Run background tasks; beat a heartbeat and queue again the tasks of a dead worker."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.WORKER_NICE > 0:
+            os.nice(settings.WORKER_NICE)
         heartbeat = Heartbeat(options["worker_id"])
         heartbeat.start()
         try:
