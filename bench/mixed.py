@@ -5,7 +5,7 @@ background worker.
 
 Baseline, in the same run: the same burst alone, before the load. ``live_ratio`` is the burst's
 submit p95 under load ÷ alone; ``pages_p95_ms`` the browsing clients' page times under load
-(each client reads a page, then pauses 0.5–1.5 s as a person does). ``BENCH_SMOKE=1``: 50 phones,
+(each client starts within 1.5 s, then reads a page and pauses 0.5–1.5 s, as a person does). ``BENCH_SMOKE=1``: 50 phones,
 3 browsing clients, SQLite and one process unless PostgreSQL is given.
 """
 
@@ -137,6 +137,7 @@ async def _run(base: str, prep: dict[str, Any], browsers: int) -> dict[str, Any]
 
     async def browse() -> None:
         nonlocal page_errors
+        await asyncio.sleep(random.uniform(0, 1.5))  # people do not all click at the same instant
         while not busy.is_set():
             took, ok = await _timed_get(base, random.choice(prep["pages"]), cookie, status=True)
             page_ms.append(took)
