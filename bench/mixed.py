@@ -5,8 +5,9 @@ background worker.
 
 Baseline, in the same run: the same burst alone, before the load. ``live_ratio`` is the burst's
 submit p95 under load ÷ alone; ``pages_p95_ms`` the browsing clients' page times under load
-(each client starts within 1.5 s, then reads a page and pauses 0.5–1.5 s, as a person does). ``BENCH_SMOKE=1``: 50 phones,
-3 browsing clients, SQLite and one process unless PostgreSQL is given.
+(each client starts within 1.5 s, then reads a page and pauses 0.5–1.5 s, as a person does).
+``BENCH_SMOKE=1``: 50 phones, 3 browsing clients, SQLite and one process unless PostgreSQL is
+given.
 """
 
 from __future__ import annotations
