@@ -40,9 +40,14 @@ def median(values: Sequence[float]) -> float:
 
 
 def emit(result: dict[str, Any]) -> None:
-    """The benchmark's result: one JSON object on the last line of output."""
+    """The benchmark's result: one JSON object on the last line of output.
+
+    An answer lost or counted twice fails the run (exit status 1) at any speed, smoke runs too.
+    """
     result.setdefault("smoke", smoke())
     print(json.dumps(result, sort_keys=True), flush=True)
+    if result.get("lost") or result.get("duplicated"):
+        raise SystemExit(1)
 
 
 def free_port() -> int:

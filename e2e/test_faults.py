@@ -282,6 +282,9 @@ def test_worker_killed_during_report(own_database: str) -> None:
         while status()[0] != "running":
             assert time.monotonic() < deadline, "the report never started"
             time.sleep(0.05)
+        import psutil
+
+        assert psutil.Process(first.pid).nice() == 10, "background work yields the CPU to the web"
         first.send_signal(signal.SIGKILL)  # killed mid-render
         first.wait()
         report, task, workers = status()
