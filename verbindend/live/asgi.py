@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import signal
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from typing import Any
@@ -37,7 +38,30 @@ API = re.compile(r"^/live/api/(?P<session>[A-Za-z0-9_-]{1,16})/(?P<what>contribu
 BODY_MAX = 64 * 1024
 
 _reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-reader")
-_members: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+
+
+class Members:
+    """Which session a phone's token belongs to, for the streams' reconnects: the most recent
+    ``limit`` phones only, so a server that sees phones come and go for weeks stays its size."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.known: OrderedDict[tuple[str, str], int] = OrderedDict()
+
+    def get(self, key: tuple[str, str]) -> int | None:
+        session_pk = self.known.get(key)
+        if session_pk is not None:
+            self.known.move_to_end(key)
+        return session_pk
+
+    def put(self, key: tuple[str, str], session_pk: int) -> None:
+        self.known[key] = session_pk
+        self.known.move_to_end(key)
+        while len(self.known) > self.limit:
+            self.known.popitem(last=False)
+
+
+_members = Members(limit=20_000)
 
 
 class PagePool:
@@ -97,14 +121,10 @@ async def run_read(fn: Any, *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(_reader, _read, fn, *args)
 
 
-def _member(public_id: str, token: str) -> tuple[int, dict[str, Any]] | None:
-    participant = Participant.objects.select_related("session__current_step").of_phone(
-        public_id, token
-    )
-    if participant is None:
-        return None
-    session: LiveSession = participant.session
-    return session.pk, engine.state_payload(session)
+def _member(public_id: str, token: str) -> int | None:
+    """The session of the phone holding ``token`` (None for a stranger)."""
+    participant = Participant.objects.of_phone(public_id, token)
+    return participant.session_id if participant is not None else None
 
 
 def _headers(scope: dict) -> dict[str, str]:
@@ -202,17 +222,16 @@ async def _events(scope: dict, receive: Any, send: Any, public_id: str) -> None:
         await _respond(send, 405, {"ok": False, "code": "live.method", "message": "GET only"})
         return
     token = _token(headers, public_id)
-    found = _members.get((public_id, token)) if token else None
-    if found is None and token:
-        found = await run_read(_member, public_id, token)
-        if found is not None:
-            _members[(public_id, token)] = found
-    if found is None:
+    session_pk = _members.get((public_id, token)) if token else None
+    if session_pk is None and token:
+        session_pk = await run_read(_member, public_id, token)
+        if session_pk is not None:
+            _members.put((public_id, token), session_pk)
+    if session_pk is None:
         await _respond(
             send, 403, {"ok": False, "code": "live.not_joined", "message": "Join first."}
         )
         return
-    session_pk, _stale = found
     current = await run_read(_current_state, session_pk)
     await send(
         {
