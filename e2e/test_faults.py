@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -228,70 +229,86 @@ def test_postgres_restart_mid_burst(own_postgres: Any, own_database: str, own_re
     print(f"phones that had to send again: {sum(1 for p in phones if p.failures)}")
 
 
-def test_worker_killed_during_report(own_database: str) -> None:
-    env = {"WORKER_HEARTBEAT_SECONDS": "0.5", "WORKER_STALE_SECONDS": "3"}
-    version = script(
-        own_database,
-        "from verbindend.core.demo import load_demo\n"
-        "from verbindend.reports import render, services\n"
-        "from verbindend.reports.models import ReportKind\n"
-        "network = load_demo()\n"
-        "keys = [s.key for s in render.available(ReportKind.NETWORK)]\n"
-        "v = services.request_report(scope=network, by=None, sections=keys, language='nl')\n"
-        "print(json.dumps(v.pk))",
+WORKER_ENV = {"WORKER_HEARTBEAT_SECONDS": "0.5", "WORKER_STALE_SECONDS": "3"}
+
+
+def request_report(database_url: str) -> int:
+    """Load the demo and ask for its network's full report; the report version's id."""
+    return int(
+        script(
+            database_url,
+            "from verbindend.core.demo import load_demo\n"
+            "from verbindend.reports import render, services\n"
+            "from verbindend.reports.models import ReportKind\n"
+            "network = load_demo()\n"
+            "keys = [s.key for s in render.available(ReportKind.NETWORK)]\n"
+            "v = services.request_report(scope=network, by=None, sections=keys, language='nl')\n"
+            "print(json.dumps(v.pk))",
+        )
     )
 
-    def status() -> list[Any]:
-        (report,) = query(
-            own_database, "SELECT status FROM reports_reportversion WHERE id = %s", version
-        )
-        (task,) = query(  # the demo queues other tasks too: this report's is the one to follow
-            own_database,
-            "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
-            "WHERE task_path = 'verbindend.reports.services.render_version' "
-            "AND (args_kwargs -> 'kwargs' ->> 'version_id')::int = %s",
-            version,
-        )
-        return [report[0], task[0], task[1]]
 
-    def worker(name: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "worker",
-                "--queue-name",
-                "*",
-                "--no-reload",
-                "--worker-id",
-                name,
-                "--no-startup-delay",
-                "--interval",
-                "0.2",
-            ],
-            cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": own_database, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+def report_status(database_url: str, version: int) -> list[Any]:
+    """[the report's status, its task's status, the workers that took the task up]."""
+    (report,) = query(
+        database_url, "SELECT status FROM reports_reportversion WHERE id = %s", version
+    )
+    (task,) = query(  # the demo queues other tasks too: this report's is the one to follow
+        database_url,
+        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
+        "WHERE task_path = 'verbindend.reports.services.render_version' "
+        "AND (args_kwargs -> 'kwargs' ->> 'version_id')::int = %s",
+        version,
+    )
+    return [report[0], task[0], task[1]]
 
-    first = worker("first")
+
+def start_worker(database_url: str, name: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "worker",
+            "--queue-name",
+            "*",
+            "--no-reload",
+            "--worker-id",
+            name,
+            "--no-startup-delay",
+            "--interval",
+            "0.2",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url, **WORKER_ENV},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_until_running(database_url: str, version: int) -> None:
+    deadline = time.monotonic() + 120
+    while report_status(database_url, version)[0] != "running":
+        assert time.monotonic() < deadline, "the report never started"
+        time.sleep(0.05)
+
+
+def test_worker_killed_during_report(own_database: str) -> None:
+    version = request_report(own_database)
+    first = start_worker(own_database, "first")
     second = None
     try:
-        deadline = time.monotonic() + 120
-        while status()[0] != "running":
-            assert time.monotonic() < deadline, "the report never started"
-            time.sleep(0.05)
+        wait_until_running(own_database, version)
         import psutil
 
-        assert psutil.Process(first.pid).nice() == 10, "background work yields the CPU to the web"
+        (heartbeat,) = psutil.Process(first.pid).children()
         first.send_signal(signal.SIGKILL)  # killed mid-render
         first.wait()
-        report, task, workers = status()
+        heartbeat.wait(timeout=5)  # its heartbeat stops with it: the worker now looks dead
+        report, task, workers = report_status(own_database, version)
         assert (report, task, workers) == ("running", "RUNNING", ["first"])
-        second = worker("second")
+        second = start_worker(own_database, "second")
         deadline = time.monotonic() + 180
-        while (state := status())[0] != "done":
+        while (state := report_status(own_database, version))[0] != "done":
             assert time.monotonic() < deadline, f"the task was not taken up again: {state}"
             time.sleep(0.5)
         assert state == ["done", "SUCCESSFUL", ["first", "second"]]
@@ -299,3 +316,78 @@ def test_worker_killed_during_report(own_database: str) -> None:
         for process in (first, second):
             if process and process.poll() is None:
                 process.kill()
+
+
+def _burn(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_worker_yields_the_cpu_but_keeps_beating(own_database: str) -> None:
+    """A report renders in the idle class; the heartbeat keeps the worker's nice priority.
+
+    With every core busy at normal priority (as the web processes are in a burst) the render
+    waits, but the worker's heartbeat goes on, so no one takes its task for a dead worker's.
+    """
+    import multiprocessing
+
+    import psutil
+
+    version = request_report(own_database)
+    worker = start_worker(own_database, "busy")
+    burners: list[Any] = []
+    try:
+        wait_until_running(own_database, version)
+        process = psutil.Process(worker.pid)
+        assert process.nice() == 10, "background work yields the CPU to the web"
+        assert os.sched_getscheduler(worker.pid) == os.SCHED_IDLE, "tasks run in the idle class"
+        (heartbeat,) = process.children()
+        assert os.sched_getscheduler(heartbeat.pid) == os.SCHED_OTHER, "the heartbeat does not"
+        assert heartbeat.nice() == 10
+
+        context = multiprocessing.get_context("spawn")
+        burners = [context.Process(target=_burn, args=(12.0,)) for _ in range(os.cpu_count() or 2)]
+        for burner in burners:
+            burner.start()
+
+        def task_cpu() -> float:
+            (main,) = [t for t in process.threads() if t.id == worker.pid]
+            return float(main.user_time + main.system_time)
+
+        before = task_cpu()
+        beats: list[float] = []
+        began = time.monotonic()
+        while time.monotonic() - began < 10:
+            ((seen,),) = query(
+                own_database,
+                "SELECT extract(epoch FROM seen_at) FROM core_workerheartbeat "
+                "WHERE worker_id = 'busy'",
+            )
+            beats.append(float(seen))
+            time.sleep(0.25)
+        share = (task_cpu() - before) / (time.monotonic() - began)
+        moments = sorted(set(beats))
+        longest = max(b - a for a, b in itertools.pairwise(moments))
+        print(
+            f"while the cores burned: {len(moments)} heartbeats, longest gap {longest:.2f} s; "
+            f"the render had {share:.1%} of a core"
+        )
+        assert len(moments) >= 8, f"the heartbeat stalled under load: {moments}"
+        assert longest < 3, "the worker would have been taken for dead"
+        assert share < 0.05, "the render took CPU the web processes wanted"
+        state = report_status(own_database, version)
+        assert state[1:] == ["RUNNING", ["busy"]], f"the task was taken from a live worker: {state}"
+        for burner in burners:
+            burner.join()
+        deadline = time.monotonic() + 180
+        while (state := report_status(own_database, version))[0] != "done":
+            assert time.monotonic() < deadline, f"the report did not finish after the load: {state}"
+            time.sleep(0.5)
+        assert state == ["done", "SUCCESSFUL", ["busy"]]
+    finally:
+        for burner in burners:
+            if burner.is_alive():
+                burner.kill()
+        if worker.poll() is None:
+            worker.kill()

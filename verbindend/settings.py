@@ -199,6 +199,12 @@ WORKER_STALE_SECONDS = float(env("WORKER_STALE_SECONDS", "30"))
 # Background tasks (reports, imports, suggestions) run this much nicer than the web processes, so
 # a report never takes the CPU from a live session's acknowledgements (0: the same priority).
 WORKER_NICE = envint("WORKER_NICE", 10)
+# On Linux, tasks also run in the idle scheduling class: they get only the CPU no web process
+# wants; the worker's heartbeat keeps its nice priority (see verbindend.core.workers.yield_cpu).
+WORKER_IDLE = envbool("WORKER_IDLE", True)
+# With live processes of their own (`serve --live-workers M`), the page processes run this much
+# nicer, so the live acknowledgements get the CPU first in a burst (0: the same priority).
+WEB_PAGE_NICE = envint("WEB_PAGE_NICE", 5)
 TASK_MAX_ATTEMPTS = envint("TASK_MAX_ATTEMPTS", 3)
 # /metrics (Prometheus): with a token set, scrapers send `Authorization: Bearer <token>`;
 # without one, keep /metrics to the inside at the proxy (deploy/nginx/verbindend.conf does).

@@ -1,6 +1,6 @@
 """Background workers that notice each other: heartbeats, and tasks of a dead worker run again.
 
-``manage.py worker`` runs django-tasks-db's worker with a heartbeat thread beside it. Every
+``manage.py worker`` runs django-tasks-db's worker with a heartbeat process beside it. Every
 beat it also looks for tasks marked running by a worker whose heartbeat stopped (killed, out
 of memory, its host gone) and puts them back in the queue, so another worker — or the same one
 restarted — takes them up without anyone doing it by hand. A task that has been taken up
@@ -12,13 +12,15 @@ import tasks pick up from what is already stored.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import signal
 import socket
-import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 
@@ -43,10 +45,14 @@ def alive_workers() -> list[str]:
     )
 
 
-def beat(worker_id: str) -> None:
+def beat(worker_id: str, pid: int | None = None) -> None:
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
-        defaults={"host": socket.gethostname(), "pid": os.getpid(), "seen_at": timezone.now()},
+        defaults={
+            "host": socket.gethostname(),
+            "pid": pid or os.getpid(),
+            "seen_at": timezone.now(),
+        },
     )
 
 
@@ -92,23 +98,59 @@ def requeue_orphans() -> list[str]:
     return requeued
 
 
-class Heartbeat(threading.Thread):
-    """Beats for one worker until stopped, and requeues the tasks of dead ones."""
+def yield_cpu() -> str:
+    """Lower the calling thread's CPU priority for background work; say how.
+
+    Under Linux's idle class (``WORKER_IDLE``) a task gets only the CPU that no web process
+    wants; a nice value alone still leaves it a share of a saturated core, which the live
+    acknowledgements then wait for (``bench/mixed.py``). Threads the task starts inherit the class.
+    """
+    if settings.WORKER_IDLE and hasattr(os, "SCHED_IDLE"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+            return "idle"
+        except OSError:
+            log.warning("worker: the idle scheduling class is not available; using nice only")
+    return f"nice {os.nice(0)}"
+
+
+def _beat_while_parent_lives(worker_id: str, parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the worker's to handle
+    while os.getppid() == parent:
+        try:
+            close_old_connections()
+            beat(worker_id, parent)
+            requeue_orphans()
+        except DatabaseError:
+            log.warning("worker heartbeat: database unavailable; trying again")
+        time.sleep(beat_seconds())
+
+
+class Heartbeat:
+    """Beats for one worker from a process of its own, and requeues the tasks of dead ones.
+
+    A process, not a thread: a task in the idle class that holds the interpreter lock on a
+    saturated machine would keep a heartbeat thread waiting for seconds, and its worker would be
+    taken for dead. The heartbeat keeps the worker's nice priority and stops when the worker
+    is gone, however it went.
+    """
 
     def __init__(self, worker_id: str) -> None:
-        super().__init__(name="worker-heartbeat", daemon=True)
         self.worker_id = worker_id
-        self.stopping = threading.Event()
+        self.process: multiprocessing.process.BaseProcess | None = None
 
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                close_old_connections()
-                beat(self.worker_id)
-                requeue_orphans()
-            except DatabaseError:
-                log.warning("worker heartbeat: database unavailable; trying again")
-            self.stopping.wait(beat_seconds())
+    def start(self) -> None:
+        connections.close_all()  # the child opens its own
+        context = multiprocessing.get_context("fork")
+        self.process = context.Process(
+            target=_beat_while_parent_lives,
+            args=(self.worker_id, os.getpid()),
+            name="worker-heartbeat",
+            daemon=True,
+        )
+        self.process.start()
 
     def stop(self) -> None:
-        self.stopping.set()
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join(5)

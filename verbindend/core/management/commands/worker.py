@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from verbindend.core.workers import Heartbeat
+from verbindend.core.workers import Heartbeat, yield_cpu
 
 
 class Command(DBWorkerCommand):
@@ -20,6 +20,7 @@ class Command(DBWorkerCommand):
             os.nice(settings.WORKER_NICE)
         heartbeat = Heartbeat(options["worker_id"])
         heartbeat.start()
+        yield_cpu()  # after the heartbeat started: it keeps the process's priority
         try:
             super().handle(*args, **options)
         finally:
