@@ -65,13 +65,24 @@ def _migrate(url: str) -> None:
 
 @contextmanager
 def serve(
-    database_url: str, redis_url: str, *, workers: int, background: bool = False
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`manage.py serve --workers N` (with the worker and scheduler when ``background``)."""
-    port = free_port()
+    database_url: str,
+    redis_url: str,
+    *,
+    workers: int,
+    background: bool = False,
+    live_workers: int = 0,
+) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
+    """`manage.py serve --workers N` (with the worker and scheduler when ``background``).
+
+    Yields the pages' base address, the live API's (the live processes' with ``live_workers``,
+    as the proxy routes it in production; else the same) and the server process.
+    """
+    port, live_port = free_port(), free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "DEBUG": "0"}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     args = ["--workers", str(workers), "--port", str(port)]
+    if live_workers:
+        args += ["--live-workers", str(live_workers), "--live-port", str(live_port)]
     if not background:
         args.append("--no-worker")
     process = subprocess.Popen(
@@ -81,17 +92,19 @@ def serve(
         stdout=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    live = f"http://127.0.0.1:{live_port}" if live_workers else base
     try:
         deadline = time.monotonic() + 600  # a busy machine starts Django slowly
         while True:
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()
+                for address in {base, live}:
+                    urllib.request.urlopen(address + "/healthz", timeout=2).read()
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.2)
-        yield base, process
+        yield base, live, process
     finally:
         process.send_signal(signal.SIGTERM)
         try:

@@ -73,7 +73,7 @@ def main() -> None:
         prep = prepare_sessions(sessions, phones)
         figures = Figures()
         started = time.perf_counter()
-        with serve(database_url, redis_url, workers=processes) as (base, _server):
+        with serve(database_url, redis_url, workers=processes) as (base, _live, _server):
             asyncio.run(_run(base, prep, answers, window, figures))
         elapsed = time.perf_counter() - started
         result = outcome(figures, [s["session_pk"] for s in prep["sessions"]])

@@ -1,7 +1,11 @@
 """Live work beside page work: the 2,000-phone burst while 20 people browse the heaviest pages,
-one report renders and REFI-QDA exports stream one after another, on two server processes with
-PostgreSQL and Redis (our own instances unless DATABASE_URL/REDIS_URL name them) and the
-background worker.
+one report renders and REFI-QDA exports stream one after another, with PostgreSQL and Redis (our
+own instances unless DATABASE_URL/REDIS_URL name them) and the background worker.
+
+Laid out as deploy/ runs it: `serve --live-workers`, the phones' API and streams sent to the live
+process, the pages to the two page processes (``BENCH_PROCESSES`` and ``BENCH_LIVE_PROCESSES``
+change that; ``BENCH_LIVE_PROCESSES=0`` puts everything on the page processes, as before the
+split).
 
 Baseline, in the same run: the same burst alone, before the load. ``live_ratio`` is the burst's
 submit p95 under load ÷ alone; ``pages_p95_ms`` the browsing clients' page times under load
@@ -112,23 +116,23 @@ async def _burst(base: str, session: dict[str, Any], figures: Figures) -> None:
     await wall_catch_up(figures)
 
 
-async def _run(base: str, prep: dict[str, Any], browsers: int) -> dict[str, Any]:
+async def _run(base: str, live: str, prep: dict[str, Any], browsers: int) -> dict[str, Any]:
     session, cookie = prep["sessions"][0], prep["wall_cookie"]
     stop = asyncio.Event()
     alone, loaded = Figures(), Figures()
-    walls = [await open_wall(base, session, cookie, alone, stop)]
+    walls = [await open_wall(live, session, cookie, alone, stop)]
     gate = asyncio.Semaphore(100)
     streams = []
 
     async def phone(token: str) -> None:
         async with gate:
-            streams.append(await open_phone(base, session, token, alone, stop))
+            streams.append(await open_phone(live, session, token, alone, stop))
 
     await asyncio.gather(*(phone(t) for t in session["tokens"]))
     # Pages alone, a short look before anything else runs (for the record).
     pages_alone = [await _timed_get(base, random.choice(prep["pages"]), cookie) for _ in range(20)]
-    await _burst(base, session, alone)
-    walls.append(await open_wall(base, session, cookie, loaded, stop))  # its own wall record
+    await _burst(live, session, alone)
+    walls.append(await open_wall(live, session, cookie, loaded, stop))  # its own wall record
     await asyncio.sleep(1)
 
     page_ms: list[float] = []
@@ -157,7 +161,7 @@ async def _run(base: str, prep: dict[str, Any], browsers: int) -> dict[str, Any]
     load.append(asyncio.create_task(export()))
     await asyncio.sleep(2)  # the load is under way
     loaded.wall_seen = {}
-    await _burst(base, session, loaded)
+    await _burst(live, session, loaded)
     busy.set()
     await asyncio.gather(*load)
     stop.set()
@@ -186,10 +190,13 @@ def main() -> None:
     os.environ["DEBUG"] = "0"
     with engines(need_postgres=not smoke()) as (database_url, redis_url):
         processes = int(os.environ.get("BENCH_PROCESSES") or (2 if redis_url else 1))
+        live_processes = int(os.environ.get("BENCH_LIVE_PROCESSES") or (1 if redis_url else 0))
         setup_django(database_url)
         prep = _setup(phones)
-        with serve(database_url, redis_url, workers=processes, background=True) as (base, _s):
-            ran = asyncio.run(_run(base, prep, browsers))
+        with serve(
+            database_url, redis_url, workers=processes, background=True, live_workers=live_processes
+        ) as (base, live, _s):
+            ran = asyncio.run(_run(base, live, prep, browsers))
         from verbindend.reports.models import ReportVersion
 
         report_status = ReportVersion.objects.get(pk=ran["report"]).status
@@ -202,6 +209,7 @@ def main() -> None:
             "participants": phones,
             "browsing_clients": browsers,
             "processes": processes,
+            "live_processes": live_processes,
             "database": database_url.split(":", 1)[0],
             "broker": "redis" if redis_url else "in-process",
             "live_ratio": round(ratio, 2),

@@ -82,7 +82,7 @@ def main() -> None:
     with engines(need_postgres=not smoke()) as (database_url, redis_url):
         setup_django(database_url)
         processes = 2 if redis_url else 1
-        with serve(database_url, redis_url, workers=processes) as (base, server):
+        with serve(database_url, redis_url, workers=processes) as (base, _live, server):
             prep = prepare_sessions(0, 0)
             cookie = prep["wall_cookie"]
             figures = Figures()

@@ -53,3 +53,75 @@ def test_one_signal_stops_web_worker_and_scheduler(tmp_path: Path, stop_signal: 
     finally:
         if serve.poll() is None:
             serve.kill()
+
+
+def _wait_healthy(*ports: int) -> None:
+    deadline = time.monotonic() + 120
+    for port in ports:
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, f"nothing answered on port {port}"
+                time.sleep(0.2)
+
+
+@pytest.mark.skipif(
+    os.environ.get("VERBINDEND_REQUIRE_DB") == "postgres",
+    reason="independent of the database engine; runs in the SQLite suite",
+)
+def test_live_processes_of_their_own_and_nicer_pages(tmp_path: Path) -> None:
+    """`--live-workers` starts a second pool on its own port; the page processes run nicer."""
+    from bench._common import free_port
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/serve.sqlite3"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    port, live_port = free_port(), free_port()
+    serve = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "serve",
+            "--no-worker",
+            "--workers",
+            "1",
+            "--port",
+            str(port),
+            "--live-workers",
+            "1",
+            "--live-port",
+            str(live_port),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        _wait_healthy(port, live_port)
+        pools = {
+            int(c.cmdline()[c.cmdline().index("--port") + 1]): c
+            for c in psutil.Process(serve.pid).children()
+            if "uvicorn" in c.cmdline()
+        }
+        assert set(pools) == {port, live_port}
+        assert pools[port].nice() == 5, "the page processes yield to the live ones"
+        assert pools[live_port].nice() == 0
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=20)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--live-workers", "-1"], "--live-workers must be 0 or more."),
+        (["--port", "8123", "--live-workers", "1", "--live-port", "8123"], "must differ"),
+    ],
+)
+def test_live_options_that_make_no_sense_are_refused(options: list[str], message: str) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=message):
+        call_command("serve", *options)
