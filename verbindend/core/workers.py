@@ -98,8 +98,8 @@ def requeue_orphans() -> list[str]:
     return requeued
 
 
-def yield_cpu() -> str:
-    """Lower the calling thread's CPU priority for background work; say how.
+def yield_cpu() -> None:
+    """Lower the calling thread's CPU priority for background work.
 
     Under Linux's idle class (``WORKER_IDLE``) a task gets only the CPU that no web process
     wants; a nice value alone still leaves it a share of a saturated core, which the live
@@ -108,10 +108,8 @@ def yield_cpu() -> str:
     if settings.WORKER_IDLE and hasattr(os, "SCHED_IDLE"):
         try:
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-            return "idle"
         except OSError:
             log.warning("worker: the idle scheduling class is not available; using nice only")
-    return f"nice {os.nice(0)}"
 
 
 def _beat_while_parent_lives(worker_id: str, parent: int) -> None:
