@@ -15,6 +15,12 @@ from verbindend.live.asgi import application as live_front  # noqa: E402
 
 application = limit_body(live_front(SharedExecutorASGIHandler()))
 
+# Templates, the URL map's reverse tables and the translation catalogues are loaded now, before
+# the process takes requests, rather than by each kind of page's first visitor (see warmup).
+from verbindend.core.warmup import warm  # noqa: E402
+
+warm()
+
 # Django, the URL map and the templates' modules are loaded once and live as long as the
 # process: kept out of the garbage collector's passes, which otherwise walk them all. A larger
 # first generation lets a request's objects die young instead of being promoted: with 10,000
