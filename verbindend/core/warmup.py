@@ -23,10 +23,10 @@ TEMPLATE_SUFFIXES = {".html", ".txt", ".svg", ".xml"}
 
 def warm() -> int:
     """Warm this process; the number of templates compiled."""
-    _url_map(get_resolver())
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Verbindend")
+            _url_map(get_resolver())  # its reverse tables are kept per language
     return _templates()
 
 

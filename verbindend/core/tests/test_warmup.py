@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.template import engines
 from django.template.loaders.cached import Loader as CachedLoader
 from django.test import Client
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from verbindend.core.warmup import warm
 from verbindend.testing.personas import Personas
@@ -20,11 +20,13 @@ def cached_loader() -> CachedLoader:
 def test_warm_compiles_the_templates_the_pages_then_use(personas: Personas) -> None:
     loader = cached_loader()
     loader.reset()
+    get_resolver()._reverse_dict.clear()  # as in a fresh process
 
     compiled = warm()
     warmed = set(loader.get_template_cache)
     assert compiled == len(warmed) > 100
     assert {"base.html", "core/home.html", "networks/detail.html"} <= warmed
+    assert {"nl", "en"} <= set(get_resolver()._reverse_dict), "the URL map, in every language"
 
     client = Client()
     client.force_login(personas.coordinator)
