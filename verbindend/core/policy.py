@@ -143,10 +143,20 @@ def study_roles(user: AnyUser, study: Any) -> frozenset[str]:
     return _roles(user, "study", study)
 
 
+def _roles_anywhere(user: AnyUser) -> dict[str, frozenset[str]]:
+    """The user's roles in any scope, per kind; read once per request (the user object is)."""
+    held = getattr(user, "_verbindend_roles_anywhere", None)
+    if held is None:
+        held = scopes.roles_anywhere(user)
+        user._verbindend_roles_anywhere = held  # type: ignore[union-attr]
+    return held
+
+
 def forget(user: AnyUser) -> None:
     """Drop the cached roles, e.g. after a role was granted within the same request."""
-    if hasattr(user, "_verbindend_roles"):
-        del user._verbindend_roles
+    for cached in ("_verbindend_roles", "_verbindend_roles_anywhere"):
+        if hasattr(user, cached):
+            delattr(user, cached)
 
 
 scope_of = scopes.scope_of
@@ -215,7 +225,7 @@ def has_role_anywhere(user: AnyUser, roles: Iterable[str]) -> bool:
     if not user.is_authenticated:
         return False
     wanted = set(roles)
-    return any(held & wanted for held in scopes.roles_anywhere(user).values())
+    return any(held & wanted for held in _roles_anywhere(user).values())
 
 
 def can_create(user: AnyUser, what: str) -> bool:
@@ -229,7 +239,7 @@ def can_create(user: AnyUser, what: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    held = scopes.roles_anywhere(user)
+    held = _roles_anywhere(user)
     network_roles_held = held.get("network", frozenset())
     study_roles_held = held.get("study", frozenset())
     if not network_roles_held and not study_roles_held:
