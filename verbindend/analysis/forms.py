@@ -12,7 +12,7 @@ from verbindend.analysis.queries import code_tree
 def _tree_choices(study: Any, exclude: Code | None = None) -> list[tuple[Any, str]]:
     return [
         (node.code.pk, ("— " * node.depth) + node.code.label)
-        for node in code_tree(study)
+        for node in code_tree(study, counts=False)  # the choices show no counts
         if exclude is None or node.code.pk != exclude.pk
     ]
 
