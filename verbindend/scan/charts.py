@@ -47,12 +47,31 @@ LABEL_FONT, LABEL_LINE, LABEL_CHARS = 14, 17, 18
 TITLE_FONT, LEGEND_FONT, LEGEND_ROW = 15, 12, 22
 
 
+@dataclass(frozen=True)
+class Fonts:
+    label: int
+    line: int
+    title: int
+    legend: int
+    row: int
+
+
+WHOLE_NAMES = Fonts(LABEL_FONT, LABEL_LINE, TITLE_FONT, LEGEND_FONT, LEGEND_ROW)
+#: With numbers at the axes the picture is narrow enough for a phone's width at these sizes.
+NUMBERED = Fonts(label=18, line=21, title=17, legend=15, row=26)
+
+
 def _text_width(text: str, font: int) -> float:
     return len(text) * font * CHAR_EM
 
 
 def _label_block(
-    text: str, ax: float, ay: float, cx: float
+    text: str,
+    ax: float,
+    ay: float,
+    cx: float,
+    font: int = LABEL_FONT,
+    line_height: int = LABEL_LINE,
 ) -> tuple[str, list[tuple[float, str]], float, float, float, float]:
     """A principle's label wrapped onto lines beside its axis tip (ax, ay); never truncated.
 
@@ -61,17 +80,17 @@ def _label_block(
     """
     lines = textwrap.wrap(text, LABEL_CHARS, break_long_words=True) or [text]
     anchor = "middle" if abs(ax - cx) < 5 else ("start" if ax > cx else "end")
-    height = LABEL_LINE * len(lines)
+    height = line_height * len(lines)
     if anchor == "middle" and ay < 0:  # the top axis: the block ends just above its tip
-        first = ay - height + LABEL_FONT - 2
+        first = ay - height + font - 2
     elif anchor == "middle":  # a bottom axis: the block starts just below its tip
-        first = ay + LABEL_FONT
+        first = ay + font
     else:  # a side axis: the block is centred on the tip
-        first = ay - height / 2 + LABEL_FONT - 2
-    baselines = [(round(first + LABEL_LINE * i, 1), line) for i, line in enumerate(lines)]
-    widest = max(_text_width(line, LABEL_FONT) for line in lines)
+        first = ay - height / 2 + font - 2
+    baselines = [(round(first + line_height * i, 1), line) for i, line in enumerate(lines)]
+    widest = max(_text_width(line, font) for line in lines)
     left = {"start": ax, "end": ax - widest, "middle": ax - widest / 2}[anchor]
-    top = first - LABEL_FONT
+    top = first - font
     return anchor, baselines, left, top, left + widest, top + height + 4
 
 
@@ -81,13 +100,16 @@ def radar(
     series: list[tuple[str, list[float | None]]],
     *,
     size: int = 300,
+    numbered: bool = False,
 ) -> str:
     """An SVG radar: one axis per principle (1–5), one polygon per series with a full set.
 
     The principles' names are written out whole, wrapped onto short lines, and the picture is as
     large as what it draws: every label lies inside the viewBox, however the names run in a
-    language.
+    language. ``numbered``: only P1–P5 at the axes, in larger type, for a page that lists the
+    names beside the picture (whole names make it too wide to read on a phone).
     """
+    fonts = NUMBERED if numbered else WHOLE_NAMES
     count = max(len(principle_keys), 3)
     radius = size / 2
     titles = [content.get(key).title for key in principle_keys]
@@ -96,8 +118,9 @@ def radar(
     left, top, right, bottom = -radius, -radius, radius, radius
     for i, label in enumerate(titles):
         lx, ly = _point(0, 0, radius + 12, i, count)
+        text = f"P{i + 1}" if numbered else f"P{i + 1} {label}"
         anchor, lines, b_left, b_top, b_right, b_bottom = _label_block(
-            f"P{i + 1} {label}", lx, ly, 0
+            text, lx, ly, 0, fonts.label, fonts.line
         )
         blocks.append((i, label, lx, anchor, lines))
         left, top = min(left, b_left), min(top, b_top)
@@ -110,9 +133,9 @@ def radar(
     pad, head = 10, 32
     chart_w = right - left + 2 * pad
     legend_w = max(
-        [48 + _text_width(label[:60], LEGEND_FONT) for _n, label, _v in drawn_series] or [0]
+        [48 + _text_width(label[:60], fonts.legend) for _n, label, _v in drawn_series] or [0]
     )
-    width = math.ceil(max(chart_w, legend_w + pad, _text_width(title, TITLE_FONT) + 2 * pad))
+    width = math.ceil(max(chart_w, legend_w + pad, _text_width(title, fonts.title) + 2 * pad))
     cx = round(pad + (width - 2 * pad) / 2 - (left + right) / 2, 1)
     cy = round(head + pad - top, 1)
     axes = []
@@ -147,19 +170,20 @@ def radar(
                 values=list(zip(titles, values, strict=True)),
             )
         )
-    legend_top = math.ceil(cy + bottom + 26)
+    legend_top = math.ceil(cy + bottom + fonts.row + 4)
     return render_to_string(
         "scan/charts/radar.svg",
         {
             "title": title,
+            "fonts": fonts,
             "width": width,
-            "height": legend_top + LEGEND_ROW * max(len(drawn), 1) - 8,
+            "height": legend_top + fonts.row * max(len(drawn), 1) - 8,
             "cx": cx,
             "cy": cy,
             "axes": axes,
             "rings": rings,
             "series": drawn,
-            "legend": [(s, legend_top + LEGEND_ROW * i) for i, s in enumerate(drawn)],
+            "legend": [(s, legend_top + fonts.row * i) for i, s in enumerate(drawn)],
             "empty": not drawn,
         },
     )

@@ -60,14 +60,22 @@ def _results_or_error(round_: Round) -> results.RoundResult:
     return results.for_round(round_)
 
 
-def _radar(round_: Round, result: results.RoundResult, *, groups: bool = False) -> str:
+def _radar(
+    round_: Round, result: results.RoundResult, *, groups: bool = False, numbered: bool = False
+) -> str:
+    """The round's radar; ``numbered`` for a page, which lists the names beside it (_radar_key)."""
     keys = [p.key for p in result.principles]
     series: list[tuple[str, list[float | None]]] = [
         (_("Whole network"), [p.mean for p in result.principles])
     ]
     if groups:
         series += [(g.label, [g.means.get(k) for k in keys]) for g in result.groups]
-    return charts.radar(round_.title, keys, series)
+    return charts.radar(round_.title, keys, series, numbered=numbered)
+
+
+def _radar_key(result: results.RoundResult) -> list[str]:
+    """The principles' names, in the order of the numbered radar's axes (P1, P2, ...)."""
+    return [content.get(p.key).title for p in result.principles]
 
 
 # network pages -------------------------------------------------------------------------------
@@ -87,7 +95,8 @@ def network_scan(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if latest is not None:
         result = results.for_round(latest)
-        context["radar"] = _radar(latest, result)
+        context["radar"] = _radar(latest, result, numbered=True)
+        context["radar_key"] = _radar_key(result)
     return render(request, "scan/network.html", context)
 
 
@@ -173,7 +182,8 @@ def round_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         trend = results.trend(earlier.select_related("network"), keys)
         context.update(
             result=result,
-            radar=_radar(round_, result),
+            radar=_radar(round_, result, numbered=True),
+            radar_key=_radar_key(result),
             dimensions=[
                 (dimension, result.groups_of(dimension))
                 for dimension in results.DIMENSIONS
@@ -294,17 +304,18 @@ def round_radar(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
     round_ = _round(request, slug, pk, "scans.view")
     result = _results_or_error(round_)
     dimension = request.GET.get("by", "")
+    shown = "view" in request.GET  # shown in the page as an image, beside the names
     if dimension in results.DIMENSIONS:
-        svg = _radar(round_, _only(result, dimension), groups=True)
+        svg = _radar(round_, _only(result, dimension), groups=True, numbered=shown)
     else:
-        svg = _radar(round_, result)
+        svg = _radar(round_, result, numbered=shown)
     name = f"scan-{round_.network.slug}-{round_.pk}-radar"
     if fmt == "png":
         import cairosvg
 
         png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=1320)
         return exports.download(name, "png", png, "image/png")
-    if "view" in request.GET:  # shown in the page as an image; otherwise a download
+    if shown:  # otherwise a download, with the names at the axes
         return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     return exports.download(name, "svg", svg, "image/svg+xml; charset=utf-8")
 
