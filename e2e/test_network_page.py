@@ -14,6 +14,7 @@ from e2e.conftest import App, assert_accessible, log_in
 
 NETWORK = "/networks/werkwinkel-gent/"
 SCAN = "/scan/n/werkwinkel-gent/"
+CARRIERS = "/log/network/werkwinkel-gent/carriers/"
 SIZES = {"phone": (360, 740), "room": (1920, 1080)}
 
 #: every inline SVG on the page: its texts that reach outside the picture, or are cut short
@@ -44,6 +45,7 @@ def _svg_texts_inside(page: Page, where: str) -> list[dict[str, Any]]:
         assert chart["count"] > 0, (where, chart)
         assert not chart["outside"], f"{where}: text outside the chart: {chart['outside']}"
         assert not chart["cut"], f"{where}: labels cut short: {chart['cut']}"
+        assert chart["smallest"] >= 10, f"{where}: {chart['name']} text {chart['smallest']:.1f} px"
     return list(charts)
 
 
@@ -74,6 +76,11 @@ def test_chart_labels_are_whole_and_inside_their_charts(
     )
     assert len(key) == 5 and key[4].split() == ["P5", *whole.split()], key
 
+    page.goto(app.base_url + CARRIERS)  # a wide diagram: it scrolls sideways on a phone
+    (carrier_map,) = page.evaluate(SVG_TEXT)
+    assert carrier_map["smallest"] >= 10, f"carrier map text {carrier_map['smallest']:.1f} px"
+
+    page.goto(app.base_url + SCAN)
     round_url = page.locator("main p a[href*='/scan/n/werkwinkel-gent/']").first
     round_url.click()
     page.wait_for_url(re.compile(r"/scan/n/werkwinkel-gent/\d+/$"))
