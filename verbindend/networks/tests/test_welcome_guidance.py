@@ -47,6 +47,8 @@ def test_the_welcome_pack_gives_the_advice_for_its_network(personas: Personas) -
     assert "guidance.mandated_goal" not in html and "data-guidance-empty" not in html
     part = html.split('data-testid="welcome-guidance"', 1)[1].split("</section>", 1)[0]
     assert readable.problems(part) == []
+    # the pack speaks as the network, under "Advies voor ons soort netwerk"
+    assert "Voor ons soort netwerk" in part and "Voor jullie soort netwerk" not in part
 
     pdf = client_for(p.member, "en").get(reverse("networks:welcome_pdf", args=[p.network.slug]))
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
