@@ -9,11 +9,15 @@ takes requests gives its first visitors the same times as its later ones.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.forms.renderers import get_default_renderer
 from django.template import TemplateSyntaxError, engines
-from django.urls import URLResolver, get_resolver
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 log = logging.getLogger(__name__)
@@ -30,29 +34,49 @@ def warm() -> int:
     return _templates()
 
 
-def _url_map(resolver: URLResolver) -> None:
-    """The reverse tables of the URL map and of every namespace in it (built on first use)."""
+def _url_map(resolver: URLResolver, path: tuple[str, ...] = ()) -> None:
+    """The reverse tables of the URL map and of every namespace in it (built on first use).
+
+    ``reverse("ns:name")`` looks names up in a resolver of its own per namespace, built and
+    kept on its first use: reversing one name of each namespace builds it.
+    """
     resolver.reverse_dict  # noqa: B018 - reading it builds it
-    for _prefix, child in resolver.namespace_dict.values():
-        _url_map(child)
+    for namespace, (_prefix, child) in resolver.namespace_dict.items():
+        names = [key for key in child.reverse_dict if isinstance(key, str)]
+        if names:  # a name that needs arguments fails, but builds the tables all the same
+            with suppress(NoReverseMatch):
+                reverse(":".join((*path, namespace, names[0])))
+        _url_map(child, (*path, namespace))
 
 
 def _templates() -> int:
-    """Compile every template of the project's template engines into their cached loaders."""
+    """Compile every template of the project's template engines into their cached loaders, and
+    the forms' templates into the form renderer's engine (an engine of its own)."""
+    compiled = sum(_compile(engine) for engine in engines.all())
+    renderer = get_default_renderer()
+    forms = getattr(renderer, "engine", None)
+    if forms is not None:
+        own = {renderer.form_template_name, renderer.field_template_name}
+        compiled += _compile(forms, lambda name: name in own or name.startswith("django/forms/"))
+    return compiled
+
+
+def _compile(engine: Any, wanted: Callable[[str], bool] = lambda _name: True) -> int:
     compiled = 0
-    for engine in engines.all():
-        for folder in engine.template_dirs:
-            root = Path(folder)
-            for path in sorted(root.rglob("*")):
-                if path.suffix not in TEMPLATE_SUFFIXES or not path.is_file():
-                    continue
-                name = path.relative_to(root).as_posix()
-                try:
-                    engine.get_template(name)
-                except (TemplateSyntaxError, UnicodeDecodeError) as error:
-                    # A template only ever included into another may not stand on its own;
-                    # it is compiled when that page first needs it.
-                    log.debug("not warmed: %s (%s)", name, error)
-                    continue
-                compiled += 1
+    for folder in engine.template_dirs:
+        root = Path(folder)
+        for path in sorted(root.rglob("*")):
+            if path.suffix not in TEMPLATE_SUFFIXES or not path.is_file():
+                continue
+            name = path.relative_to(root).as_posix()
+            if not wanted(name):
+                continue
+            try:
+                engine.get_template(name)
+            except (TemplateSyntaxError, UnicodeDecodeError) as error:
+                # A template only ever included into another may not stand on its own; it is
+                # compiled when that page first needs it.
+                log.debug("not warmed: %s (%s)", name, error)
+                continue
+            compiled += 1
     return compiled

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from django.template import engines
+from django.forms.renderers import get_default_renderer
+from django.template import Engine, engines
 from django.template.loaders.cached import Loader as CachedLoader
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.urls.resolvers import get_ns_resolver
 
 from verbindend.core.warmup import warm
 from verbindend.testing.personas import Personas
 
 
-def cached_loader() -> CachedLoader:
-    loader = engines["django"].engine.template_loaders[0]  # type: ignore[attr-defined]
+def cached_loader(engine: Engine | None = None) -> CachedLoader:
+    engine = engine or engines["django"].engine  # type: ignore[attr-defined]
+    loader = engine.template_loaders[0]
     assert isinstance(loader, CachedLoader), "the templates are served by Django's cached loader"
     return loader
 
@@ -21,12 +24,21 @@ def test_warm_compiles_the_templates_the_pages_then_use(personas: Personas) -> N
     loader = cached_loader()
     loader.reset()
     get_resolver()._reverse_dict.clear()  # as in a fresh process
+    get_ns_resolver.cache_clear()
+
+    forms = cached_loader(get_default_renderer().engine.engine)  # type: ignore[attr-defined]
+    forms.reset()
 
     compiled = warm()
     warmed = set(loader.get_template_cache)
-    assert compiled == len(warmed) > 100
+    warmed_forms = set(forms.get_template_cache)
+    assert compiled == len(warmed) + len(warmed_forms)
+    assert len(warmed) > 100
+    assert {"core/field.html", "django/forms/widgets/input.html"} <= warmed_forms
     assert {"base.html", "core/home.html", "networks/detail.html"} <= warmed
     assert {"nl", "en"} <= set(get_resolver()._reverse_dict), "the URL map, in every language"
+    namespaces = get_ns_resolver.cache_info().currsize
+    assert namespaces >= 10, "a resolver for each namespace of the URL map"
 
     client = Client()
     client.force_login(personas.coordinator)
@@ -41,3 +53,5 @@ def test_warm_compiles_the_templates_the_pages_then_use(personas: Personas) -> N
 
     compiled_by_visitors = set(loader.get_template_cache) - warmed
     assert compiled_by_visitors == set(), "a visitor compiled what the warm-up had skipped"
+    assert set(forms.get_template_cache) == warmed_forms, "a visitor compiled a form's template"
+    assert get_ns_resolver.cache_info().currsize == namespaces, "a visitor built a namespace's"
