@@ -15,11 +15,13 @@ from verbindend.live.asgi import application as live_front  # noqa: E402
 
 application = limit_body(live_front(SharedExecutorASGIHandler()))
 
-# Templates, the URL map's reverse tables and the translation catalogues are loaded now, before
-# the process takes requests, rather than by each kind of page's first visitor (see warmup).
+# Templates, the URL map's reverse tables, the translation catalogues and the page threads'
+# database connections are made ready now, before the process takes requests, rather than by
+# each kind of page's first visitor (see warmup).
 from verbindend.core.warmup import warm  # noqa: E402
 
 warm()
+SharedExecutorASGIHandler.pool.connect()
 
 # Django, the URL map and the templates' modules are loaded once and live as long as the
 # process: kept out of the garbage collector's passes, which otherwise walk them all. A larger
