@@ -5,11 +5,16 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from verbindend.method import content
+
+if TYPE_CHECKING:
+    from verbindend.scan.results import RoundResult
 
 #: Colours that stay apart for common colour-vision deficiencies; each series also has a dash.
 PALETTE = ("#1d4e5f", "#b35806", "#542788", "#1b7837", "#c51b7d", "#4d4d4d")
@@ -187,6 +192,25 @@ def radar(
             "empty": not drawn,
         },
     )
+
+
+def of_round(
+    title: str, result: RoundResult, *, groups: bool = False, numbered: bool = False
+) -> str:
+    """The radar of a round's results: the whole network, and with ``groups`` each group that
+    is shown; ``numbered`` for a page, which lists the names beside it (:func:`key_of`)."""
+    keys = [p.key for p in result.principles]
+    series: list[tuple[str, list[float | None]]] = [
+        (gettext("Whole network"), [p.mean for p in result.principles])
+    ]
+    if groups:
+        series += [(g.label, [g.means.get(k) for k in keys]) for g in result.groups]
+    return radar(title, keys, series, numbered=numbered)
+
+
+def key_of(result: RoundResult) -> list[str]:
+    """The principles' names, in the order of the numbered radar's axes (P1, P2, ...)."""
+    return [content.get(p.key).title for p in result.principles]
 
 
 @dataclass(frozen=True)

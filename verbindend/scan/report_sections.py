@@ -31,9 +31,7 @@ def build(request: ReportRequest) -> dict[str, Any]:
     return {
         "round": latest,
         "result": result,
-        "radar": charts.radar(
-            latest.title, keys, [(_("Whole network"), [p.mean for p in result.principles])]
-        ),
+        "radar": charts.of_round(latest.title, result),
         "dimensions": [
             (dimension, result.groups_of(dimension))
             for dimension in results.DIMENSIONS

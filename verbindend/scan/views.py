@@ -60,24 +60,6 @@ def _results_or_error(round_: Round) -> results.RoundResult:
     return results.for_round(round_)
 
 
-def _radar(
-    round_: Round, result: results.RoundResult, *, groups: bool = False, numbered: bool = False
-) -> str:
-    """The round's radar; ``numbered`` for a page, which lists the names beside it (_radar_key)."""
-    keys = [p.key for p in result.principles]
-    series: list[tuple[str, list[float | None]]] = [
-        (_("Whole network"), [p.mean for p in result.principles])
-    ]
-    if groups:
-        series += [(g.label, [g.means.get(k) for k in keys]) for g in result.groups]
-    return charts.radar(round_.title, keys, series, numbered=numbered)
-
-
-def _radar_key(result: results.RoundResult) -> list[str]:
-    """The principles' names, in the order of the numbered radar's axes (P1, P2, ...)."""
-    return [content.get(p.key).title for p in result.principles]
-
-
 # network pages -------------------------------------------------------------------------------
 
 
@@ -95,8 +77,8 @@ def network_scan(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if latest is not None:
         result = results.for_round(latest)
-        context["radar"] = _radar(latest, result, numbered=True)
-        context["radar_key"] = _radar_key(result)
+        context["radar"] = charts.of_round(latest.title, result, numbered=True)
+        context["radar_key"] = charts.key_of(result)
     return render(request, "scan/network.html", context)
 
 
@@ -182,8 +164,8 @@ def round_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         trend = results.trend(earlier.select_related("network"), keys)
         context.update(
             result=result,
-            radar=_radar(round_, result, numbered=True),
-            radar_key=_radar_key(result),
+            radar=charts.of_round(round_.title, result, numbered=True),
+            radar_key=charts.key_of(result),
             dimensions=[
                 (dimension, result.groups_of(dimension))
                 for dimension in results.DIMENSIONS
@@ -306,9 +288,9 @@ def round_radar(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
     dimension = request.GET.get("by", "")
     shown = "view" in request.GET  # shown in the page as an image, beside the names
     if dimension in results.DIMENSIONS:
-        svg = _radar(round_, _only(result, dimension), groups=True, numbered=shown)
+        svg = charts.of_round(round_.title, _only(result, dimension), groups=True, numbered=shown)
     else:
-        svg = _radar(round_, result, numbered=shown)
+        svg = charts.of_round(round_.title, result, numbered=shown)
     name = f"scan-{round_.network.slug}-{round_.pk}-radar"
     if fmt == "png":
         import cairosvg
