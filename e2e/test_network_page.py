@@ -77,10 +77,11 @@ def test_chart_labels_are_whole_and_inside_their_charts(
     assert len(key) == 5 and key[4].split() == ["P5", *whole.split()], key
 
     # wide diagrams scroll sideways on a phone, in their pages and in the welcome pack
+    # (the welcome pack: each history line the network drew, and the carrier map)
     for path, count in ((CARRIERS, 1), (NETWORK + "welcome/", 2)):
         page.goto(app.base_url + path)
         charts = page.evaluate(SVG_TEXT)
-        assert len(charts) == count, (path, charts)
+        assert len(charts) >= count, (path, charts)
         small = [(c["name"], round(c["smallest"], 1)) for c in charts if c["smallest"] < 10]
         assert not small, f"{path}, {size}: text too small to read: {small}"
 
