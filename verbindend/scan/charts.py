@@ -48,8 +48,7 @@ def _point(cx: float, cy: float, radius: float, index: int, count: int) -> tuple
 #: An upper bound of the width of one character in em (DejaVu Sans, the widest font the charts
 #: name), so the room kept for a label is never smaller than the label drawn.
 CHAR_EM = 0.64
-LABEL_FONT, LABEL_LINE, LABEL_CHARS = 14, 17, 18
-TITLE_FONT, LEGEND_FONT, LEGEND_ROW = 15, 12, 22
+LABEL_CHARS = 18
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class Fonts:
     row: int
 
 
-WHOLE_NAMES = Fonts(LABEL_FONT, LABEL_LINE, TITLE_FONT, LEGEND_FONT, LEGEND_ROW)
+WHOLE_NAMES = Fonts(label=14, line=17, title=15, legend=12, row=22)
 #: With numbers at the axes the picture is narrow enough for a phone's width at these sizes.
 NUMBERED = Fonts(label=18, line=21, title=17, legend=15, row=26)
 
@@ -75,14 +74,14 @@ def _label_block(
     ax: float,
     ay: float,
     cx: float,
-    font: int = LABEL_FONT,
-    line_height: int = LABEL_LINE,
+    fonts: Fonts,
 ) -> tuple[str, list[tuple[float, str]], float, float, float, float]:
     """A principle's label wrapped onto lines beside its axis tip (ax, ay); never truncated.
 
     Returns the anchor, the lines with their baselines, and the block's box (left, top, right,
     bottom) as far as it can be estimated before a browser lays it out.
     """
+    font, line_height = fonts.label, fonts.line
     lines = textwrap.wrap(text, LABEL_CHARS, break_long_words=True) or [text]
     anchor = "middle" if abs(ax - cx) < 5 else ("start" if ax > cx else "end")
     height = line_height * len(lines)
@@ -124,9 +123,7 @@ def radar(
     for i, label in enumerate(titles):
         lx, ly = _point(0, 0, radius + 12, i, count)
         text = f"P{i + 1}" if numbered else f"P{i + 1} {label}"
-        anchor, lines, b_left, b_top, b_right, b_bottom = _label_block(
-            text, lx, ly, 0, fonts.label, fonts.line
-        )
+        anchor, lines, b_left, b_top, b_right, b_bottom = _label_block(text, lx, ly, 0, fonts)
         blocks.append((i, label, lx, anchor, lines))
         left, top = min(left, b_left), min(top, b_top)
         right, bottom = max(right, b_right), max(bottom, b_bottom)
