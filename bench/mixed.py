@@ -7,6 +7,9 @@ process, the pages to the two page processes (``BENCH_PROCESSES`` and ``BENCH_LI
 change that; ``BENCH_LIVE_PROCESSES=0`` puts everything on the page processes, as before the
 split).
 
+Background work steps aside during the burst (``LIVE_BUSY_RATE``): ``background_cpu_in_burst_s``
+is the CPU the worker still took while the loaded burst ran.
+
 Baseline, in the same run: the same burst alone, before the load. ``live_ratio`` is the burst's
 submit p95 under load ÷ alone; ``pages_p95_ms`` the browsing clients' page times under load
 (each client starts within 1.5 s, then reads a page and pauses 0.5–1.5 s, as a person does).
@@ -21,6 +24,8 @@ import os
 import random
 import time
 from typing import Any
+
+import psutil
 
 from bench._common import emit, percentile, setup_django, size, smoke
 from bench._live import (
@@ -116,7 +121,22 @@ async def _burst(base: str, session: dict[str, Any], figures: Figures) -> None:
     await wall_catch_up(figures)
 
 
-async def _run(base: str, live: str, prep: dict[str, Any], browsers: int) -> dict[str, Any]:
+def _background_cpu(server: int) -> float:
+    """CPU seconds used so far by the server's background worker (and its heartbeat)."""
+    total = 0.0
+    for child in psutil.Process(server).children(recursive=True):
+        try:
+            if "worker" in child.cmdline():
+                times = child.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+async def _run(
+    base: str, live: str, prep: dict[str, Any], browsers: int, server: int
+) -> dict[str, Any]:
     session, cookie = prep["sessions"][0], prep["wall_cookie"]
     stop = asyncio.Event()
     alone, loaded = Figures(), Figures()
@@ -161,7 +181,9 @@ async def _run(base: str, live: str, prep: dict[str, Any], browsers: int) -> dic
     load.append(asyncio.create_task(export()))
     await asyncio.sleep(2)  # the load is under way
     loaded.wall_seen = {}
+    background_before = _background_cpu(server)
     await _burst(live, session, loaded)
+    background = _background_cpu(server) - background_before
     busy.set()
     await asyncio.gather(*load)
     stop.set()
@@ -174,6 +196,7 @@ async def _run(base: str, live: str, prep: dict[str, Any], browsers: int) -> dic
         "pages_alone_ms": pages_alone,
         "exports": exports,
         "report": report,
+        "background_cpu_in_burst_s": round(background, 2),
     }
 
 
@@ -195,8 +218,8 @@ def main() -> None:
         prep = _setup(phones)
         with serve(
             database_url, redis_url, workers=processes, background=True, live_workers=live_processes
-        ) as (base, live, _s):
-            ran = asyncio.run(_run(base, live, prep, browsers))
+        ) as (base, live, server):
+            ran = asyncio.run(_run(base, live, prep, browsers, server.pid))
         from verbindend.reports.models import ReportVersion
 
         report_status = ReportVersion.objects.get(pk=ran["report"]).status
@@ -223,6 +246,7 @@ def main() -> None:
             "page_errors": ran["page_errors"],
             "exports_streamed": ran["exports"],
             "report": report_status,
+            "background_cpu_in_burst_s": ran["background_cpu_in_burst_s"],
             "load_average_1m": os.getloadavg()[0],
             "baseline": {
                 "burst_alone_submit_p95_ms": alone["submit_p95_ms"],

@@ -205,6 +205,14 @@ WORKER_IDLE = envbool("WORKER_IDLE", True)
 # With live processes of their own (`serve --live-workers M`), the page processes run this much
 # nicer, so the live acknowledgements get the CPU first in a burst (0: the same priority).
 WEB_PAGE_NICE = envint("WEB_PAGE_NICE", 5)
+# Background tasks step aside while a live process writes more than LIVE_BUSY_RATE submissions a
+# second (a room of a few hundred answering at once): the worker's heartbeat pauses the task,
+# for at most WORKER_PAUSE_MAX_SECONDS at a time, then lets it run WORKER_RESUME_SECONDS. The
+# signal travels through the cache, so it needs Redis (REDIS_URL) when live and worker are
+# separate processes; 0 turns stepping aside off.
+LIVE_BUSY_RATE = envint("LIVE_BUSY_RATE", 20)
+WORKER_PAUSE_MAX_SECONDS = float(env("WORKER_PAUSE_MAX_SECONDS", "30"))
+WORKER_RESUME_SECONDS = float(env("WORKER_RESUME_SECONDS", "3"))
 TASK_MAX_ATTEMPTS = envint("TASK_MAX_ATTEMPTS", 3)
 # /metrics (Prometheus): with a token set, scrapers send `Authorization: Bearer <token>`;
 # without one, keep /metrics to the inside at the proxy (deploy/nginx/verbindend.conf does).

@@ -7,6 +7,12 @@ restarted — takes them up without anyone doing it by hand. A task that has bee
 ``TASK_MAX_ATTEMPTS`` times without finishing is marked failed instead, so a task that kills
 its worker cannot do so forever. Tasks must therefore be safe to run again: the report and
 import tasks pick up from what is already stored.
+
+Background work also steps aside for live work. A live process that writes many submissions a
+second says so through the cache (``mark_live_busy``); the heartbeat then stops its worker's
+task (SIGSTOP) until the burst is over, at most ``WORKER_PAUSE_MAX_SECONDS`` at a time. The idle
+scheduling class alone is not enough: on a saturated machine a task in it still slowed the
+acknowledgements and pages by a third (``bench/mixed.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -27,6 +34,10 @@ from django.utils import timezone
 from verbindend.core.models import WorkerHeartbeat
 
 log = logging.getLogger(__name__)
+
+LIVE_BUSY_KEY = "live:busy"
+LIVE_BUSY_SECONDS = 2  # how long one mark holds: a burst marks again every second
+STEP_ASIDE_TICK_SECONDS = 0.2
 
 
 def beat_seconds() -> float:
@@ -112,16 +123,85 @@ def yield_cpu() -> None:
             log.warning("worker: the idle scheduling class is not available; using nice only")
 
 
+def mark_live_busy() -> None:
+    """Ask background tasks to step aside for the next moments (best effort)."""
+    try:
+        cache.set(LIVE_BUSY_KEY, 1, timeout=LIVE_BUSY_SECONDS)
+    except Exception:  # Redis away: live work goes on; the tasks simply keep running
+        log.warning("live: could not mark live work as busy", exc_info=True)
+
+
+def live_busy() -> bool:
+    try:
+        return bool(cache.get(LIVE_BUSY_KEY))
+    except Exception:  # Redis away: nothing tells us to pause, so don't
+        return False
+
+
+class StepAside:
+    """Stops one process while live work is busy and continues it afterwards.
+
+    A pause lasts at most ``pause_max`` seconds; then the process runs at least ``resume``
+    seconds before it may be stopped again, so a long busy morning slows a report but never
+    starves it.
+    """
+
+    def __init__(self, pid: int, *, pause_max: float, resume: float) -> None:
+        self.pid = pid
+        self.pause_max = pause_max
+        self.resume = resume
+        self.paused_since: float | None = None
+        self.runs_until = 0.0
+
+    def tick(self, busy: bool, now: float) -> None:
+        if self.paused_since is None:
+            if busy and now >= self.runs_until:
+                os.kill(self.pid, signal.SIGSTOP)
+                self.paused_since = now
+            return
+        if not busy or now - self.paused_since >= self.pause_max:
+            self.release()
+            if busy:
+                self.runs_until = now + self.resume
+
+    def release(self) -> None:
+        if self.paused_since is None:
+            return
+        os.kill(self.pid, signal.SIGCONT)
+        log.info(
+            "worker: background work paused %.1f s for live work",
+            time.monotonic() - self.paused_since,
+        )
+        self.paused_since = None
+
+
+def _stop(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _beat_while_parent_lives(worker_id: str, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the worker's to handle
-    while os.getppid() == parent:
-        try:
-            close_old_connections()
-            beat(worker_id, parent)
-            requeue_orphans()
-        except DatabaseError:
-            log.warning("worker heartbeat: database unavailable; trying again")
-        time.sleep(beat_seconds())
+    signal.signal(signal.SIGTERM, _stop)  # so the worker is never left stopped
+    aside = StepAside(
+        parent, pause_max=settings.WORKER_PAUSE_MAX_SECONDS, resume=settings.WORKER_RESUME_SECONDS
+    )
+    next_beat = 0.0
+    try:
+        while os.getppid() == parent:
+            if time.monotonic() >= next_beat:
+                try:
+                    close_old_connections()
+                    beat(worker_id, parent)
+                    requeue_orphans()
+                except DatabaseError:
+                    log.warning("worker heartbeat: database unavailable; trying again")
+                next_beat = time.monotonic() + beat_seconds()
+            if settings.LIVE_BUSY_RATE > 0:
+                aside.tick(live_busy(), time.monotonic())
+            time.sleep(STEP_ASIDE_TICK_SECONDS)
+    finally:
+        if os.getppid() == parent:
+            aside.release()
 
 
 class Heartbeat:
@@ -130,7 +210,7 @@ class Heartbeat:
     A process, not a thread: a task in the idle class that holds the interpreter lock on a
     saturated machine would keep a heartbeat thread waiting for seconds, and its worker would be
     taken for dead. The heartbeat keeps the worker's nice priority and stops when the worker
-    is gone, however it went.
+    is gone, however it went. It also pauses the worker while live work is busy (``StepAside``).
     """
 
     def __init__(self, worker_id: str) -> None:

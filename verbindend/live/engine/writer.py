@@ -9,9 +9,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 
 from verbindend.core.errors import DomainError
+from verbindend.core.workers import mark_live_busy
 from verbindend.live import metrics
 from verbindend.live.engine.broker import broker
 from verbindend.live.engine.checks import Ack, Submission
@@ -25,6 +27,28 @@ BATCH_WINDOW_SECONDS = 0.01
 WRITE_RETRY_PAUSES = (0.05, 0.2, 0.5, 1.0)  # a database restart or failover takes a moment
 
 
+class Load:
+    """Submissions written in the current second; past ``LIVE_BUSY_RATE`` background work is
+    asked to step aside (``verbindend.core.workers``), once a second at most."""
+
+    def __init__(self) -> None:
+        self.second = 0.0
+        self.count = 0
+        self.marked = False
+
+    def add(self, written: int, now: float) -> None:
+        if now - self.second >= 1:
+            self.second, self.count, self.marked = now, 0, False
+        self.count += written
+        rate = settings.LIVE_BUSY_RATE
+        if rate > 0 and self.count >= rate and not self.marked:
+            self.marked = True
+            mark_live_busy()
+
+
+load = Load()
+
+
 def _write_on_own_connection(items: list[Submission]) -> tuple[list[Any], list[dict]]:
     """write_batch, written again on a fresh connection when the database went away or was busy.
 
@@ -34,7 +58,9 @@ def _write_on_own_connection(items: list[Submission]) -> tuple[list[Any], list[d
     """
     for pause in (*WRITE_RETRY_PAUSES, None):
         try:
-            return write_batch(items)
+            written = write_batch(items)
+            load.add(len(items), time.monotonic())
+            return written
         except DatabaseError:
             connection.close()
             if pause is None:
