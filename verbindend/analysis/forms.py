@@ -6,25 +6,37 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from verbindend.analysis.models import Code
-from verbindend.analysis.queries import code_tree
+from verbindend.analysis.queries import Node, code_tree
 
 
-def _tree_choices(study: Any, exclude: Code | None = None) -> list[tuple[Any, str]]:
+def _tree_choices(
+    study: Any, exclude: Code | None = None, tree: list[Node] | None = None
+) -> list[tuple[Any, str]]:
     return [
         (node.code.pk, ("— " * node.depth) + node.code.label)
-        for node in code_tree(study, counts=False)  # the choices show no counts
+        for node in (code_tree(study, counts=False) if tree is None else tree)
         if exclude is None or node.code.pk != exclude.pk
     ]
 
 
 class _StudyCodeForm(forms.Form):
-    def __init__(self, *args: Any, study: Any, exclude: Code | None = None, **kwargs: Any) -> None:
+    """A form whose code choices are the study's codebook in tree order; a page that already
+    read the tree passes it as ``tree``, so it is not read twice."""
+
+    def __init__(
+        self,
+        *args: Any,
+        study: Any,
+        exclude: Code | None = None,
+        tree: list[Node] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.study = study
         choices = None
         for f in self.fields.values():
             if isinstance(f, forms.ModelChoiceField):
-                choices = choices or _tree_choices(study, exclude)
+                choices = choices or _tree_choices(study, exclude, tree)
                 f.queryset = Code.objects.filter(study=study)
                 f.choices = [("", "—"), *choices]
 

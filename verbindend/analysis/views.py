@@ -51,16 +51,17 @@ def codebook(request: HttpRequest, slug: str) -> HttpResponse:
         .only("pk", "title", "kind", "length", "case__network__name")
         .order_by("title")
     )
+    tree = queries.code_tree(study)
     return render(
         request,
         "analysis/codebook.html",
         {
             "study": study,
-            "tree": queries.code_tree(study),
+            "tree": tree,
             "documents": documents,
             "can_change": can_change,
             "seed_form": SeedForm(),
-            "new_form": NewCodeForm(study=study) if can_change else None,
+            "new_form": NewCodeForm(study=study, tree=tree) if can_change else None,
         },
     )
 
