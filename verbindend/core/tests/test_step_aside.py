@@ -16,11 +16,10 @@ from typing import Any
 import psutil
 import pytest
 
+from verbindend.core.tests.redis_tools import redis_url
 from verbindend.core.tests.test_serve import ROOT, _migrated_sqlite
 from verbindend.core.workers import LIVE_BUSY_KEY, StepAside, live_busy, mark_live_busy
 from verbindend.live.engine.writer import Load
-
-ON_CI = os.environ.get("CI") == "true"
 
 
 def _state(pid: int) -> str:
@@ -93,20 +92,6 @@ def test_the_live_writer_marks_busy_only_past_the_rate_and_once_a_second(setting
     assert not live_busy()
 
 
-def _redis_url() -> str:
-    url = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        message = f"Redis is not reachable at {url} ({error})"
-        if ON_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
 @pytest.mark.skipif(
     os.environ.get("VERBINDEND_REQUIRE_DB") == "postgres",
     reason="independent of the database engine; runs in the SQLite suite",
@@ -114,7 +99,7 @@ def _redis_url() -> str:
 def test_the_real_worker_steps_aside_for_a_burst_and_is_never_left_stopped(
     tmp_path: Path, settings: Any
 ) -> None:
-    url, prefix = _redis_url(), f"step-aside-{uuid.uuid4().hex[:8]}"
+    url, prefix = redis_url(), f"step-aside-{uuid.uuid4().hex[:8]}"
     env = {**_migrated_sqlite(tmp_path), "REDIS_URL": url, "REDIS_PREFIX": prefix}
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--queue-name", "*", "--no-reload"],

@@ -3,28 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import Any
 
-import pytest
-
+from verbindend.core.tests.redis_tools import redis_url
 from verbindend.live.engine import RedisBroker
-
-ON_CI = os.environ.get("CI") == "true"
-
-
-def _redis_url(db: int) -> str:
-    base = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
-    import redis
-
-    try:
-        redis.Redis.from_url(base, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        message = f"Redis is not reachable at {base} ({error})"
-        if ON_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return base.rsplit("/", 1)[0] + f"/{db}"
 
 
 def test_the_default_prefix_differs_per_database() -> None:
@@ -36,7 +18,7 @@ def test_the_default_prefix_differs_per_database() -> None:
 
 
 def test_live_events_of_one_instance_never_reach_another(settings: Any) -> None:
-    url_a, url_b = _redis_url(3), _redis_url(4)
+    url_a, url_b = redis_url(3), redis_url(4)
 
     def broker(url: str, prefix: str) -> RedisBroker:
         settings.REDIS_PREFIX = prefix

@@ -23,6 +23,8 @@ from typing import Any
 import httpx
 import pytest
 
+from verbindend.core.tests.redis_tools import redis_url
+
 ROOT = Path(__file__).resolve().parents[3]
 ON_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -276,24 +278,10 @@ def test_sigkill_mid_burst_loses_no_acknowledged_answer_and_retries_duplicate_no
     assert sequences == sorted(set(sequences))
 
 
-def _redis_url() -> str:
-    url = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        message = f"Redis is not reachable at {url} ({error})"
-        if ON_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
 def test_two_processes_with_redis_bring_every_answer_to_the_wall_in_order(
     make_server: Any,
 ) -> None:
-    url = _redis_url()
+    url = redis_url()
     server, prep = make_server(60, workers=2, redis=url)
     seen: list[dict[str, Any]] = []
 
