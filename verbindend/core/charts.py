@@ -23,13 +23,12 @@ class Bar:
     lines: list[tuple[float, str]]
 
 
-def _wrap(label: str, chars: int) -> list[str]:
-    """A label on at most three short lines, whole unless it is very long."""
+def wrap_label(label: str, chars: int, most: int = MAX_LINES) -> list[str]:
+    """A label on at most ``most`` short lines, whole unless it is very long (then it ends in …)."""
     lines = textwrap.wrap(label, chars, break_long_words=True) or [""]
-    if len(lines) > MAX_LINES:
-        lines = [*lines[: MAX_LINES - 1], textwrap.shorten(" ".join(lines[MAX_LINES - 1 :]), chars)]
-        if not lines[-1]:
-            lines[-1] = "…"
+    if len(lines) > most:
+        rest = textwrap.shorten(" ".join(lines[most - 1 :]), chars, placeholder="…")
+        lines = [*lines[: most - 1], rest or "…"]
     return lines
 
 
@@ -42,7 +41,7 @@ def bar_chart(title: str, items: list[tuple[str, int]], *, width: int = 420) -> 
     top, min_row, bar_h = 36, 34, 24
     char_w = FONT * CHAR_EM
     chars = max(8, int(width * 0.42 / char_w))
-    wrapped = [(_wrap(label, chars), label, value) for label, value in items]
+    wrapped = [(wrap_label(label, chars), label, value) for label, value in items]
     longest = max((len(line) for lines, _l, _v in wrapped for line in lines), default=0)
     label_w = max(60, round(longest * char_w) + 12)
     digits = max((len(str(value)) for _label, value in items), default=1)

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from verbindend.core.charts import CHAR_EM, wrap_label
 from verbindend.learninglog.models import Carrier, CarrierKind
 from verbindend.method import content
 
@@ -166,15 +167,43 @@ WIDTH = 720
 BOX_H, GAP, TOP = 30, 8, 56
 TYPE_H = 56
 LEFT_W, RIGHT_X, RIGHT_W = 250, 450, 260
+FONT, LINE_H = 13, 16
+#: characters of a carrier's name on one line of its box (after the icon), so no name is cut
+NAME_CHARS, NAME_LINES = int((LEFT_W - 40) / (FONT * CHAR_EM)), 8
 
 
 @dataclass(frozen=True)
 class _Node:
     label: str
     y: int
-    mid: int
+    height: int
     shape: str  # person | system | organisational
     kind_label: str
+    lines: tuple[tuple[int, str], ...]  # (baseline, text): the name on as many lines as it needs
+
+    @property
+    def mid(self) -> int:
+        return self.y + self.height // 2
+
+
+def _nodes(carrier_map: CarrierMap, kind_labels: dict[str, Any]) -> list[_Node]:
+    nodes, y = [], TOP
+    for row in carrier_map.carriers:
+        lines = wrap_label(row.carrier.name, NAME_CHARS, most=NAME_LINES)
+        height = max(BOX_H, 14 + LINE_H * len(lines))
+        first = y + height // 2 + 5 - (len(lines) - 1) * LINE_H // 2
+        nodes.append(
+            _Node(
+                label=row.carrier.name,
+                y=y,
+                height=height,
+                shape=row.carrier.kind,
+                kind_label=str(kind_labels[row.carrier.kind]),
+                lines=tuple((first + i * LINE_H, line) for i, line in enumerate(lines)),
+            )
+        )
+        y += height + GAP
+    return nodes
 
 
 @dataclass(frozen=True)
@@ -190,17 +219,8 @@ class _TypeNode:
 def svg(carrier_map: CarrierMap, *, title: str) -> str:
     """A server-rendered diagram: carriers on the left, knowledge types (with risk) on the right."""
     kind_labels = dict(CarrierKind.choices)
-    nodes = [
-        _Node(
-            label=row.carrier.name,
-            y=TOP + i * (BOX_H + GAP),
-            mid=TOP + i * (BOX_H + GAP) + BOX_H // 2,
-            shape=row.carrier.kind,
-            kind_label=str(kind_labels[row.carrier.kind]),
-        )
-        for i, row in enumerate(carrier_map.carriers)
-    ]
-    left_height = len(nodes) * (BOX_H + GAP)
+    nodes = _nodes(carrier_map, kind_labels)
+    left_height = sum(n.height + GAP for n in nodes)
     right_height = len(carrier_map.types) * (TYPE_H + GAP)
     offset = max(0, (left_height - right_height) // 2)
     types = [
@@ -244,7 +264,6 @@ def svg(carrier_map: CarrierMap, *, title: str) -> str:
             "left_w": LEFT_W,
             "right_x": RIGHT_X,
             "right_w": RIGHT_W,
-            "box_h": BOX_H,
             "type_h": TYPE_H,
             "legend_y": height - 30,
             "empty": carrier_map.empty,

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from django.test import Client
 from django.urls import reverse
 
+from verbindend.core.charts import CHAR_EM
 from verbindend.learninglog import carriers
 from verbindend.learninglog.models import Carrier, CarrierKind
 from verbindend.learninglog.tests.conftest import World
@@ -123,6 +124,31 @@ def test_the_diagram_is_valid_accessible_svg_and_escapes_names() -> None:
     desc = root.find(f"{SVG}desc")
     assert desc is not None and "Social knowledge" in (desc.text or "")
     assert "<script>" not in text
+
+
+def test_a_long_name_is_written_out_whole_inside_its_box() -> None:
+    name = "Maandelijks netwerkoverleg van de coördinatoren en de trekkers"
+    found = carriers.build(
+        [
+            carrier(CarrierKind.ORGANISATIONAL, name, "knowledge.social", pk=1),
+            carrier(CarrierKind.PERSON, "Ann", "knowledge.social", pk=2),
+        ]
+    )
+    root = ET.fromstring(carriers.svg(found, title="Dragers"))  # noqa: S314 — our own output
+    boxes = [g for g in root.iter(f"{SVG}g") if g.find(f"{SVG}title") is not None]
+    first, second = boxes[0], boxes[1]
+    rect = first.find(f"{SVG}rect")
+    assert rect is not None
+    top, bottom = float(rect.get("y", 0)), float(rect.get("y", 0)) + float(rect.get("height", 0))
+    lines = [t for t in first.findall(f"{SVG}text")]
+    assert len(lines) > 1
+    assert " ".join(t.text or "" for t in lines) == name  # nothing cut, no "…"
+    for line in lines:
+        assert top < float(line.get("y", 0)) < bottom
+        width = len(line.text or "") * carriers.FONT * CHAR_EM
+        assert 32 + width <= carriers.LEFT_W
+    next_rect = second.find(f"{SVG}rect")
+    assert next_rect is not None and float(next_rect.get("y", 0)) > bottom  # no overlap
 
 
 def test_an_empty_map_still_draws() -> None:
