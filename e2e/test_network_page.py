@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import App, assert_accessible, log_in
+from e2e.test_historyline import exercise_pk
 
 NETWORK = "/networks/werkwinkel-gent/"
 SCAN = "/scan/n/werkwinkel-gent/"
@@ -76,9 +77,15 @@ def test_chart_labels_are_whole_and_inside_their_charts(
     )
     assert len(key) == 5 and key[4].split() == ["P5", *whole.split()], key
 
+    # the carrier map writes every name out whole, inside its box
+    page.goto(app.base_url + CARRIERS)
+    _svg_texts_inside(page, f"carrier map, {size}, {locale}")
+
     # wide diagrams scroll sideways on a phone, in their pages and in the welcome pack
     # (the welcome pack: each history line the network drew, and the carrier map)
-    for path, count in ((CARRIERS, 1), (NETWORK + "welcome/", 2)):
+    lines = f"/history-lines/{exercise_pk(app)}/"
+    wide = [(NETWORK + "welcome/", 2), (lines + "together/", 1), (lines + "wall/", 1)]
+    for path, count in [(CARRIERS, 1), *wide]:
         page.goto(app.base_url + path)
         charts = page.evaluate(SVG_TEXT)
         assert len(charts) >= count, (path, charts)
