@@ -329,6 +329,13 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 SESSION_COOKIE_HTTPONLY = True
+# With Redis, a page reads the session from the cache; writes go to both, the database stays the
+# record (a cache restart logs nobody out).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
