@@ -177,6 +177,8 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
+            # a Redis that hangs costs a page two seconds at most, not forever
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -330,11 +332,9 @@ SECURE_CSP = {
 }
 SESSION_COOKIE_HTTPONLY = True
 # With Redis, a page reads the session from the cache; writes go to both, the database stays the
-# record (a cache restart logs nobody out).
+# record (a cache restart logs nobody out, and pages go on while it is away).
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
+    "verbindend.accounts.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 )
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -1,5 +1,6 @@
 """With Redis, a logged-in page reads its session from the cache, not from the database, and the
-database stays the record: a session survives the cache being emptied."""
+database stays the record: a session survives the cache being emptied, and pages, logging in and
+logging out go on while Redis is away."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def test_the_session_engine_follows_redis() -> None:
     show = "from django.conf import settings; print(settings.SESSION_ENGINE)"
     with_redis = run_manage("shell", "-v", "0", "-c", show, REDIS_URL="redis://127.0.0.1:6379/15")
     without = run_manage("shell", "-v", "0", "-c", show, REDIS_URL="")
-    assert with_redis.stdout.strip() == "django.contrib.sessions.backends.cached_db"
+    assert with_redis.stdout.strip() == "verbindend.accounts.sessions"
     assert without.stdout.strip() == "django.contrib.sessions.backends.db"
 
 
@@ -35,7 +36,7 @@ def test_a_page_reads_the_session_from_redis_and_survives_an_empty_cache(setting
             "KEY_PREFIX": f"sessions-{uuid.uuid4().hex[:8]}",
         }
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "verbindend.accounts.sessions"
     user = User.objects.create_user("ann@example.org", "ann@example.org", "a-long-password-1")
     client = Client()
     client.force_login(user)
@@ -50,3 +51,29 @@ def test_a_page_reads_the_session_from_redis_and_survives_an_empty_cache(setting
         assert client.get(page).status_code == 200
     assert [q for q in queries.captured_queries if "django_session" in q["sql"]]
     assert client.get(page).wsgi_request.user == user
+
+
+@pytest.mark.django_db
+def test_pages_login_and_logout_go_on_while_redis_is_away(settings: Any) -> None:
+    from bench._common import free_port
+
+    settings.CACHES = {  # a Redis address where nothing listens: every cache call fails
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    settings.SESSION_ENGINE = "verbindend.accounts.sessions"
+    User.objects.create_user("ann@example.org", "ann@example.org", "a-long-password-1")
+    client = Client()
+    login = client.post(
+        reverse("accounts:login"),
+        {"username": "ann@example.org", "password": "a-long-password-1"},
+    )
+    assert login.status_code == 302, login.content[:300]
+    page = client.get(reverse("core:dashboard"))
+    assert page.status_code == 200
+    assert page.wsgi_request.user.is_authenticated
+    client.post(reverse("accounts:logout"))
+    assert not client.get(reverse("core:dashboard")).wsgi_request.user.is_authenticated
