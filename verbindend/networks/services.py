@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -109,32 +110,40 @@ def decide_case(*, case: Case, agree: bool, by: User) -> Case:
     return case
 
 
-def composition(network: Network) -> dict[str, list[tuple[str, int]]]:
-    """Counts for the network page: organisations by sector, people by role and by tenure."""
-    sectors = dict(Sector.choices)
+@dataclass(frozen=True)
+class Composition:
+    """The network page's figures: organisations by sector, people by role and by tenure, and the
+    head counts, read in two queries."""
+
+    sector: list[tuple[str, int]]
+    role: list[tuple[str, int]]
+    tenure: list[tuple[str, int]]
+    organisations: int
+    people: int
+
+
+def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def composition(network: Network) -> Composition:
+    """Counts for the network page, as ``counts`` defines them (so reports agree)."""
     from verbindend.networks import counts
 
-    current = counts.memberships(network)
-    by_sector = Counter(
-        str(sectors.get(s, s)) if s else _not_recorded()
-        for s in current.values_list("organisation__sector", flat=True)
+    sectors, roles, tenures = dict(Sector.choices), dict(LeadRole.choices), dict(Tenure.choices)
+    current = list(counts.memberships(network).values_list("organisation", "organisation__sector"))
+    people = list(counts.people(network).values_list("lead_role", "tenure"))
+    return Composition(
+        sector=_ranked(
+            Counter(str(sectors.get(s, s)) if s else _not_recorded() for _o, s in current)
+        ),
+        role=_ranked(Counter(str(roles.get(r, r)) if r else _not_recorded() for r, _t in people)),
+        tenure=_ranked(
+            Counter(str(tenures.get(t, t)) if t else _not_recorded() for _r, t in people)
+        ),
+        organisations=len({organisation for organisation, _s in current}),
+        people=len(people),
     )
-    people = counts.people(network)
-    roles = dict(LeadRole.choices)
-    by_role = Counter(
-        str(roles.get(r, r)) if r else _not_recorded()
-        for r in people.values_list("lead_role", flat=True)
-    )
-    tenures = dict(Tenure.choices)
-    by_tenure = Counter(
-        str(tenures.get(t, t)) if t else _not_recorded()
-        for t in people.values_list("tenure", flat=True)
-    )
-    return {
-        "sector": sorted(by_sector.items(), key=lambda kv: (-kv[1], kv[0])),
-        "role": sorted(by_role.items(), key=lambda kv: (-kv[1], kv[0])),
-        "tenure": sorted(by_tenure.items(), key=lambda kv: (-kv[1], kv[0])),
-    }
 
 
 def users_of(network: Network, roles: Iterable[str] | None = None) -> list[User]:

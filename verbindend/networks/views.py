@@ -22,7 +22,7 @@ from verbindend.core.charts import bar_chart
 from verbindend.core.errors import DomainError
 from verbindend.core.roles import NetworkRoles
 from verbindend.method import content
-from verbindend.networks import counts, importing, services
+from verbindend.networks import importing, services
 from verbindend.networks.forms import (
     BulkInviteForm,
     ConfirmDeleteForm,
@@ -89,9 +89,9 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = _network(request, slug, "network.view")
     composition = services.composition(network)
     charts = [
-        bar_chart(_("Organisations by sector"), composition["sector"]),
-        bar_chart(_("People by role"), composition["role"]),
-        bar_chart(_("People by tenure"), composition["tenure"]),
+        bar_chart(_("Organisations by sector"), composition.sector),
+        bar_chart(_("People by role"), composition.role),
+        bar_chart(_("People by tenure"), composition.tenure),
     ]
     can_decide = policy.can(request.user, "cases.decide", network)
     cases = (
@@ -108,8 +108,8 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cases": cases,
             "can_change": policy.can(request.user, "network.change", network),
             "can_see_people": policy.can(request.user, "people.view", network),
-            "organisation_count": counts.organisation_count(network),
-            "people_count": counts.people(network).count(),
+            "organisation_count": composition.organisations,
+            "people_count": composition.people,
             "can_see_welcome": policy.can(request.user, "network.view", network),
             "panels": [
                 (panel, render_to_string(panel.template, panel.context, request))

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -78,6 +80,20 @@ def test_the_page_shows_the_composition_as_svg(personas: Personas) -> None:
     page = client_for(personas.member).get(reverse("networks:detail", args=["noord"]))
     assert page.content.count(b"<svg") >= 3
     assert b'role="img"' in page.content
+
+
+def test_the_page_counts_as_the_reports_do_in_two_reads(personas: Personas) -> None:
+    from verbindend.networks import counts, services
+
+    with CaptureQueriesContext(connection) as reads:
+        found = services.composition(personas.network)
+    assert len(reads.captured_queries) == 2
+    assert found.organisations == counts.organisation_count(personas.network)
+    assert found.people == counts.people(personas.network).count()
+    assert sum(n for _role, n in found.role) == found.people
+    page = client_for(personas.member).get(reverse("networks:detail", args=["noord"]))
+    assert page.context["organisation_count"] == found.organisations
+    assert page.context["people_count"] == found.people
 
 
 def test_delete_needs_the_name_typed(personas: Personas) -> None:
