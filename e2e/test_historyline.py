@@ -24,11 +24,12 @@ def shell(app: App, code: str) -> Any:
 
 
 def exercise_pk(app: App) -> int:
+    """The demo network's history line: its first one (other tests may have added more)."""
     return int(
         shell(
             app,
-            "import json; from verbindend.historyline.models import Exercise; "
-            "print(json.dumps(Exercise.objects.get(network__slug='werkwinkel-gent').pk))",
+            "import json; from verbindend.historyline.models import Exercise; print(json.dumps("
+            "Exercise.objects.filter(network__slug='werkwinkel-gent').order_by('pk').first().pk))",
         )
     )
 

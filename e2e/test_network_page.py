@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import App, assert_accessible, log_in
-from e2e.test_historyline import shell
+from e2e.test_historyline import exercise_pk
 
 NETWORK = "/networks/werkwinkel-gent/"
 SCAN = "/scan/n/werkwinkel-gent/"
@@ -36,15 +36,6 @@ SVG_TEXT = """() => [...document.querySelectorAll('main svg')].filter(s => s.che
     return {width: box.width, count: texts.length, outside, cut, axes, smallest,
             name: svg.getAttribute('class') || ''};
   })"""
-
-
-def demo_exercise(app: App) -> int:
-    """The demo network's first history line (other tests may have added more)."""
-    code = (
-        "import json; from verbindend.historyline.models import Exercise; print(json.dumps("
-        "Exercise.objects.filter(network__slug='werkwinkel-gent').order_by('pk').first().pk))"
-    )
-    return int(shell(app, code))
 
 
 def _svg_texts_inside(page: Page, where: str) -> list[dict[str, Any]]:
@@ -92,7 +83,7 @@ def test_chart_labels_are_whole_and_inside_their_charts(
 
     # wide diagrams scroll sideways on a phone, in their pages and in the welcome pack
     # (the welcome pack: each history line the network drew, and the carrier map)
-    lines = f"/history-lines/{demo_exercise(app)}/"
+    lines = f"/history-lines/{exercise_pk(app)}/"
     wide = [(NETWORK + "welcome/", 2), (lines + "together/", 1), (lines + "wall/", 1)]
     for path, count in [(CARRIERS, 1), *wide]:
         page.goto(app.base_url + path)

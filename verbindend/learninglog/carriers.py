@@ -168,8 +168,10 @@ BOX_H, GAP, TOP = 30, 8, 56
 TYPE_H = 56
 LEFT_W, RIGHT_X, RIGHT_W = 250, 450, 260
 FONT, LINE_H = 13, 16
-#: characters of a carrier's name on one line of its box (after the icon), so no name is cut
-NAME_CHARS, NAME_LINES = int((LEFT_W - 40) / (FONT * CHAR_EM)), 8
+#: characters of a carrier's name on one line of its box (after the icon), and lines enough for
+#: the longest name (200 characters), so no name is cut
+NAME_CHARS = int((LEFT_W - 40) / (FONT * CHAR_EM))
+NAME_LINES = 8
 
 
 @dataclass(frozen=True)

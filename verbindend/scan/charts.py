@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
+from verbindend.core.charts import CHAR_EM
 from verbindend.method import content
 
 if TYPE_CHECKING:
@@ -45,9 +46,6 @@ def _point(cx: float, cy: float, radius: float, index: int, count: int) -> tuple
     return round(cx + radius * math.cos(angle), 1), round(cy + radius * math.sin(angle), 1)
 
 
-#: An upper bound of the width of one character in em (DejaVu Sans, the widest font the charts
-#: name), so the room kept for a label is never smaller than the label drawn.
-CHAR_EM = 0.64
 LABEL_CHARS = 18
 
 
