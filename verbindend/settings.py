@@ -174,7 +174,7 @@ REDIS_PREFIX = env("REDIS_PREFIX") or _instance_name(DATABASES["default"])
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "verbindend.core.cache.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
             # a Redis that hangs costs a page two seconds at most, not forever

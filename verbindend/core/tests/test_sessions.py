@@ -31,7 +31,7 @@ def test_the_session_engine_follows_redis() -> None:
 def test_a_page_reads_the_session_from_redis_and_survives_an_empty_cache(settings: Any) -> None:
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "verbindend.core.cache.SharedPoolRedisCache",
             "LOCATION": redis_url(),
             "KEY_PREFIX": f"sessions-{uuid.uuid4().hex[:8]}",
         }
@@ -59,7 +59,7 @@ def test_pages_login_and_logout_go_on_while_redis_is_away(settings: Any) -> None
 
     settings.CACHES = {  # a Redis address where nothing listens: every cache call fails
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "verbindend.core.cache.SharedPoolRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

@@ -108,7 +108,7 @@ def test_the_real_worker_steps_aside_for_a_burst_and_is_never_left_stopped(
     )
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "verbindend.core.cache.SharedPoolRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": prefix,
         }
