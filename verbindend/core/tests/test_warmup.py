@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from django.forms.renderers import get_default_renderer
 from django.template import Engine, engines
 from django.template.loaders.cached import Loader as CachedLoader
@@ -9,6 +13,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import get_ns_resolver
 
+from verbindend.core.tests.test_settings_and_setup import ROOT
 from verbindend.core.warmup import warm
 from verbindend.testing.personas import Personas
 
@@ -55,3 +60,28 @@ def test_warm_compiles_the_templates_the_pages_then_use(personas: Personas) -> N
     assert compiled_by_visitors == set(), "a visitor compiled what the warm-up had skipped"
     assert set(forms.get_template_cache) == warmed_forms, "a visitor compiled a form's template"
     assert get_ns_resolver.cache_info().currsize == namespaces, "a visitor built a namespace's"
+
+
+def test_warm_imports_the_session_cache_client_without_connecting() -> None:
+    """Redis's client library took the first logged-in page of each process 100 ms to import."""
+    code = (
+        "import sys, django; django.setup(); "
+        "before = 'redis' in sys.modules; "
+        "from verbindend.core.warmup import warm; warm(); "
+        "print(before, 'redis' in sys.modules)"
+    )
+    # Nothing listens on port 1: warming must not try to connect.
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "verbindend.settings",
+            "REDIS_URL": "redis://127.0.0.1:1/0",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["False", "True"], done.stdout
