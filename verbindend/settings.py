@@ -333,9 +333,7 @@ SECURE_CSP = {
 SESSION_COOKIE_HTTPONLY = True
 # With Redis, a page reads the session from the cache; writes go to both, the database stays the
 # record (a cache restart logs nobody out, and pages go on while it is away).
-SESSION_ENGINE = (
-    "verbindend.accounts.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -23,7 +23,7 @@ def test_the_session_engine_follows_redis() -> None:
     show = "from django.conf import settings; print(settings.SESSION_ENGINE)"
     with_redis = run_manage("shell", "-v", "0", "-c", show, REDIS_URL="redis://127.0.0.1:6379/15")
     without = run_manage("shell", "-v", "0", "-c", show, REDIS_URL="")
-    assert with_redis.stdout.strip() == "verbindend.accounts.sessions"
+    assert with_redis.stdout.strip() == "django.contrib.sessions.backends.cached_db"
     assert without.stdout.strip() == "django.contrib.sessions.backends.db"
 
 
@@ -36,7 +36,7 @@ def test_a_page_reads_the_session_from_redis_and_survives_an_empty_cache(setting
             "KEY_PREFIX": f"sessions-{uuid.uuid4().hex[:8]}",
         }
     }
-    settings.SESSION_ENGINE = "verbindend.accounts.sessions"
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     user = User.objects.create_user("ann@example.org", "ann@example.org", "a-long-password-1")
     client = Client()
     client.force_login(user)
@@ -64,7 +64,7 @@ def test_pages_login_and_logout_go_on_while_redis_is_away(settings: Any) -> None
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    settings.SESSION_ENGINE = "verbindend.accounts.sessions"
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     User.objects.create_user("ann@example.org", "ann@example.org", "a-long-password-1")
     client = Client()
     login = client.post(
