@@ -41,16 +41,20 @@ class SharedPoolClient(RedisCacheClient):
     _pools_by_server: dict[tuple[str, Any, str], Any] = {}
     _lock = threading.Lock()
 
-    def _get_connection_pool(self, write: bool) -> Any:
-        index = self._get_connection_pool_index(write)
+    def __init__(self, servers: list[str], **options: Any) -> None:
+        super().__init__(servers, **options)
         # The same address with other options (a test's own timeouts, say) gets its own pool;
         # the driver's own description differs per object and says nothing about the pool.
-        options = sorted(
+        shared = sorted(
             (name, value)
             for name, value in self._pool_options.items()
             if name not in {"driver_info", "lib_name"}
         )
-        key = (self._servers[index], self._pool_class, repr(options))
+        self._pool_key = (self._pool_class, repr(shared))
+
+    def _get_connection_pool(self, write: bool) -> Any:
+        index = self._get_connection_pool_index(write)
+        key = (self._servers[index], *self._pool_key)
         pool = self._pools_by_server.get(key)
         if pool is None:
             with self._lock:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import suppress
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +38,8 @@ def warm() -> int:
 
 
 def _cache_client() -> None:
-    """Import the session cache's client library (no connection is opened)."""
-    import_module(settings.SESSION_ENGINE)
-    client = getattr(caches["default"], "_cache", None)  # Redis: builds the client, imports redis
-    log.debug("cache client ready: %s", type(client).__name__)
+    """Build the cache's client, importing its library (Redis), without opening a connection."""
+    getattr(caches["default"], "_cache", None)
 
 
 def _url_map(resolver: URLResolver, path: tuple[str, ...] = ()) -> None:

@@ -122,7 +122,10 @@ class Composition:
     people: int
 
 
-def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
+def _ranked(choices: Any, values: Iterable[str]) -> list[tuple[str, int]]:
+    """Each value's label and how often it occurs, most frequent first."""
+    labels = dict(choices)
+    counter = Counter(str(labels.get(v, v)) if v else _not_recorded() for v in values)
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
@@ -130,17 +133,12 @@ def composition(network: Network) -> Composition:
     """Counts for the network page, as ``counts`` defines them (so reports agree)."""
     from verbindend.networks import counts
 
-    sectors, roles, tenures = dict(Sector.choices), dict(LeadRole.choices), dict(Tenure.choices)
     current = list(counts.memberships(network).values_list("organisation", "organisation__sector"))
     people = list(counts.people(network).values_list("lead_role", "tenure"))
     return Composition(
-        sector=_ranked(
-            Counter(str(sectors.get(s, s)) if s else _not_recorded() for _o, s in current)
-        ),
-        role=_ranked(Counter(str(roles.get(r, r)) if r else _not_recorded() for r, _t in people)),
-        tenure=_ranked(
-            Counter(str(tenures.get(t, t)) if t else _not_recorded() for _r, t in people)
-        ),
+        sector=_ranked(Sector.choices, (s for _o, s in current)),
+        role=_ranked(LeadRole.choices, (r for r, _t in people)),
+        tenure=_ranked(Tenure.choices, (t for _r, t in people)),
         organisations=len({organisation for organisation, _s in current}),
         people=len(people),
     )

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.test import AsyncClient
 from django.urls import reverse
 from redis import ConnectionPool
@@ -49,8 +50,6 @@ def _connections_for(backend: str, settings: Any) -> int:
         for _ in range(REQUESTS):  # one task a request, as the server runs them
             response = await asyncio.create_task(client.get(reverse("core:dashboard")))
             assert response.status_code == 200
-
-    from asgiref.sync import async_to_sync
 
     async_to_sync(pages)()
     return CountingPool.opened
