@@ -79,7 +79,9 @@ INSTALLED_APPS = [
     "verbindend.learninglog",
     "verbindend.analysis",
     "verbindend.research",
-    "verbindend.reports",  # last: its personal data goes after every other app's
+    "verbindend.reports",  # last of ours: its personal data goes after every other app's
+    # Django's form templates, after ours so core/templates can replace a widget's template
+    "django.forms",
 ]
 # Our apps' catalogues, consulted before those of every installed app (Django's admin and auth
 # come first in INSTALLED_APPS), so where a text is in both ("Save", "Filter", "Email") our Dutch

@@ -10,14 +10,12 @@ takes requests gives its first visitors the same times as its later ones.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.forms.renderers import get_default_renderer
 from django.template import TemplateSyntaxError, engines
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import translation
@@ -58,26 +56,22 @@ def _url_map(resolver: URLResolver, path: tuple[str, ...] = ()) -> None:
 
 
 def _templates() -> int:
-    """Compile every template of the project's template engines into their cached loaders, and
-    the forms' templates into the form renderer's engine (an engine of its own)."""
-    compiled = sum(_compile(engine) for engine in engines.all())
-    renderer = get_default_renderer()
-    forms = getattr(renderer, "engine", None)
-    if forms is not None:
-        own = {renderer.form_template_name, renderer.field_template_name}
-        compiled += _compile(forms, lambda name: name in own or name.startswith("django/forms/"))
-    return compiled
+    """Compile every template of the project's template engines into their cached loaders; the
+    forms render with the same engine (``core.forms.FormRenderer``), so theirs are among them."""
+    return sum(_compile(engine) for engine in engines.all())
 
 
-def _compile(engine: Any, wanted: Callable[[str], bool] = lambda _name: True) -> int:
-    compiled = 0
+def _compile(engine: Any) -> int:
+    """The number of templates compiled; a name found in two folders is the first one's, as the
+    loader has it (an app's template replacing one of Django's forms)."""
+    names: set[str] = set()
     for folder in engine.template_dirs:
         root = Path(folder)
         for path in sorted(root.rglob("*")):
             if path.suffix not in TEMPLATE_SUFFIXES or not path.is_file():
                 continue
             name = path.relative_to(root).as_posix()
-            if not wanted(name):
+            if name in names:
                 continue
             try:
                 engine.get_template(name)
@@ -86,5 +80,5 @@ def _compile(engine: Any, wanted: Callable[[str], bool] = lambda _name: True) ->
                 # compiled when that page first needs it.
                 log.debug("not warmed: %s (%s)", name, error)
                 continue
-            compiled += 1
-    return compiled
+            names.add(name)
+    return len(names)
