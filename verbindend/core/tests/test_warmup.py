@@ -80,3 +80,28 @@ def test_warm_imports_the_session_cache_client_without_connecting() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-2:] == ["False", "True"], done.stdout
 
+
+def test_warming_leaves_nothing_in_the_process_context() -> None:
+    """What warming sets in asgiref's context-local storage (a flag of each of the URL map's
+    resolvers: about 70) stayed in the process's context, so every request inherited it and
+    asgiref copied all of it at each hand-over between the event loop and a page thread."""
+    code = (
+        "import contextvars, django; django.setup(); "
+        "from django.urls import get_resolver; "
+        "from verbindend.core.warmup import warm; "
+        "before = sum(v.name == 'asgiref.local' for v in contextvars.copy_context()); warm(); "
+        "after = sum(v.name == 'asgiref.local' for v in contextvars.copy_context()); "
+        "print(before, after, 'nl' in get_resolver()._reverse_dict)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "verbindend.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    before, after, built = done.stdout.split()[-3:]
+    assert after == before, f"{before} context-local entries before warming, {after} after"
+    assert built == "True", "the URL map was built all the same"
