@@ -12,7 +12,6 @@ from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from servestatic.middleware import ServeStaticMiddleware
-from servestatic.responders import MissingFileError
 
 from verbindend.core import validation
 from verbindend.core.errors import DomainError
@@ -92,15 +91,45 @@ def _unreadable_form() -> DomainError:
     )
 
 
-class StaticFilesMiddleware(ServeStaticMiddleware):
-    """ServeStatic, but a missing or climbing path (`/static/../../settings.py`) is a 404.
+class StaticFilesMiddleware:
+    """ServeStatic's files, served sync with the rest of the middleware.
 
-    In development ServeStatic raises an error for every static path it cannot find, which
-    turns a path-traversal probe into a 500 page.
+    ServeStatic's own middleware runs only async. In the web processes the whole middleware chain
+    and the view run on a page thread in one hand-over (``live.asgi``); an async-only middleware
+    in it would add two more per request. This one uses ServeStatic's table of files and its
+    responses (headers, compressed variants, ranges, 304s) as they are, and sends the file's
+    bytes: the static files are small.
+
+    A missing or climbing path (`/static/../../settings.py`) is a 404, in development too, where
+    ServeStatic itself raises an error (a 500 page) for a static path it cannot find.
     """
 
-    async def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        try:
-            return await super().__call__(request)
-        except MissingFileError:
-            raise Http404(request.path) from None
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.files = ServeStaticMiddleware(_never_called)  # builds ServeStatic's table of files
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        found = (
+            self.files.find_file(request.path_info)
+            if self.files.autorefresh
+            else self.files.files.get(request.path_info)
+        )
+        if found is None:
+            if settings.DEBUG and request.path.startswith(settings.STATIC_URL):
+                raise Http404(request.path)
+            return self.get_response(request)
+        served = found.get_response(request.method or "GET", request.META)
+        content = b""
+        if served.file is not None:
+            with served.file as file:
+                content = file.read()
+        response = HttpResponse(content, status=int(served.status))
+        del response["Content-Type"]  # ServeStatic's headers say it
+        for key, value in served.headers:
+            if value is not None:
+                response[key] = value
+        return response
+
+
+async def _never_called(request: HttpRequest) -> HttpResponseBase:
+    raise AssertionError("ServeStatic's own middleware is only used for its table of files")

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from typing import Any
 
-from asgiref.sync import ThreadSensitiveContext
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.db import DatabaseError, connection
 from django.utils import translation
@@ -104,9 +104,23 @@ def _open_connection() -> None:
 
 
 class SharedExecutorASGIHandler(ASGIHandler):
-    """Django's handler, running the sync code of all requests on a small shared pool."""
+    """Django's handler, running the sync code of all requests on a small shared pool.
+
+    The middleware chain is built sync, view included, and handed to a page thread in one go.
+    Built async, as Django's ASGI handler builds it, each sync hook of a middleware
+    (``process_request``, ``process_view``, ...) and the view ran in a hand-over of its own
+    between the event loop and a thread, each copying the request's context: eight per page,
+    now three (the chain, and Django's request signal and response close). An async view still
+    works: Django runs it on the event loop while the thread waits for its response (the
+    streams' views only check access before they return).
+    """
 
     pool = PagePool(int(os.environ.get("WEB_PAGE_THREADS", "4")))
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        super().load_middleware(is_async=False)
+        chain: Any = self._middleware_chain  # type: ignore[has-type]
+        self._middleware_chain = sync_to_async(chain, thread_sensitive=True)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
