@@ -60,12 +60,12 @@ def write_batch(items: list[Submission]) -> tuple[list[Ack | DomainError], list[
                 token__in={i.token for i in items if i.token}
             ).select_related("organisation")
         }
-        by_id = {
-            p.pk: p
-            for p in Participant.objects.filter(
-                pk__in={i.participant_id for i in items if i.participant_id}
-            ).select_related("organisation")
-        }
+        ids = {i.participant_id for i in items if i.participant_id}  # answers a facilitator enters
+        by_id = (
+            {p.pk: p for p in Participant.objects.filter(pk__in=ids).select_related("organisation")}
+            if ids
+            else {}
+        )
         existing = {
             (c.session_id, c.client_id): c
             for c in Contribution.objects.filter(
