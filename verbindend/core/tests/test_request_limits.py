@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync
 
+from verbindend.testing.asgi import http_scope
+
 MB = 1024 * 1024
 
 
@@ -18,20 +20,7 @@ def call(
     chunks the application asked for."""
     from verbindend.asgi import application
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"127.0.0.1"), *headers],
-        "client": ("127.0.0.1", 5000),
-        "server": ("127.0.0.1", 8000),
-    }
+    scope = http_scope("POST", path, [(b"host", b"127.0.0.1"), *headers])
     asked = 0
     statuses: list[int] = []
 

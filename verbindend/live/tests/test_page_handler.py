@@ -17,26 +17,14 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from verbindend.live.asgi import SharedExecutorASGIHandler
+from verbindend.testing.asgi import http_scope
 from verbindend.testing.personas import Personas
 
 
 def _get(handler: Any, path: str, cookie: str = "") -> tuple[int, dict[bytes, bytes], bytes]:
     """One GET through the ASGI handler, as uvicorn sends it; (status, headers, body)."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"accept-language", b"nl")]
-        + ([(b"cookie", cookie.encode())] if cookie else []),
-        "client": ("127.0.0.1", 5000),
-        "server": ("testserver", 80),
-    }
+    headers = [(b"host", b"testserver"), (b"accept-language", b"nl")]
+    scope = http_scope("GET", path, headers + ([(b"cookie", cookie.encode())] if cookie else []))
     messages: list[dict[str, Any]] = []
     received = False
 
