@@ -39,8 +39,7 @@ def warm() -> int:
 
 def _warm() -> int:
     for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Verbindend")
+        with translation.override(code):  # activating a language reads its catalogues
             _url_map(get_resolver())  # its reverse tables are kept per language
     _cache_client()
     return _templates()
