@@ -4,7 +4,8 @@
   in order; a screen that reconnects with Last-Event-ID gets exactly what it missed.
 - PostgreSQL restarted mid-burst: no acknowledgement without a commit, the writer retries, and
   phones that got an error send again until acknowledged; nothing is lost or stored twice.
-- A worker killed during a report: another worker takes the task up again by itself.
+- A worker killed during a report or an import: another worker takes the task up again by
+  itself; the import ends with every file imported once.
 """
 
 from __future__ import annotations
@@ -263,7 +264,9 @@ def report_status(database_url: str, version: int) -> list[Any]:
     return [report[0], task[0], task[1]]
 
 
-def start_worker(database_url: str, name: str) -> subprocess.Popen[bytes]:
+def start_worker(
+    database_url: str, name: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -279,7 +282,7 @@ def start_worker(database_url: str, name: str) -> subprocess.Popen[bytes]:
             "0.2",
         ],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url, **WORKER_ENV},
+        env={**os.environ, "DATABASE_URL": database_url, **WORKER_ENV, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -312,6 +315,89 @@ def test_worker_killed_during_report(own_database: str) -> None:
             assert time.monotonic() < deadline, f"the task was not taken up again: {state}"
             time.sleep(0.5)
         assert state == ["done", "SUCCESSFUL", ["first", "second"]]
+    finally:
+        for process in (first, second):
+            if process and process.poll() is None:
+                process.kill()
+
+
+IMPORT_FILES = 5
+
+
+def request_import(database_url: str, media: str) -> int:
+    """Load the demo and queue the import of five 30-page PDFs into its study; the batch's id."""
+    return int(
+        script(
+            database_url,
+            "from django.core.files.uploadedfile import SimpleUploadedFile\n"
+            "from verbindend.accounts.models import User\n"
+            "from verbindend.core.demo import DEMO_STUDY_SLUG, load_demo\n"
+            "from verbindend.studies import samples, services\n"
+            "from verbindend.studies.models import Study\n"
+            "load_demo()\n"
+            "study = Study.objects.get(slug=DEMO_STUDY_SLUG)\n"
+            "files = [SimpleUploadedFile(f'report-{n}.pdf', samples.pdf_of_words(30))\n"
+            f"         for n in range({IMPORT_FILES})]\n"
+            "batch = services.start_import(study=study, files=files, kind='network_document',\n"
+            "    user=User.objects.filter(is_superuser=False).first())\n"
+            "print(json.dumps(batch.pk))",
+            env={"MEDIA_ROOT": media},
+        )
+    )
+
+
+def import_status(database_url: str, batch: int) -> list[Any]:
+    """[the batch's status, its items' statuses, its documents, the workers that took it up]."""
+    (status,) = query(database_url, "SELECT status FROM studies_importbatch WHERE id = %s", batch)
+    items = query(
+        database_url,
+        "SELECT status, document_id FROM studies_importitem WHERE batch_id = %s ORDER BY id",
+        batch,
+    )
+    (task,) = query(
+        database_url,
+        "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
+        "WHERE task_path = 'verbindend.studies.services.import_batch' "
+        "AND (args_kwargs -> 'kwargs' ->> 'batch_id')::int = %s",
+        batch,
+    )
+    return [status[0], [i[0] for i in items], [i[1] for i in items], task[0]]
+
+
+def test_worker_killed_during_import(own_database: str, tmp_path: Any) -> None:
+    media = {"MEDIA_ROOT": str(tmp_path)}
+    batch = request_import(own_database, str(tmp_path))
+    first = start_worker(own_database, "first", media)
+    second = None
+    try:
+        deadline = time.monotonic() + 120
+        while "done" not in (state := import_status(own_database, batch))[1]:
+            assert time.monotonic() < deadline, f"the import never got going: {state}"
+            time.sleep(0.05)
+        first.send_signal(signal.SIGKILL)  # killed between one file and the next
+        first.wait()
+        status, items, _documents, workers = import_status(own_database, batch)
+        assert status == "running" and workers == ["first"]
+        assert items.count("done") < IMPORT_FILES, "the import finished before the kill"
+        second = start_worker(own_database, "second", media)
+        deadline = time.monotonic() + 180
+        while (state := import_status(own_database, batch))[0] != "finished":
+            assert time.monotonic() < deadline, f"the import was not taken up again: {state}"
+            time.sleep(0.5)
+        status, items, documents, workers = state
+        assert items == ["done"] * IMPORT_FILES
+        assert workers == ["first", "second"]
+        (count,) = query(
+            own_database,
+            "SELECT count(*) FROM studies_document WHERE id = ANY(%s)",
+            documents,
+        )
+        assert count[0] == IMPORT_FILES == len(set(documents))  # each file imported once
+        (titles,) = query(  # and no document of these files beside them
+            own_database,
+            "SELECT count(*) FROM studies_document WHERE title LIKE 'report-%%'",
+        )
+        assert titles[0] == IMPORT_FILES
     finally:
         for process in (first, second):
             if process and process.poll() is None:
