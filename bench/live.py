@@ -15,16 +15,25 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import random
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench._common import emit, fresh_database, percentile, server, setup_django, size
+from bench._common import (
+    at_random_moments,
+    client_gc_paused,
+    emit,
+    fresh_database,
+    percentile,
+    server,
+    setup_django,
+    size,
+)
 
 WINDOW_S = 10.0
 
@@ -226,7 +235,6 @@ async def _burst(base: str, prep: dict[str, Any], totals: Totals) -> None:
     client_before = time.process_time()
 
     async def submit(token: str) -> None:
-        await asyncio.sleep(random.uniform(0, WINDOW_S))
         body = json.dumps(
             {"client_id": str(uuid.uuid4()), "step": prep["step"], "text": f"idea {token[:6]}"}
         ).encode()
@@ -252,7 +260,7 @@ async def _burst(base: str, prep: dict[str, Any], totals: Totals) -> None:
             totals.retries += attempt > 0
             await asyncio.sleep(0.5)
 
-    await asyncio.gather(*(submit(t) for t in prep["tokens"]))
+    await at_random_moments(WINDOW_S, (partial(submit, t) for t in prep["tokens"]))
     deadline = loop.time() + 20
     while loop.time() < deadline and not set(totals.acked) <= set(totals.wall_seen):
         await asyncio.sleep(0.1)
@@ -314,7 +322,7 @@ def main() -> None:
         started = time.perf_counter()
         # The server runs as deployed: DEBUG off (no per-query logging).
         extra = {"REDIS_URL": redis_url, "DEBUG": "0"}
-        with server(url, workers=processes, extra_env=extra) as base:
+        with server(url, workers=processes, extra_env=extra) as base, client_gc_paused():
             asyncio.run(_burst(base, prep, totals))
         elapsed = time.perf_counter() - started
 

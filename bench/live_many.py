@@ -18,7 +18,7 @@ import random
 import time
 from typing import Any
 
-from bench._common import emit, setup_django, size, smoke
+from bench._common import client_gc_paused, emit, setup_django, size, smoke
 from bench._live import (
     Figures,
     engines,
@@ -73,7 +73,10 @@ def main() -> None:
         prep = prepare_sessions(sessions, phones)
         figures = Figures()
         started = time.perf_counter()
-        with serve(database_url, redis_url, workers=processes) as (base, _live, _server):
+        with (
+            serve(database_url, redis_url, workers=processes) as (base, _live, _server),
+            client_gc_paused(),
+        ):
             asyncio.run(_run(base, prep, answers, window, figures))
         elapsed = time.perf_counter() - started
         result = outcome(figures, [s["session_pk"] for s in prep["sessions"]])

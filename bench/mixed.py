@@ -23,11 +23,20 @@ import asyncio
 import os
 import random
 import time
+from functools import partial
 from typing import Any
 
 import psutil
 
-from bench._common import emit, percentile, setup_django, size, smoke
+from bench._common import (
+    at_random_moments,
+    client_gc_paused,
+    emit,
+    percentile,
+    setup_django,
+    size,
+    smoke,
+)
 from bench._live import (
     Figures,
     engines,
@@ -113,11 +122,9 @@ def _request_report(user_pk: int, network_pk: int) -> int:
 
 
 async def _burst(base: str, session: dict[str, Any], figures: Figures) -> None:
-    async def later(token: str) -> None:
-        await asyncio.sleep(random.uniform(0, WINDOW_S))
-        await submit(base, session, token, figures)
-
-    await asyncio.gather(*(later(t) for t in session["tokens"]))
+    await at_random_moments(
+        WINDOW_S, (partial(submit, base, session, t, figures) for t in session["tokens"])
+    )
     await wall_catch_up(figures)
 
 
@@ -216,9 +223,16 @@ def main() -> None:
         live_processes = int(os.environ.get("BENCH_LIVE_PROCESSES") or (1 if redis_url else 0))
         setup_django(database_url)
         prep = _setup(phones)
-        with serve(
-            database_url, redis_url, workers=processes, background=True, live_workers=live_processes
-        ) as (base, live, server):
+        with (
+            serve(
+                database_url,
+                redis_url,
+                workers=processes,
+                background=True,
+                live_workers=live_processes,
+            ) as (base, live, server),
+            client_gc_paused(),
+        ):
             ran = asyncio.run(_run(base, live, prep, browsers, server.pid))
         from verbindend.reports.models import ReportVersion
 

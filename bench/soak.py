@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import random
 import time
+from functools import partial
 from typing import Any
 
-from bench._common import emit, setup_django, smoke
+from bench._common import at_random_moments, emit, setup_django, smoke
 from bench._live import (
     Figures,
     engines,
@@ -45,11 +45,14 @@ async def one_round(base: str, cookie: str, figures: Figures) -> list[int]:
         for token in session["tokens"][:PHONES]:
             first[token] = await open_phone(base, session, token, figures, asyncio.Event())
 
-    async def later(session: dict[str, Any], token: str) -> None:
-        await asyncio.sleep(random.uniform(0, 4))
-        await submit(base, session, token, figures)
-
-    await asyncio.gather(*(later(s, t) for s in prep["sessions"] for t in s["tokens"][:PHONES]))
+    await at_random_moments(
+        4,
+        (
+            partial(submit, base, s, t, figures)
+            for s in prep["sessions"]
+            for t in s["tokens"][:PHONES]
+        ),
+    )
     # Half the phones leave; others join and answer.
     for session in prep["sessions"]:
         for token in session["tokens"][: PHONES // 2]:
