@@ -30,35 +30,46 @@ class Subscription:
 
 
 class LocalBroker:
-    """Fans messages out to this process's streams; knows nothing about the database."""
+    """Fans messages out to this process's streams; knows nothing about the database.
+
+    Screens and phones are kept apart: most messages are for the screens only (a new answer),
+    and a session's thousands of phones are then not even looked at.
+    """
 
     def __init__(self) -> None:
-        self.subscribers: dict[int, set[Subscription]] = defaultdict(set)
+        # {phones?: {session: its streams}}
+        self.subscribers: dict[bool, dict[int, set[Subscription]]] = {
+            False: defaultdict(set),
+            True: defaultdict(set),
+        }
         self.loop: asyncio.AbstractEventLoop | None = None
 
     async def subscribe(self, session_pk: int, *, phones: bool) -> Subscription:
         self.loop = asyncio.get_running_loop()
         sub = Subscription(self, session_pk, phones)
-        self.subscribers[session_pk].add(sub)
+        self.subscribers[phones][session_pk].add(sub)
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
-        self.subscribers[sub.session_pk].discard(sub)
-        if not self.subscribers[sub.session_pk]:
-            self.subscribers.pop(sub.session_pk, None)
+        of_kind = self.subscribers[sub.phones]
+        of_kind[sub.session_pk].discard(sub)
+        if not of_kind[sub.session_pk]:
+            of_kind.pop(sub.session_pk, None)
 
     def count(self, session_pk: int, *, phones: bool) -> int:
-        return sum(1 for s in self.subscribers.get(session_pk, ()) if s.phones == phones)
+        return len(self.subscribers[phones].get(session_pk, ()))
 
     def close_all(self) -> None:
         """The server is shutting down: end every stream so that connections can drain."""
-        for subs in list(self.subscribers.values()):
-            for sub in list(subs):
-                sub.queue.put_nowait(CLOSE)
+        for of_kind in self.subscribers.values():
+            for subs in list(of_kind.values()):
+                for sub in list(subs):
+                    sub.queue.put_nowait(CLOSE)
 
     def dispatch(self, message: dict[str, Any]) -> None:
-        for sub in list(self.subscribers.get(message["session"], ())):
-            if message.get("phones") or not sub.phones:
+        kinds = (False, True) if message.get("phones") else (False,)
+        for phones in kinds:
+            for sub in list(self.subscribers[phones].get(message["session"], ())):
                 sub.queue.put_nowait(message)
 
     async def publish(self, message: dict[str, Any]) -> None:
