@@ -218,15 +218,14 @@ async def _through_the_proxy(
         assert moved.headers["location"] == "https://localhost/overview/"
 
         # A page walk as the facilitator (a logged-in session), over TLS.
-        name, value = prep["wall_cookie"].split("=", 1)
-        walker = {name: value}
+        walker = {"Cookie": prep["wall_cookie"]}  # per request: the walk's own session
         for path in (
             "/",
             "/overview/",
             f"/live/{prep['session_pk']}/",
             f"/live/{prep['session_pk']}/wall/",
         ):
-            page = await client.get(base + path, cookies=walker)
+            page = await client.get(base + path, headers=walker)
             assert page.status_code == 200, (path, page.status_code)
             assert "text/html" in page.headers["content-type"]
             assert page.headers.get("strict-transport-security"), "HSTS in production"
@@ -249,10 +248,10 @@ async def _live_session(
     presence: dict[str, int] = {}
     first_state: list[dict[str, Any]] = []
     stop = asyncio.Event()
-    name, value = prep["wall_cookie"].split("=", 1)
 
-    async def read(url: str, cookies: dict[str, str], on_event: Any, ready: asyncio.Event) -> None:
-        async with client.stream("GET", url, cookies=cookies, timeout=None) as response:
+    async def read(url: str, cookie: str, on_event: Any, ready: asyncio.Event) -> None:
+        headers = {"Cookie": cookie}
+        async with client.stream("GET", url, headers=headers, timeout=None) as response:
             assert response.status_code == 200
             assert response.headers["content-type"].startswith("text/event-stream")
             ready.set()
@@ -271,7 +270,12 @@ async def _live_session(
     wall_ready = asyncio.Event()
     tasks = [
         asyncio.create_task(
-            read(f"{base}/live/{prep['session_pk']}/stream/", {name: value}, on_wall, wall_ready)
+            read(
+                f"{base}/live/{prep['session_pk']}/stream/",
+                prep["wall_cookie"],
+                on_wall,
+                wall_ready,
+            )
         )
     ]
     await asyncio.wait_for(wall_ready.wait(), 30)
@@ -283,7 +287,7 @@ async def _live_session(
             asyncio.create_task(
                 read(
                     f"{base}/live/api/{prep['public_id']}/events",
-                    {prep["cookie_name"]: token},
+                    f"{prep['cookie_name']}={token}",
                     first_state.append,
                     ready,
                 )
@@ -300,9 +304,8 @@ async def _live_session(
     for token in prep["tokens"]:
         answer = await client.post(
             f"{base}/live/api/{prep['public_id']}/contributions",
-            cookies={prep["cookie_name"]: token},
             json={"client_id": str(uuid.uuid4()), "step": prep["step"], "text": "via nginx"},
-            headers={"Origin": base},
+            headers={"Origin": base, "Cookie": f"{prep['cookie_name']}={token}"},
         )
         assert answer.status_code == 200, answer.text
         acks.append(answer.json()["seq"])
