@@ -131,3 +131,31 @@ def test_a_wrong_code_says_so(browser: Browser, app: App) -> None:
     expect(phone.locator("[role=alert]")).to_be_visible()
     assert phone.locator("[data-code='live.wrong_code']").count() == 1
     phone.context.close()
+
+
+def test_the_console_lists_every_step_in_full_text_and_at_most_three_lines(
+    page: Page, app: App
+) -> None:
+    log_in(page, app, "facilitator@verbindend.demo")
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(app.base_url + "/live/network/werkwinkel-gent/")
+    page.click("button[data-template=focus_group]")
+    page.click("text=Open the console")
+    page.click("button[value=start]")
+    expect(page.locator(".step-list li.current")).to_have_count(1)
+    items = page.locator(".step-list .clamp").evaluate_all(
+        """spans => spans.map(s => ({
+            text: s.textContent.trim(),
+            lines: s.clientHeight / parseFloat(getComputedStyle(s).lineHeight),
+            cut: s.scrollHeight > s.clientHeight + 1,
+            current: !!s.closest('li.current'),
+        }))"""
+    )
+    assert len(items) >= 5
+    assert all(i["text"] for i in items), items
+    assert max(len(i["text"]) for i in items) > 100, items  # whole prompts, not cut in the page
+    assert all(i["lines"] <= 3.2 for i in items if not i["current"]), items
+    assert any(i["cut"] for i in items), "no prompt long enough to be cut at 360 px"
+    current = next(i for i in items if i["current"])
+    assert not current["cut"]
+    assert current["text"] == page.locator("#step-h").inner_text().strip()
