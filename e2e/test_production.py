@@ -47,6 +47,16 @@ def unit_command(name: str, port: int, live_port: int = 0) -> list[str]:
     return words
 
 
+def env_file() -> dict[str, str]:
+    """deploy/env.example's settings, read as systemd's EnvironmentFile reads plain lines."""
+    settings = {}
+    for line in (DEPLOY / "env.example").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            settings[key.strip()] = value.strip()
+    return settings
+
+
 def nginx_config(folder: Path, *, https: int, http: int, upstream: int, live: int) -> Path:
     """deploy/nginx/verbindend.conf with the test's ports and certificate, in a main config."""
     site = (DEPLOY / "nginx" / "verbindend.conf").read_text()
@@ -115,12 +125,14 @@ def test_live_session_and_page_walk_through_nginx(
     web_port, live_port, https, http = free_port(), free_port(), free_port(), free_port()
     env = {
         **os.environ,
+        **env_file(),  # as shipped, but for what is this machine's:
         "DATABASE_URL": own_database,
         "REDIS_URL": own_redis.url,
         "VERBINDEND_ENV": "production",
         "DEBUG": "0",
         "SECRET_KEY": uuid.uuid4().hex * 2,
         "ALLOWED_HOSTS": "localhost",
+        "SITE_URL": f"https://localhost:{https}",
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "WORKER_HEARTBEAT_SECONDS": "1",
@@ -156,6 +168,7 @@ def test_live_session_and_page_walk_through_nginx(
     try:
         live = live_processes(processes[0].pid, live_port, web_log)
         asyncio.run(_through_the_proxy(base, f"http://localhost:{http}", cert, prep, live))
+        asyncio.run(_from_another_address(base, cert, own_database))
     finally:
         for process in reversed(processes):
             process.send_signal(signal.SIGTERM)
@@ -165,6 +178,36 @@ def test_live_session_and_page_walk_through_nginx(
             except subprocess.TimeoutExpired:
                 process.kill()
     assert "[emerg]" not in (tmp_path / "error.log").read_text()
+
+
+async def _from_another_address(base: str, cert: Path, database_url: str) -> None:
+    """A visitor on 127.0.0.2: not the proxy's address, so the app must see theirs, not nginx's
+    (TRUSTED_PROXIES in env.example), and nginx keeps the inside's endpoints from them."""
+    import psycopg
+
+    context = ssl.create_default_context(cafile=str(cert))
+    transport = httpx.AsyncHTTPTransport(verify=context, local_address="127.0.0.2")
+    async with httpx.AsyncClient(transport=transport, timeout=30) as visitor:
+        assert (await visitor.get(f"{base}/metrics")).status_code == 403
+        assert (await visitor.get(f"{base}/readyz")).status_code == 403
+        form = await visitor.get(f"{base}/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        assert token, form.text[:500]
+        refused = await visitor.post(
+            f"{base}/accounts/login/",
+            data={
+                "csrfmiddlewaretoken": token[1],
+                "username": "nobody@example.org",
+                "password": "not the password",
+            },
+            headers={"Referer": f"{base}/accounts/login/"},
+        )
+        assert refused.status_code == 200 and "csrf" not in refused.text.lower()[:200]
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT host(ip_address) FROM axes_accessattempt WHERE username = 'nobody@example.org'"
+        ).fetchall()
+    assert rows == [("127.0.0.2",)]  # the visitor's address, not the proxy's
 
 
 def live_processes(serve: int, live_port: int, log: Path) -> set[int]:
@@ -213,6 +256,7 @@ async def _through_the_proxy(
             "redis": {"ok": True},
             "worker": {"ok": True, "alive": 1},
         }
+        assert (await client.get(f"{plain}/healthz")).json() == {"ok": True}
         moved = await client.get(f"{plain}/overview/")
         assert moved.status_code == 301
         assert moved.headers["location"] == "https://localhost/overview/"
