@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,20 @@ import pytest
 
 if TYPE_CHECKING:
     from verbindend.testing.personas import Personas
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _threads_let_go_of_the_test_database(django_db_setup: None) -> Iterator[None]:
+    """Threads that outlive a test (the page pool, the live reader and writer) keep their own
+    database connection; closed at the end, so they do not hold up dropping the test database."""
+    yield
+    from django.db import connections
+
+    from verbindend.live.asgi import SharedExecutorASGIHandler, _reader
+    from verbindend.live.engine.writer import writer
+
+    for executor in (*SharedExecutorASGIHandler.pool.executors, _reader, writer.executor):
+        executor.submit(connections.close_all).result(timeout=30)
 
 
 @pytest.fixture
