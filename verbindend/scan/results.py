@@ -194,7 +194,17 @@ class RoundResult:
                 for p in data["principles"]
             ],
             groups=[
-                Group(g["dimension"], g["value"], g["label"], frozenset(g["members"]), g["means"])
+                Group(
+                    g["dimension"],
+                    g["value"],
+                    # an attribute's group is named in the reader's language, not the language
+                    # of whoever happened to take the snapshot; an organisation keeps its name
+                    g["label"]
+                    if g["dimension"] == "organisation"
+                    else _label(g["dimension"], g["value"], {}),
+                    frozenset(g["members"]),
+                    g["means"],
+                )
                 for g in data["groups"]
             ],
             hidden_groups=data["hidden_groups"],

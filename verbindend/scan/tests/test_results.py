@@ -162,6 +162,20 @@ def test_people_without_an_attribute_count_as_a_hidden_group(personas: Personas)
     assert _shown(result) == {"Leading (trekker)"}
 
 
+def test_a_stored_snapshot_names_its_groups_in_the_readers_language(personas: Personas) -> None:
+    from django.utils import translation
+
+    round_ = make_round(personas.network)
+    many(round_, 6, [4, 4, 4], lead_role="trekker", tenure="newcomer")
+    many(round_, 6, [2, 2, 2], lead_role="follower", tenure="long_standing")
+    with translation.override("en"):  # the snapshot is taken by an English reader
+        assert _shown(results.for_round(round_)) >= {"Leading (trekker)", "Following", "Newcomer"}
+    with translation.override("nl"):  # the same snapshot, read again
+        shown = _shown(results.for_round(round_))
+    assert shown >= {"Trekker", "Volger", "Nieuwkomer"}, shown
+    assert not shown & {"Leading (trekker)", "Following", "Newcomer", "Long-standing"}
+
+
 def test_the_subtraction_attack_across_two_breakdowns(personas: Personas) -> None:
     """Organisation A (7, all trekkers) and trekkers (9): trekkers − A would be 2 people."""
     round_ = make_round(personas.network)
