@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ class Link:
     title: str
     url: str
     kind: str  # a short, translated label such as "Learning log entry"
+    count: int = 1  # the same link given more than once (three people's lines with one moment)
 
 
 Provider = Callable[..., list[Link]]
@@ -56,4 +57,12 @@ def links_for(network: Any, principle_key: str, user: Any = None) -> list[Link]:
             found.extend(provider(*args))
         except Exception:
             logger.exception("scan link provider %s failed", name)
-    return found
+    return _merged(found)
+
+
+def _merged(links: list[Link]) -> list[Link]:
+    """One line per link, in the order first given, counting how often it came."""
+    counts: dict[Link, int] = {}
+    for link in links:
+        counts[link] = counts.get(link, 0) + link.count
+    return [replace(link, count=n) for link, n in counts.items()]

@@ -26,6 +26,21 @@ def test_providers_are_asked_per_principle_and_a_broken_one_is_skipped(
     assert links.links_for(personas.network, "principle.p3") == []
 
 
+def test_a_link_given_several_times_is_listed_once_with_its_count(personas: Personas) -> None:
+    """Three people's lines share one moment: one line under the principle, marked 3×."""
+    fair = links.Link("Jobbeurs (2018-04)", "/history-lines/1/together/", "Moment")
+    other = links.Link("Subsidie (2020-03)", "/history-lines/1/together/", "Moment")
+    links.register("moments", lambda network, key: [fair, other, fair, fair])
+    try:
+        found = links.links_for(personas.network, "principle.p1")
+    finally:
+        links.unregister("moments")
+    assert [(link.title, link.count) for link in found] == [
+        ("Jobbeurs (2018-04)", 3),
+        ("Subsidie (2020-03)", 1),
+    ]
+
+
 def test_the_demo_has_a_closed_round_with_trend_and_an_open_round(personas: Personas) -> None:
     extend_demo(network=personas.network, study=personas.study)
     extend_demo(network=personas.network, study=personas.study)  # idempotent
