@@ -197,11 +197,8 @@ class RoundResult:
                 Group(
                     g["dimension"],
                     g["value"],
-                    # an attribute's group is named in the reader's language, not the language
-                    # of whoever happened to take the snapshot; an organisation keeps its name
-                    g["label"]
-                    if g["dimension"] == "organisation"
-                    else _label(g["dimension"], g["value"], {}),
+                    # named now, in the reader's language (an organisation by its stored name)
+                    _label(g["dimension"], g["value"], {g["value"]: g["label"]}),
                     frozenset(g["members"]),
                     g["means"],
                 )
