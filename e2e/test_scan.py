@@ -194,3 +194,32 @@ def test_a_member_types_the_shared_scan_code_in_the_header_and_lands_on_the_scan
     expect(phone.locator("h1")).to_be_visible()
     expect(phone.locator("select[name=organisation], .respond a.button").first).to_be_visible()
     phone.context.close()
+
+
+def test_dutch_results_name_their_groups_in_dutch_and_list_each_link_once(
+    app: App, browser: Browser
+) -> None:
+    """The demo's results were first read in English; a Dutch reader sees Dutch group names."""
+    for locale, shown, absent in (
+        ("en-GB", {"Leading (trekker)", "Following"}, {"Trekker", "Volger"}),
+        ("nl-BE", {"Trekker", "Volger", "Nieuwkomer"}, {"Leading (trekker)", "Following"}),
+    ):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+        view = context.new_page()
+        log_in(view, app, "member@verbindend.demo")
+        view.goto(app.base_url + "/scan/n/werkwinkel-gent/")
+        hrefs = view.locator("a[href*='/scan/n/werkwinkel-gent/']").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))"
+        )
+        for href in [h for h in hrefs if re.search(r"/werkwinkel-gent/\d+/$", h)]:
+            view.goto(app.base_url + href)
+            if view.locator("table th", has_text=re.compile("Trekker|Leading")).count():
+                break  # the round with a breakdown by role in the network
+        groups = set(view.locator("table th[scope=row], table tbody th").all_inner_texts())
+        assert shown <= {g.strip() for g in groups}, groups
+        assert not absent & {g.strip() for g in groups}, groups
+        for notes in view.locator("details.principle-notes").all():
+            notes.evaluate("e => e.open = true")
+            lines = [t.strip() for t in notes.locator("ul.links li").all_inner_texts()]
+            assert len(lines) == len(set(lines)), lines  # each link once, with its count
+        context.close()
